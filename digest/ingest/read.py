@@ -1,0 +1,260 @@
+"""Turn paths into bytes and bytes into text, refusing what is not a document.
+
+Everything that can go wrong with one file (missing, empty, binary, too big,
+a broken gzip, no permission) comes back as a `ReadError` with a one-line
+message, so the caller can report it and go on with the next file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import logging
+import os
+import re
+import stat
+import zlib
+from pathlib import Path
+from typing import Iterator
+
+log = logging.getLogger(__name__)
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+class ReadError(Exception):
+    """One file cannot be read as a document; the message says why, in one line."""
+
+
+# ---------------------------------------------------------------- walking folders
+
+
+def walk(folder: Path) -> Iterator[Path]:
+    """Every visible file under `folder`, in sorted order, depth first.
+
+    Hidden files and folders (".git", ".DS_Store") are skipped. Symlinked
+    folders are followed once, so a link loop cannot trap the walk.
+    """
+    seen: set[str] = set()
+
+    def visit(d: Path) -> Iterator[Path]:
+        real = os.path.realpath(d)
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError as exc:
+            log.warning("%s: cannot list folder: %s", d, exc.strerror or exc)
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                yield from visit(path)
+            else:
+                yield path
+
+    yield from visit(folder)
+
+
+# ---------------------------------------------------------------- reading bytes
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, gunzipped when the content is gzip (whatever its name).
+
+    The size is checked before reading, and a gzip stream is read only up to
+    `max_bytes` + 1, so neither a huge file nor a decompression bomb is ever
+    held in memory.
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise ReadError("no such file or directory") from None
+    except PermissionError:
+        raise ReadError("permission denied") from None
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ReadError("not a regular file (device, pipe or socket)")
+    if st.st_size > max_bytes:
+        raise ReadError(f"too large: {st.st_size:,} bytes, the limit is {max_bytes:,} (max_bytes)")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except PermissionError:
+        raise ReadError("permission denied") from None
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:  # the file grew after stat
+        raise ReadError(f"too large: more than {max_bytes:,} bytes (max_bytes)")
+    if data.startswith(GZIP_MAGIC):
+        data = gunzip(data, max_bytes)
+    return data
+
+
+def gunzip(data: bytes, max_bytes: int) -> bytes:
+    """Decompress gzip bytes, refusing more than `max_bytes` of output."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+            out = gz.read(max_bytes + 1)
+    except EOFError:
+        raise ReadError("truncated gzip: the compressed data ends early") from None
+    except (gzip.BadGzipFile, zlib.error, OSError) as exc:
+        raise ReadError(f"corrupt gzip: {exc}") from None
+    if len(out) > max_bytes:
+        raise ReadError(f"too large once decompressed: more than {max_bytes:,} bytes (max_bytes)")
+    return out
+
+
+# ---------------------------------------------------------------- bytes to text
+
+# Formats people drop in a news folder by mistake, by their first bytes.
+_MAGIC = [
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (also docx, xlsx, epub)"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ\x00", "xz archive"),
+    (b"\x28\xb5\x2f\xfd", "zstd archive"),
+    (b"\x7fELF", "executable"),
+    (b"MZ", "Windows executable"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office document"),
+    (b"OggS", "Ogg media"),
+    (b"ID3", "MP3 audio"),
+    (b"\x00\x00\x00\x18ftyp", "MP4 video"),
+    (b"\x00\x00\x00\x1cftyp", "MP4 video"),
+    (b"\x00\x00\x00\x20ftyp", "MP4 video"),
+    (b"wOFF", "web font"),
+    (b"wOF2", "web font"),
+]
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_DECLARED = re.compile(rb"""(?:<meta[^>]{0,200}?charset\s*=\s*["']?|<\?xml[^>]{0,100}?encoding\s*=\s*["'])([A-Za-z0-9_.:-]{2,40})""", re.I)
+
+# What cp1252 decodes Western European text to: Latin letters and typography.
+# Superscripts and the Icelandic letters are left out on purpose: they are
+# what cp1250 (Polish, Czech) and cp1254 (Turkish) text looks like in cp1252.
+_WESTERN = set(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜßàáâãäåæçèéêëìíîïñòóôõöøùúûüÿŒœŠšŽžŸƒ"
+    "“”‘’„‚–—…•€£¥©®°«»¡¿·§¶\u00a0™´¨¸½¼¾±²‹›†‡µ¢"
+)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding) for the bytes; raises ReadError for binary or undecodable bytes.
+
+    Order: byte-order mark, strict UTF-8, UTF-8 with a few bad bytes (the
+    encoding is then "utf-8" and those bytes need errors="replace"), the
+    charset a page declares, cp1252 when the text reads as Western European,
+    then charset-normalizer.
+    """
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise ReadError(f"binary file ({what}), not a text document")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise ReadError(f"undecodable: starts with a {enc} byte-order mark but {exc.reason}") from None
+    head = data[:65536]
+    if head.count(b"\x00") > len(head) / 1000:  # a stray NUL or two occurs in real pages
+        raise ReadError("binary file (contains NUL bytes), not a text document")
+    try:
+        return _checked(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    if _nearly_utf8(data):
+        return _checked(data.decode("utf-8", errors="replace"), "utf-8")
+    declared = _declared_encoding(data)
+    if declared:
+        try:
+            return _checked(data.decode(declared), declared)
+        except (UnicodeDecodeError, ReadError):
+            pass
+    western = _western(data)
+    if western is not None:
+        return _checked(western, "cp1252")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ReadError("binary or undecodable bytes, not a text document in any known encoding")
+    return _checked(str(best), codecs.lookup(best.encoding).name)
+
+
+def _nearly_utf8(data: bytes) -> bool:
+    """UTF-8 with a handful of bad bytes (a title cut mid-character, one stray
+    Latin-1 byte): reading it as UTF-8 loses those few characters, whereas any
+    other guess garbles every accented letter in it.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad > 10 or bad / len(data) >= 0.001:
+        return False
+    # The valid multi-byte characters must outnumber the bad bytes well: a
+    # cp1252 page with three umlauts also has only three bad bytes.
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    return good >= 10 * bad
+
+
+def _checked(text: str, encoding: str) -> tuple[str, str]:
+    """Refuse text that is mostly control characters: binary that happened to decode."""
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v" or 0x7F <= ord(ch) < 0xA0)
+    if sample and controls / len(sample) > 0.01:
+        raise ReadError("binary file (control characters), not a text document")
+    return text, encoding
+
+
+def _declared_encoding(data: bytes) -> str | None:
+    m = _DECLARED.search(data[:4096])
+    if not m:
+        return None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    # Pages that declare Latin-1 or ASCII are cp1252 in practice (as browsers assume).
+    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
+
+
+def _western(data: bytes) -> str | None:
+    """The cp1252 reading of the bytes, if it looks like Western European text.
+
+    charset-normalizer guesses poorly on short texts (a cp1252 line with “smart
+    quotes”, é and € comes back as cp1250), and cp1252 is by far the most
+    common legacy encoding of news text, so it is tried first. Text where most
+    letters fall outside ASCII (Cyrillic or Greek read as cp1252) is left to
+    charset-normalizer.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = [ch for ch in text if ord(ch) > 127]
+    if not non_ascii or any(ch not in _WESTERN for ch in non_ascii):
+        return None
+    letters = sum(1 for ch in text if ch.isalpha())
+    foreign_letters = sum(1 for ch in non_ascii if ch.isalpha())
+    if letters and foreign_letters / letters > 0.3:
+        return None
+    return text

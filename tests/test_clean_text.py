@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -208,7 +209,99 @@ def test_repeated_block_is_a_duplicate():
 
 def test_reasons_are_documented():
     assert {"navigation", "related", "footer", "share", "tags", "subscribe", "caption", "embed", "translator",
-            "byline", "dateline", "title", "markup", "appended", "duplicate", "heading"} <= set(REASONS)
+            "byline", "dateline", "title", "markup", "appended", "duplicate", "heading", "bio",
+            "boilerplate"} <= set(REASONS)
+
+
+def test_every_reason_is_in_the_docs_table():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "clean.md").read_text(encoding="utf-8")
+    table_codes = set(re.findall(r"^\| `([a-z_]+)` \|", docs, re.M))
+    assert set(REASONS) <= table_codes
+
+
+# --- report zone: short lines between paragraphs, teasers inside the article -------------
+
+MENU = ["Skip to content", "• Home", "• Politics", "• World", "• Business", "• Science", "• Sport"]
+CODE_REPORT = [
+    "Python lets you give a function argument a default value, and many developers rely on this feature every day.",
+    "But the default value is evaluated only once, when the function is defined, which surprises a lot of people.",
+    "Consider the following example:",
+    ">>> def foo(bar=[]):",
+    "...     bar.append(\"baz\")",
+    "...     return bar",
+    ">>> foo()",
+    "[\"baz\"]",
+    ">>> foo()",
+    "[\"baz\", \"baz\"]",
+    "Surprise!",
+    "The fix is simple:",
+    "def foo(bar=None):",
+    "The list is now created anew on every call, so each call starts with an empty list as the reader expects.",
+    "This pattern is common in the standard library, and linters warn about mutable default arguments today.",
+    "Knowing how defaults are evaluated saves hours of debugging when a program shares state by accident.",
+]
+
+
+def test_code_and_short_lines_between_paragraphs_stay_in_the_report():
+    text = "\n".join(MENU) + "\n\n" + "\n\n".join(CODE_REPORT) + "\n\n" + "\n".join(["About us", "• Privacy Policy"])
+    result = clean_text(text)
+    assert list(result.paragraphs) == CODE_REPORT
+    reasons = _reasons(result)
+    assert reasons["Politics"] == "navigation" and reasons["Privacy Policy"] == "footer"
+
+
+LONG_BODY = [
+    "The regional government presented its new climate plan on Monday, promising to cut emissions from buildings "
+    "and transport by half before the end of the decade.",
+    "Under the plan, owners of older houses will receive grants to replace oil heating, and the bus network will be "
+    "extended to every village with more than five hundred inhabitants.",
+    "Environmental groups welcomed the targets but said that the money set aside for the grants would not be enough "
+    "to reach the households that need help most.",
+]
+
+
+def test_teaser_inside_the_article_drops_only_itself():
+    text = "\n\n".join(
+        [LONG_BODY[0], LONG_BODY[1], "Read also", "Storm damages harbour walls", LONG_BODY[2],
+         "Related stories", "• Mayor opens new bridge",
+         "The mayor opened the new bridge on Sunday after three years of work, and thousands of people came to see it.",
+         "Read more", "• Council backs tram expansion", "Read more"]
+    )
+    result = clean_text(text)
+    assert list(result.paragraphs) == LONG_BODY
+    reasons = _reasons(result)
+    assert reasons["Storm damages harbour walls"] == "related"
+    assert reasons["Mayor opens new bridge"] == "related"
+
+
+def test_prompts_notices_and_author_note_around_the_report():
+    text = "\n\n".join(
+        LONG_BODY
+        + [
+            "Jane Doe is a senior writer for Example News, covering energy and climate policy.",
+            "Receive our monthly newsletter",
+            "No spam, we promise.",
+            "This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply.",
+            "Comments are moderated and may be republished in the newspaper.",
+            "For the latest stories download the Example News apps for iOS and Android.",
+        ]
+    )
+    result = clean_text(text)
+    assert list(result.paragraphs) == LONG_BODY
+    reasons = _reasons(result)
+    assert reasons["Jane Doe is a senior writer for Example News, covering energy and climate policy."] == "bio"
+    assert reasons["Receive our monthly newsletter"] == "subscribe"
+    assert reasons["No spam, we promise."] == "subscribe"
+    assert reasons["This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply."] == "consent"
+    assert reasons["Comments are moderated and may be republished in the newspaper."] == "comments"
+
+
+def test_last_sentence_about_a_person_is_not_an_author_note():
+    last = "John Smith is expected to appear in court next week, and his lawyer is a former prosecutor."
+    result = clean_text("\n\n".join(LONG_BODY + [last]))
+    assert list(result.paragraphs) == LONG_BODY + [last]
 
 
 # --- appended segments -----------------------------------------------------------------
@@ -432,3 +525,15 @@ def test_dev_pages_snippet_scores(devdata):
     assert precision >= 0.87, (precision, recall)
     assert recall >= 0.75, (precision, recall)
     assert dropped_bad / (dropped_bad + kept_bad) >= 0.87
+
+
+def test_report_sentences_about_apps_ad_blockers_and_comments_are_kept():
+    """The new prompt and notice rules fire on site chrome, not on news sentences using the same words."""
+    body = [
+        "Users were told to download the NHS Covid app to check in at venues.",
+        "About 30 percent of users are running an ad blocker, the study found.",
+        "Public comments will be reviewed by the agency before a final rule.",
+        "Customers can get the discount by signing up for the programme.",
+    ]
+    result = clean_text("\n\n".join(body), trusted=True)
+    assert list(result.paragraphs) == body

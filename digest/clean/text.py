@@ -34,9 +34,9 @@ REASONS: dict[str, str] = {
     "footer": "copyright, company, registration and address lines, legal links",
     "share": "share buttons and social-media debris",
     "tags": "tag and category lists",
-    "subscribe": "newsletter and subscription prompts",
-    "comments": "reader comments and comment prompts",
-    "consent": "cookie and consent banners",
+    "subscribe": "newsletter, subscription, follow and app prompts",
+    "comments": "reader comments, comment prompts and moderation notes",
+    "consent": "cookie and consent banners, reCAPTCHA and ad-blocker notices",
     "caption": "photo captions and credits",
     "embed": "embedded tweets/posts and their duplicated text",
     "translator": "translation credits",
@@ -49,6 +49,8 @@ REASONS: dict[str, str] = {
     "duplicate": "a block repeated earlier in the page",
     "advert": "advertising and affiliate disclosures",
     "fragment": "short debris that is neither a sentence nor a heading",
+    "bio": "a note about the author after the report",
+    "boilerplate": "menus and banners found by HTML structure, from the HTML path",
 }
 
 
@@ -105,6 +107,7 @@ _SHARE_FILLER = {
     "or", "oder", "us", "uns", "follow", "folgen", "send", "senden", "gift", "verschenken", "teilen:",
     "share:", "now", "jetzt", "options", "optionen", "close", "schließen", "more", "mehr", "in", "bei",
     "e", "f", "g", "p", "m", "0", "i", "news", "mir", "wird", "geladen", "loading", "lädt",
+    "sie", "dies", "teile", "beitrag", "condividi", "partager", "compartir",
 }
 
 _RELATED_HEADINGS = re.compile(
@@ -127,6 +130,12 @@ _RELATED_INLINE = re.compile(
     r"mehr\s+zum\s+thema|leggi\s+anche|lire\s+aussi|zum\s+thema)\s*[:»>|–—-]\s*\S",
     re.I,
 )
+# The link label under a teaser's summary.
+_READ_MORE_LABELS = {
+    "read more", "continue reading", "read the full story", "read full story", "read full article", "read article",
+    "learn more", "find out more", "more", "weiterlesen", "mehr lesen", "lesen sie weiter", "zum artikel", "mehr",
+    "leggi di più", "continua a leggere", "lire la suite", "leer más", "seguir leyendo",
+}
 _COMMENTS_HEADINGS = re.compile(
     r"^(?:\d+\s+)?(?:comments?|kommentare?|leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|"
     r"schreibe(?:n\s+sie)?\s+(?:einen\s+kommentar|eine\s+antwort)|ihre\s+meinung|diskussion|diskutieren\s+sie\s+mit|"
@@ -138,6 +147,22 @@ _COMMENTS_HEADINGS = re.compile(
     re.I,
 )
 
+# Moderation notes and prompts around a comment form.
+_COMMENT_POLICY = re.compile(
+    r"\b(?:comments?\s+(?:are|may\s+be|will\s+be)\s+(?:moderated|republished|pre-?moderated)|"
+    r"e-?mail\s+address(?:es)?\s+will\s+not\s+be\s+published|(?:try\s+to|possible\s+to)\s+publish\s+(?:all\s+)?comments|"
+    r"we\s+want\s+to\s+hear\s+what\s+you\s+think|commenting\s+policy|"
+    r"ihre\s+e-mail-adresse\s+wird\s+nicht\s+veröffentlicht|kommentare\s+werden\s+moderiert)\b",
+    re.I,
+)
+# A note about the author after the report: "Jane Doe is a senior writer for ...", "X writes about ...".
+_AUTHOR_BIO = re.compile(
+    r"^(?:[A-Z][\w.'’-]+)(?:\s+[A-Z][\w.'’-]+){0,3}\s+(?i:"
+    r"is\s+(?:a|an|the)\s+(?:[\w&,'’-]+\s+){0,5}?(?:writer|journalist|reporter|editor|author|columnist|correspondent|"
+    r"contributor|professor|fellow|founder|co-founder|consultant|blogger|developer|engineer|researcher|analyst|producer)s?\b|"
+    r"writes\s+(?:about|for|on)\b|covers\s+\w|has\s+(?:worked|written)\s+(?:as|for|about)\b|is\s+the\s+author\s+of\b|"
+    r"(?:ist|war)\s+(?:\w+\s+){0,3}(?:redakteur|redakteurin|autor|autorin|journalist|journalistin|korrespondent|korrespondentin)\b)"
+)
 _BREADCRUMB_SEP = re.compile(r"\s+(?:»|›|>|/|\||::)\s+")
 _BREADCRUMB_HOME = re.compile(r"^(?:home|startseite|start|homepage|accueil|inicio|news|nachrichten)\s*(?:»|›|>|/|\|)", re.I)
 _LANGUAGE_SWITCH = re.compile(r"^(?:[a-z]{2}\s+[A-Z]{2,3}|[A-Z]{2}(?:\s*[|/·]\s*[A-Z]{2})+)$")
@@ -169,7 +194,11 @@ _SUBSCRIBE_STRONG = re.compile(
     r"unterstützen\s+sie\s+(?:uns|unabhängigen\s+journalismus)|benachrichtigung(?:en)?\s+aktivieren|"
     r"push-?(?:nachrichten|benachrichtigungen|notifications)|(?:jetzt\s+)?diesen\s+artikel\s+(?:lesen|freischalten)|"
     r"(?:gleich|jetzt)\s+(?:können\s+sie\s+)?weiterlesen|qualitätsjournalismus|jetzt\s+(?:\w+\s+)?(?:testen|sichern|freischalten)|"
-    r"(?:continue|keep)\s+reading\s+(?:with|for)|subscribe\s+to\s+(?:continue|read))",
+    r"(?:continue|keep)\s+reading\s+(?:with|for)|subscribe\s+to\s+(?:continue|read)|no\s+spam\b|"
+    r"(?:receive|get)\s+(?:our|the)\s+(?:\w+\s+){0,2}newsletter|(?:straight|directly|right)\s+(?:to|in|into)\s+your\s+inbox|"
+    r"never\s+miss\s+(?:the\s+latest|a\s+(?:story|thing|post|beat))|by\s+signing\s+up,?\s+(?:you|i)\s+agree|"
+    r"unsubscribe\s+at\s+any\s+time|download\s+our\s+(?:[\w-]+\s+){0,3}apps?\b|"
+    r"download\s+the\s+(?:[\w-]+\s+){0,4}apps?\s+(?:for|on|from)\s+(?:ios|android|iphone|the\s+app\s+store|google\s+play))",
     re.I,
 )
 _SUBSCRIBE_WEAK = re.compile(r"\b(?:subscribe|subscription|newsletter|abonnieren|abonnement|abo|sign\s+up|follow\s+us|folgen\s+sie\s+uns|podcast)\b", re.I)
@@ -189,7 +218,8 @@ _CONSENT = re.compile(
     r"(?:disable|turn\s+off|deaktivieren\s+sie)\s+(?:your\s+|ihren\s+)?(?:ad\s*-?blocker|werbeblocker)|ad\s*-?blocker\s+(?:detected|erkannt)|"
     r"was\s+passiert\s+mit\s+meinen\s+daten|datenschutzeinstellungen|privacy\s+settings|manage\s+(?:cookies|consent)|"
     r"(?:this|the|these)\s+cookies?\s+(?:is|are)\s+(?:set|used|installed|native)|cookies?\s+(?:werden|helfen)\s+(?:verwendet|dabei)|"
-    r"cookielawinfo|cookie\s+consent\s+plugin|set\s+by\s+(?:the\s+)?gdpr)\b",
+    r"cookielawinfo|cookie\s+consent\s+plugin|set\s+by\s+(?:the\s+)?gdpr|protected\s+by\s+recaptcha|"
+    r"google\s+privacy\s+policy\s+and\s+terms\s+of\s+service\s+apply|you(?:'re|’re|\s+are)\s+(?:running|using)\s+an?\s+ad\s*-?blocker)\b",
     re.I,
 )
 
@@ -257,6 +287,12 @@ _EMBED = re.compile(
 )
 _TWEET_END = re.compile(r"(?:pic\.twitter\.com/\w+|\(@\w{1,30}\)\s+\S+\s+\d{1,2},?\s+\d{4}|\(@\w{1,30}\)\s+\d{1,2}\.?\s+\S+\s+\d{4})")
 
+# Code and shell lines: a prompt or keyword at the start, a call, an assignment, braces.
+_CODE = re.compile(
+    r"^(?:>>>|\.\.\.\s|\$\s|#\s*include|import\s+\w|from\s+[\w.]+\s+import|def\s+\w|class\s+\w+[:(]|return\b|sudo\s|"
+    r"pip\s+install|npm\s|apt(?:-get)?\s+install|git\s+\w)"
+    r"|\w\([^()]*\)\s*(?:[:;{]|$)|^[\w.\[\]'\"-]+\s*(?:[+*/-]?=|==|:=|=>|->)\s*\S|[{};]\s*$|^\s*[}\])]|^\[[^\]]*[\"'\d][^\]]*\]$"
+)
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s+[^<>]*?)?/?>|<!--.*?-->|</?[a-zA-Z][a-zA-Z0-9-]*\s+[a-z-]+=\"[^\"]*\"[^<>]*$")
 _BULLET = re.compile(r"^\s*(?:[•·▪▸►‣◦∙*+]|-(?=\s)|–(?=\s)|\d{1,2}[.)](?=\s))\s*")
 _TRAILING_SHARE = re.compile(r"(?<=[.!?\"”“»'’)])\s+(?:share|teilen|tweet)\s*$", re.I)
@@ -287,6 +323,12 @@ _STOPWORDS = set(
 # prose blocks of one report, and how big the first prose run must be, relative to the biggest.
 _MAX_GAP = 8
 _FIRST_RUN_SHARE = 0.4
+# A paragraph this long after a "Related"/"Read also" box means the article goes on.
+_RESUME_WORDS = 20
+# Short sentences just above or below the report that are taken into it (see _extend_run).
+_EXTEND_BLOCKS = 3
+# An author note is looked for among this many last kept blocks.
+_BIO_WINDOW = 5
 
 
 @dataclass
@@ -325,6 +367,7 @@ def clean_text(text: str, *, title: str | None = None, trusted: bool = False) ->
     _find_byline_and_date(blocks, meta, extra)
     _mark_embeds(blocks)
     _mark_duplicates(blocks)
+    _mark_author_bio(blocks)
     outlet = _find_outlet(blocks)
     if outlet:
         meta["outlet"] = outlet
@@ -491,7 +534,7 @@ def _classify(block: _Block) -> None:
         return drop("tags")
     if _RELATED_HEADINGS.match(key) or (n <= 25 and _RELATED_INLINE.match(text)):
         return drop("related")
-    if _COMMENTS_HEADINGS.match(key):
+    if _COMMENTS_HEADINGS.match(key) or (n <= 40 and _COMMENT_POLICY.search(text)):
         return drop("comments")
     if _is_share(text):
         return drop("share")
@@ -586,6 +629,8 @@ def _mark_zones(blocks: list[_Block], trusted: bool = False) -> None:
 
     else:
         start, end = _main_run(blocks, anchors)
+        start, end = _extend_run(blocks, start, end, prose_language)
+        start = _take_standfirst(blocks, start)
 
     # Header: everything above the report is page chrome unless a later pass claims it as metadata.
     for block in blocks[:start]:
@@ -602,6 +647,8 @@ def _mark_zones(blocks: list[_Block], trusted: bool = False) -> None:
             block.reason = "navigation"
         elif _TERMINAL.search(block.text) and len(words) >= 3 and not _ELLIPSIS_END.search(block.text):
             block.kind = "body"
+        elif words and re.search(r"\w[!?]['\"”’»)]*$", block.text) and not block.bullet:
+            block.kind = "body"  # "Surprise!", "Why?": a short exclamation or question between paragraphs
         elif re.match(r"^(?:by|von)\s", block.text, re.I) and metadata.parse_byline(block.text):
             block.reason = "byline"  # a second author line inside the report ("By Nada Tawfik, BBC News")
         elif _is_heading(block.text) and not block.bullet:
@@ -610,6 +657,8 @@ def _mark_zones(blocks: list[_Block], trusted: bool = False) -> None:
             block.kind = "body"
         elif block.bullet and len(words) >= 3:
             block.kind = "body"
+        elif _is_code(block.text):
+            block.kind = "body"  # an example quoted in a report about software
         elif _CATEGORY_LINE.match(block.text):
             block.reason = "tags"
         elif trusted:
@@ -637,10 +686,118 @@ def _report_resumes(blocks: list[_Block], i: int, prose_language: bool) -> bool:
     Readers' comments never end: a comments zone runs to the end of the page.
     """
     following = [b for b in blocks[i : i + 4] if b.reason is None][:3]
+    if len(_words(blocks[i].text)) >= _RESUME_WORDS and not _is_teaser_summary(blocks, i):
+        return True  # one solid paragraph: the box was a teaser inside the article
     if len(following) >= 2 and all(_is_anchor(b, prose_language) for b in following[:2]):
         if sum(len(_words(b.text)) for b in following[:2]) >= 50:
             return True
         return len(following) == 3 and _is_anchor(following[2], prose_language)
+    return False
+
+
+def _is_code(text: str) -> bool:
+    """A line of program code or shell: reports about software quote it between their paragraphs."""
+    return bool(_CODE.search(text))
+
+
+def _reads_as_content(block: _Block) -> bool:
+    """A short block that reads like part of a text (a short sentence, a line introducing an
+    example, a line of code), not like a menu entry or link label."""
+    text = block.text
+    if _ELLIPSIS_END.search(text):
+        return False
+    words = _words(text)
+    if _TERMINAL.search(text) and len(words) >= 2:
+        return True
+    return _is_code(text)
+
+
+def _gap_weight(block: _Block) -> int:
+    """How much a block between two prose blocks speaks for a break in the report.
+
+    Blocks explained by a specific rule (captions, share buttons), bylines and datelines sit
+    inside reports all the time, and so do short sentences, example lines and code: none of
+    them counts. Unexplained short lines (menu entries, link labels) do.
+    """
+    if block.strong or _reads_as_content(block):
+        return 0
+    if metadata.is_dateline(block.text) or metadata.parse_byline(block.text) is not None:
+        return 0
+    return 1
+
+
+def _extend_run(blocks: list[_Block], start: int, end: int, prose_language: bool) -> tuple[int, int]:
+    """Widen the report by the short sentences just around it.
+
+    A lead too short to be an anchor above the first paragraph ("What happened:"), or a
+    closing sentence ("I hope you like it.") below the last one, is part of the report;
+    the first menu entry or link label on the way out stops the widening. Below the report
+    only full stops and "!" count: "Want more?" and "Share this:" are prompts.
+    Blocks explained by a rule (share, captions, dates, bylines) are stepped over.
+    """
+
+    def reads_as_sentence(block: _Block, ends: str, min_words: int) -> bool:
+        text = block.text.rstrip("'\"”“’»«)] ")
+        words = _words(block.text)
+        if block.reason is not None or len(words) < min_words or not text.endswith(tuple(ends)):
+            return False
+        if _ELLIPSIS_END.search(block.text):
+            return False
+        return not prose_language or _stopword_ratio(words) >= 0.1
+
+    def step_over(block: _Block) -> bool:
+        return block.strong or metadata.is_dateline(block.text) or metadata.parse_byline(block.text) is not None
+
+    i, taken = start - 1, 0
+    while i >= 0 and taken < _EXTEND_BLOCKS:
+        if step_over(blocks[i]):
+            i -= 1
+            continue
+        if not reads_as_sentence(blocks[i], ".!:", 5):
+            break
+        start, taken = i, taken + 1
+        i -= 1
+    i, taken = end + 1, 0
+    while i < len(blocks) and taken < _EXTEND_BLOCKS:
+        if step_over(blocks[i]):
+            i += 1
+            continue
+        if not reads_as_sentence(blocks[i], ".!", 4):
+            break
+        end, taken = i, taken + 1
+        i += 1
+    return start, end
+
+
+def _take_standfirst(blocks: list[_Block], start: int) -> int:
+    """Move the report's start up to a standfirst: the summary line under the headline.
+
+    It is a sentence without the final full stop, so it is no anchor; it is told from the
+    headline by coming after another headline-like line (the title stays metadata).
+    """
+    i = start - 1
+    while i >= 0 and (blocks[i].strong or metadata.is_dateline(blocks[i].text)):
+        i -= 1
+    if i < 1:
+        return start
+    block = blocks[i]
+    words = _words(block.text)
+    if block.reason is not None or block.bullet or len(words) < 8 or _ELLIPSIS_END.search(block.text):
+        return start
+    if _stopword_ratio(words) < 0.15:
+        return start
+    for above in blocks[max(0, i - 4) : i]:
+        if above.reason is None and not above.bullet and len(_words(above.text)) >= 4 and _is_heading(above.text):
+            return i
+    return start
+
+
+def _is_teaser_summary(blocks: list[_Block], i: int) -> bool:
+    """A paragraph followed by a "Read more" link is the summary of another article."""
+    for block in blocks[i + 1 : i + 4]:
+        if block.reason in ("share", "fragment", "markup"):
+            continue
+        return _key(block.text) in _READ_MORE_LABELS
     return False
 
 
@@ -652,11 +809,7 @@ def _main_run(blocks: list[_Block], anchors: list[int]) -> tuple[int, int]:
     """
     runs: list[list[int]] = [[anchors[0]]]
     for a, b in zip(anchors, anchors[1:]):
-        gap = sum(
-            1
-            for blk in blocks[a + 1 : b]
-            if not blk.strong and not metadata.is_dateline(blk.text) and metadata.parse_byline(blk.text) is None
-        )
+        gap = sum(_gap_weight(blk) for blk in blocks[a + 1 : b])
         if gap > _MAX_GAP:
             runs.append([b])
         else:
@@ -797,6 +950,14 @@ def _mark_embeds(blocks: list[_Block]) -> None:
                 j -= 1
             else:
                 break
+
+
+def _mark_author_bio(blocks: list[_Block]) -> None:
+    """A short note about the author among the last kept blocks is not part of the report."""
+    kept = [b for b in blocks if b.reason is None and b.kind != "heading"]
+    for block in kept[-_BIO_WINDOW:]:
+        if len(_words(block.text)) <= 70 and _AUTHOR_BIO.match(block.text):
+            block.reason = "bio"
 
 
 def _mark_duplicates(blocks: list[_Block]) -> None:

@@ -1,0 +1,250 @@
+"""Sentences become evidence, and evidence from different sources becomes claims.
+
+A claim is one fact as several outlets state it. Grouping happens here, in
+code, with sentence embeddings: the model never sees a whole story. Sentences
+that cannot stand alone (a quote without its speaker, a heading, a fragment
+cut off with "...", a sentence that starts "He ..." or "This ...") stay as
+supporting evidence but are never put in front of a reader on their own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from digest.models.base import Embedder
+from digest.types import Article
+
+from .facts import facts, word_count
+
+CLAIM_SIMILARITY = 0.75  # average-link cosine for "the same fact" (MiniLM), tuned on dev stories
+SUPPORT_SIMILARITY = 0.68  # a sentence this close to a claim's centre supports it (and may be cited)
+MIN_WORDS, MAX_WORDS = 6, 60
+
+_SPEECH = re.compile(
+    r"\b(said|says|say|told|tells|stated|states|noted|notes|added|adds|wrote|writes|posted|tweeted|"
+    r"emphasi[sz]ed|stressed|continued|declared|announced|argued|warned|urged|asked|explained|insisted|"
+    r"claimed|according to|remarked|commented|responded|replied|acknowledged|admitted|called)\b",
+    re.IGNORECASE,
+)
+_PRONOUN_SPEAKER = re.compile(
+    r"(\b(he|she|they|we|i)\s+(\w+ly\s+)?(said|says|told|stated|noted|added|wrote|posted|emphasi[sz]ed|stressed|continued|"
+    r"declared|argued|warned|urged|asked|explained|insisted)\b)|(\b(said|says|added|noted|continued|emphasi[sz]ed)\s+(he|she)\b)",
+    re.IGNORECASE,
+)
+_DEPENDENT_OPENERS = re.compile(
+    r"^(he|she|they|it|this|that|these|those|but|and|also|however|still|then|so|his|her|their|its|"
+    r"the two|both|meanwhile|instead|yet|such)\b",
+    re.IGNORECASE,
+)
+_UNRESOLVED_OPENERS = re.compile(r"^(he|she|they|then|but|and|also|so|yet|still|both|the two)\b", re.IGNORECASE)
+_DEBRIS = re.compile(r"(https?://|www\.|pic\.twitter|@\w|\bclick here\b|\bsubscribe\b|\bsign up\b|\bnewsletter\b|\bcookies?\b)", re.IGNORECASE)
+_QUOTE = re.compile(r"[\"“”«»]")
+
+
+@dataclass
+class Evidence:
+    """One sentence of one source, with what we know about how it can be used."""
+
+    index: int  # position in EvidenceSet.sentences
+    source: int  # the source number n of its article (1-based)
+    position: int  # 0 = the article's first usable sentence
+    text: str
+    selectable: bool  # may stand alone in a briefing
+    dependent: bool  # leans on the sentence before it ("He said ...", "This ...")
+    reaction: bool  # a quote or reported speech: goes after the facts
+    has_quote: bool
+
+
+@dataclass
+class Claim:
+    """Sentences from one or more sources that state the same thing."""
+
+    members: tuple[int, ...]  # Evidence indices
+    sources: tuple[int, ...]  # distinct source numbers (members and support), sorted
+    centrality: float
+    lead: float  # 1.0 for a first sentence, decaying with position
+    reaction: bool
+    representative: int | None  # the best member to show verbatim, None if none can stand alone
+    score: float = 0.0
+    support: tuple[int, ...] = ()  # sentences of other claims that state this one too
+
+    @property
+    def evidence(self) -> tuple[int, ...]:
+        """Members and supporting sentences: everything that may back (and be cited for) this claim."""
+        return self.members + self.support
+
+
+@dataclass
+class EvidenceSet:
+    sentences: list[Evidence]
+    vectors: np.ndarray  # one row per sentence, L2-normalised
+    claims: list[Claim]
+    centroid: np.ndarray
+    n_sources: int
+    title_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+
+    def texts(self, claim: Claim) -> list[str]:
+        return [self.sentences[i].text for i in claim.members]
+
+
+_DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'’]+(?:[ ,]+[A-Z][A-Za-z.'’]+){0,3})\s*(?:\([^)]{1,30}\)\s*)?[–—-]{1,2}\s+(?=[A-Z“\"])")
+_FIRST_PERSON = re.compile(r"\b(I|we|We|our|Our|us|my|My|me)\b")
+
+
+def clean_sentence(text: str) -> str:
+    """Whitespace normalised and a leading dateline ("Brussels – ", "SEOUL (Reuters) - ") removed."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return _DATELINE.sub("", text, count=1)
+
+
+def _outside_quotes(text: str) -> str:
+    return re.sub(r"“[^”]*”|\"[^\"]*\"", " ", text)
+
+
+def _assess(text: str) -> tuple[bool, bool, bool, bool]:
+    """(selectable, dependent, reaction, has_quote) for one sentence, from its form alone."""
+    words = word_count(text)
+    has_quote = bool(_QUOTE.search(text))
+    speech = bool(_SPEECH.search(text))
+    reaction = has_quote or bool(re.search(r"\b(said|says|told|stated|wrote|posted|tweeted)\b", text))
+    ok = MIN_WORDS <= words <= MAX_WORDS
+    ok = ok and bool(re.search(r"[.!][\"”’')\]]*$", text))  # finished statement (no headings, no questions)
+    ok = ok and not re.search(r"(\.\.\.|…)[\"”’')\]]*$", text)  # cut off
+    ok = ok and text[:1].isupper() or ok and text[:1] in "\"“‘'("
+    ok = ok and not _DEBRIS.search(text)
+    opener = text.lstrip("\"“‘'(")
+    dependent = bool(_DEPENDENT_OPENERS.match(opener))
+    if _UNRESOLVED_OPENERS.match(opener):
+        ok = False  # "He ...", "Then ...", "But ...": meaningless without the sentence before
+    if has_quote and (not speech or _PRONOUN_SPEAKER.search(text)):
+        ok = False  # a quote must arrive with its speaker's name
+    if text.count("“") != text.count("”") or text.count('"') % 2:
+        ok = False  # a quote split across sentences
+    return ok, dependent, reaction, has_quote
+
+
+def _quote_open_after(text: str, open_before: bool) -> bool:
+    """Whether a quotation is still open after this sentence (curly quotes, or straight ones by parity)."""
+    state = open_before
+    for ch in text:
+        if ch == "“":
+            state = True
+        elif ch == "”":
+            state = False
+        elif ch == '"':
+            state = not state
+    return state
+
+
+def _lead_score(position: int) -> float:
+    return 1.0 / (1.0 + 0.35 * position)
+
+
+def gather(
+    articles: Sequence[Article],
+    embedder: Embedder,
+    *,
+    claim_similarity: float | None = None,
+    support_similarity: float | None = None,
+) -> EvidenceSet:
+    """Split the story's articles (source n = position + 1) into evidence and group it into claims."""
+    sentences: list[Evidence] = []
+    for n, article in enumerate(articles, start=1):
+        position = 0
+        seen: set[str] = set()
+        open_quote = False  # inside a quotation that spans several sentences
+        for raw in article.sentences:
+            text = clean_sentence(raw)
+            was_open = open_quote
+            open_quote = _quote_open_after(text, open_quote)
+            if word_count(text) < 4 or text.lower() in seen:
+                continue
+            seen.add(text.lower())
+            selectable, dependent, reaction, has_quote = _assess(text)
+            if was_open or _FIRST_PERSON.search(_outside_quotes(text)):
+                selectable = False  # someone's words without quote marks or speaker: not ours to restate
+            sentences.append(Evidence(len(sentences), n, position, text, selectable, dependent, reaction, has_quote))
+            position += 1
+    titles = [clean_sentence(a.title) for a in articles if a.title]
+    vecs = embedder.embed([e.text for e in sentences] + titles) if sentences or titles else np.zeros((0, 384), np.float32)
+    vectors, title_vectors = vecs[: len(sentences)], vecs[len(sentences) :]
+    if not sentences:
+        return EvidenceSet([], vectors, [], np.zeros(vecs.shape[1] if vecs.ndim == 2 else 384, np.float32), len(articles), title_vectors)
+    # The story's centre: its sentences, with the titles (what editors thought it was about) counted extra.
+    centre = vectors.mean(axis=0)
+    if len(title_vectors):
+        centre = 0.5 * centre + 0.5 * title_vectors.mean(axis=0)
+    centre = centre / (np.linalg.norm(centre) or 1.0)
+    claims = _group(sentences, vectors, centre, claim_similarity or CLAIM_SIMILARITY)
+    _add_support(claims, sentences, vectors, support_similarity or SUPPORT_SIMILARITY)
+    return EvidenceSet(sentences, vectors, claims, centre, len(articles), title_vectors)
+
+
+def _add_support(claims: list[Claim], sentences: list[Evidence], vectors: np.ndarray, threshold: float) -> None:
+    """Claims are kept tight so each reads as one fact; support is looser, so that a
+    source wording the fact inside a longer sentence still counts (and is cited)."""
+    for claim in claims:
+        centroid = vectors[list(claim.members)].mean(axis=0)
+        centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+        sims = vectors @ centroid
+        own = set(claim.members)
+        claim.support = tuple(int(i) for i in np.nonzero(sims >= threshold)[0] if int(i) not in own)
+        claim.sources = tuple(sorted({sentences[i].source for i in claim.evidence}))
+
+
+def _group(sentences: list[Evidence], vectors: np.ndarray, centre: np.ndarray, threshold: float) -> list[Claim]:
+    """Average-link clustering of sentences: a claim is a group whose members agree on average."""
+    n = len(sentences)
+    if n == 1:
+        labels = np.zeros(1, dtype=int)
+    else:
+        from sklearn.cluster import AgglomerativeClustering
+
+        labels = AgglomerativeClustering(
+            n_clusters=None, metric="cosine", linkage="average", distance_threshold=1.0 - threshold
+        ).fit_predict(vectors)
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(i)
+    claims = []
+    for members in groups.values():
+        claims.append(_claim(members, sentences, vectors, centre))
+    return claims
+
+
+def _claim(members: list[int], sentences: list[Evidence], vectors: np.ndarray, centre: np.ndarray) -> Claim:
+    mv = vectors[members]
+    centroid = mv.mean(axis=0)
+    centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+    centrality = float(centroid @ centre)
+    lead = max(_lead_score(sentences[i].position) for i in members)
+    reaction = sum(sentences[i].reaction for i in members) * 2 > len(members)
+    candidates = [i for i in members if sentences[i].selectable]
+
+    def merit(i: int) -> float:
+        e = sentences[i]
+        words = word_count(e.text)
+        f = facts(e.text)
+        informative = min(4, len(f.names) + len(f.numbers) + len(f.dates))  # self-contained: says who/what/when
+        return (
+            float(vectors[i] @ centroid)
+            + 0.15 * _lead_score(e.position)
+            + 0.03 * informative
+            - (0.15 if e.dependent else 0.0)
+            - 0.004 * max(0, words - 30)
+            - 0.01 * max(0, 12 - words)
+        )
+
+    representative = max(candidates, key=merit) if candidates else None
+    return Claim(
+        members=tuple(sorted(members)),
+        sources=tuple(sorted({sentences[i].source for i in members})),
+        centrality=centrality,
+        lead=lead,
+        reaction=reaction,
+        representative=representative,
+    )

@@ -1,0 +1,245 @@
+"""Check a written sentence against the source sentences it claims to come from.
+
+The small local model paraphrases well but now and then swaps a name, invents
+a figure or repeats itself. None of that may reach a reader, so every model
+sentence passes these checks or is replaced by a source sentence verbatim:
+
+- every number, ordinal, month/weekday and capitalised name appears in the
+  sources (normalised: "7,000" = "7000", "Nov. 4" = "4 November"); names are
+  checked as runs, so "Defence Minister Cho" fails when the sources only have
+  "Foreign Minister Cho" and "Defence Minister Kim";
+- quoted words appear verbatim, and no negation is added;
+- the meaning stays close (embedding cosine to the nearest source sentence);
+- no phrase repeats, it is not longer than the longest input, and it does not
+  restate a sentence already in the briefing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from digest.models.base import Embedder
+
+from .facts import STOPWORDS, Facts, NameSpan, facts, fold, tokens, word_count
+
+MIN_SIMILARITY = 0.72  # cosine to the nearest source sentence (MiniLM); paraphrases sit above 0.8
+CITE_SIMILARITY = 0.6  # a member sentence this close (and not contradicting) supports the final one
+REPEAT_SIMILARITY = 0.8  # closer than this to an earlier briefing sentence = saying it twice
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    reasons: tuple[str, ...]
+    similarity: float
+
+
+def unsupported(text: str, sources: Sequence[str], *, title_case: bool = False) -> list[str]:
+    """The numbers, dates, names, quotes and negations of `text` that no source states.
+
+    `title_case` is for headlines Written Like This, where every word looks like a
+    name: each capitalised word must then be in the sources, without the run check.
+    """
+    mine = facts(text)
+    if title_case:
+        mine = Facts(mine.numbers, mine.ordinals, mine.dates,
+                     tuple(NameSpan((w,), w) for span in mine.names for w in span.words), mine.negations, mine.quotes)
+    theirs = [facts(s) for s in sources]
+    problems: list[str] = []
+    numbers = set().union(*(f.numbers for f in theirs)) if theirs else set()
+    for n in sorted(mine.numbers - numbers):
+        problems.append(f"number {n}")
+    ords = set().union(*(f.ordinals for f in theirs)) if theirs else set()
+    for o in sorted(mine.ordinals - ords):
+        problems.append(f"ordinal {o[3:]}")
+    dates = set().union(*(f.dates for f in theirs)) if theirs else set()
+    for d in sorted(mine.dates - dates):
+        problems.append(f"date {d}")
+    streams = [tokens(s) for s in sources]
+    vocab = {t for stream in streams for t in stream}
+    grams = {tuple(stream[i : i + k]) for stream in streams for k in range(1, 9) for i in range(len(stream) - k + 1)}
+    if title_case:
+        stems = {_stem(t) for t in vocab}
+        vocab = vocab | {w for span in mine.names for w in span.words if _stem(w) in stems}
+    for span in mine.names:
+        missing = [w for w in span.words if w not in vocab]
+        if missing:
+            problems.append(f"name {span.text!r}")
+        elif not title_case and not _written_as_in_sources(span.words, grams):
+            problems.append(f"name {span.text!r} (not as written in the sources)")
+    joined = [" ".join(stream) for stream in streams]
+    for q in mine.quotes:
+        if not any(q in j for j in joined):
+            problems.append(f"quote {q[:30]!r}")
+    if mine.negations and not any(f.negations for f in theirs):
+        problems.append("negation")
+    return problems
+
+
+def _stem(word: str) -> str:
+    """Crude English stem, only for headline words ("Dies" ~ "died", "Talks" ~ "talk")."""
+    for suffix in ("ing", "ied", "ies", "ed", "es", "s", "d"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+# A title stays glued to the name after it: "Defence Minister" + "Cho" is a new claim.
+_TITLES = {
+    "minister", "president", "secretary", "chancellor", "premier", "governor", "mayor", "director", "chief",
+    "leader", "ceo", "chair", "chairman", "chairwoman", "senator", "sen", "rep", "representative", "spokesman",
+    "spokeswoman", "spokesperson", "ambassador", "commissioner", "general", "judge", "justice", "king", "queen",
+    "prince", "envoy", "coach", "sheriff", "commander", "head", "dr", "mr", "mrs", "ms", "pope", "prof",
+}
+
+
+def _written_as_in_sources(words: tuple[str, ...], grams: set[tuple[str, ...]]) -> bool:
+    """Can the name run be cut into pieces the sources contain, never cutting next to a title?
+
+    "South Korean" + "Foreign Minister Cho" may be joined; "Defence" + "Minister
+    Cho" and "Defence Minister" + "Cho" may not.
+    """
+    n = len(words)
+    ok = [False] * (n + 1)
+    ok[0] = True
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 8), end):
+            if ok[start] and words[start:end] in grams and (start == 0 or (words[start - 1] not in _TITLES and words[start] not in _TITLES)):
+                ok[end] = True
+                break
+    return ok[n]
+
+
+def _repeats_itself(text: str) -> bool:
+    words = tokens(text)
+    seen = set()
+    for gram in zip(words, words[1:], words[2:]):
+        if all(w in STOPWORDS for w in gram):
+            continue
+        if gram in seen:
+            return True
+        seen.add(gram)
+    return False
+
+
+def check(
+    candidate: str,
+    sources: Sequence[str],
+    embedder: Embedder,
+    *,
+    previous: Sequence[str] = (),
+    min_similarity: float = MIN_SIMILARITY,
+) -> Verdict:
+    """Is `candidate` a faithful, non-repetitive restatement of `sources`?"""
+    reasons: list[str] = []
+    text = candidate.strip()
+    if word_count(text) < 5:
+        reasons.append("too short")
+    if not re.search(r"[.!?][\"”’']?$", text):
+        reasons.append("not a finished sentence")
+    if "\n" in text or re.match(r"(?i)(sure|here|certainly|combined|sentence|output)\b", text):
+        reasons.append("not a plain sentence")
+    if sources and word_count(text) > max(word_count(s) for s in sources):
+        reasons.append("longer than its inputs")
+    if _repeats_itself(text):
+        reasons.append("repeats a phrase")
+    reasons.extend(f"unsupported {p}" for p in unsupported(text, sources))
+    vecs = embedder.embed([text, *sources, *previous])
+    sims = vecs[1 : 1 + len(sources)] @ vecs[0] if sources else np.zeros(0)
+    best = float(sims.max()) if len(sims) else 0.0
+    if best < min_similarity:
+        reasons.append(f"meaning drifted (similarity {best:.2f})")
+    if previous:
+        prev = vecs[1 + len(sources) :] @ vecs[0]
+        if float(prev.max()) >= REPEAT_SIMILARITY:
+            reasons.append("repeats an earlier sentence")
+    return Verdict(ok=not reasons, reasons=tuple(reasons), similarity=best)
+
+
+def _conflicts(final: str, member: str) -> bool:
+    """A member giving other figures than the final sentence does not support it."""
+    a, b = facts(final).numbers, facts(member).numbers
+    return bool(a and b and not (a & b))
+
+
+def supporters(
+    final: str,
+    members: Sequence[tuple[int, str]],
+    embedder: Embedder,
+    *,
+    must: Sequence[int] = (),
+    min_similarity: float = CITE_SIMILARITY,
+) -> tuple[int, ...] | None:
+    """The sources (numbers) whose own sentence supports `final`, or None if its facts are not covered.
+
+    `members` pairs a source number with one of its sentences. A source is cited
+    when its sentence is close in meaning and gives no contradicting figure, and
+    any source needed to cover a number, date or name is added, so that every
+    fact of the final sentence is stated by at least one cited source.
+    """
+    if not members:
+        return None
+    vecs = embedder.embed([final, *(s for _, s in members)])
+    sims = vecs[1:] @ vecs[0]
+    cited: dict[int, list[str]] = {}
+    for (n, s), sim in zip(members, sims):
+        if n in must or (sim >= min_similarity and not _conflicts(final, s)):
+            cited.setdefault(n, []).append(s)
+    if not unsupported(final, [s for ss in cited.values() for s in ss]):
+        return tuple(sorted(cited))
+    order = np.argsort(-sims)
+    for i in order:
+        n, s = members[int(i)]
+        if sims[int(i)] < 0.45 or n in cited and s in cited[n]:
+            continue
+        before = len(unsupported(final, [x for ss in cited.values() for x in ss]))
+        trial = [x for ss in cited.values() for x in ss] + [s]
+        if len(unsupported(final, trial)) < before:
+            cited.setdefault(n, []).append(s)
+        if not unsupported(final, [x for ss in cited.values() for x in ss]):
+            return tuple(sorted(cited))
+    return None
+
+
+_SAID = r"(?:said|says|added|noted|stated|explained|told reporters|told [A-Z][\w.]*(?: [A-Z][\w.]*)*|reported|announced|wrote|posted)"
+_TRAILING = [
+    # "..., he said." / "..., officials said on Monday." / "..., the ministry said in a statement."
+    re.compile(rf",\s+(?:(?:he|she|they|it|officials|police|authorities)|(?:the|a|an)\s[\w\s'’.-]{{1,50}}?|[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){{0,4}})\s+{_SAID}(?:\s+(?:on|in|at|late|early)\s[\w\s'’.-]{{1,30}}?)?\.$"),
+    # "..., said Ms. Smith." / "..., according to the sheriff's office."
+    re.compile(r",\s+(?:said|says|according to)\s+[^,;:“”\"]{1,60}\.$"),
+]
+_LEADING = re.compile(r"^(?:According to [^,“”\"]{1,60},\s+)")
+
+
+def trim_attribution(sentence: str) -> str:
+    """Drop "he said" / "according to X" framing, but never from a quote: a quote keeps its speaker."""
+    text = sentence.strip()
+    if any(c in text for c in "\"“”«»"):
+        return text
+    for pattern in _TRAILING:
+        trimmed = pattern.sub(".", text)
+        if trimmed != text and word_count(trimmed) >= 6:
+            text = trimmed
+            break
+    lead = _LEADING.sub("", text)
+    if lead != text and word_count(lead) >= 6:
+        text = lead[0].upper() + lead[1:]
+    return text
+
+
+def normalise_space(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+__all__ = [
+    "Verdict",
+    "check",
+    "supporters",
+    "trim_attribution",
+    "unsupported",
+    "fold",
+]

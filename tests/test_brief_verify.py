@@ -1,0 +1,81 @@
+"""The verifier catches what a small model gets wrong, and lets faithful paraphrases through."""
+
+from __future__ import annotations
+
+from digest.brief.facts import date_words, numbers
+from digest.brief.verify import check, supporters, trim_attribution, unsupported
+
+SOURCES = [
+    "The EU's foreign policy chief, Josep Borrell, met South Korean Foreign Minister Cho Tae-yul in Seoul on Nov. 4.",
+    "Borrell also met Defence Minister Kim Yong Hyun to discuss the deployment of 7,000 North Korean soldiers to Russia.",
+]
+
+
+def test_numbers_and_dates_are_normalised():
+    assert numbers("more than 7,000 soldiers") == numbers("more than 7000 soldiers") == {"7000"}
+    assert numbers("Pyongyang's ten thousand soldiers") == numbers("10 thousand troops") == {"10000"}
+    assert numbers("$2.5 billion") == {"2500000000"}
+    assert date_words("on Nov. 4") == date_words("on 4 November") == {"month11"}
+    assert not unsupported("Borrell met Cho Tae-yul in Seoul on 4 November.", SOURCES)
+    assert not unsupported("Kim Yong Hyun discussed the 7000 North Korean soldiers.", SOURCES)
+
+
+def test_wrong_number_is_caught(embedder):
+    fused = "Borrell met Defence Minister Kim Yong Hyun to discuss the deployment of 8,000 North Korean soldiers to Russia."
+    verdict = check(fused, SOURCES, embedder)
+    assert not verdict.ok
+    assert any("number 8000" in r for r in verdict.reasons)
+
+
+def test_swapped_name_is_caught(embedder):
+    # Every word is in the sources, but Cho is the foreign minister, not the defence minister.
+    fused = "Borrell met Defence Minister Cho Tae-yul to discuss the deployment of 7,000 North Korean soldiers to Russia."
+    verdict = check(fused, SOURCES, embedder)
+    assert not verdict.ok
+    assert any("Defence Minister Cho Tae-yul" in r for r in verdict.reasons)
+
+
+def test_added_date_is_caught(embedder):
+    fused = "On Friday, Borrell met Defence Minister Kim Yong Hyun about the 7,000 North Korean soldiers sent to Russia."
+    verdict = check(fused, SOURCES, embedder)
+    assert not verdict.ok
+    assert any("date" in r for r in verdict.reasons)
+
+
+def test_invented_name_and_quote_are_caught(embedder):
+    assert not check("Borrell met Kim Jong Un about the 7,000 North Korean soldiers in Russia.", SOURCES, embedder).ok
+    assert not check('Borrell said "we will stop them" about the North Korean soldiers.', SOURCES, embedder).ok
+
+
+def test_faithful_paraphrase_passes(embedder):
+    fused = "Borrell met Defence Minister Kim Yong Hyun about the deployment of 7000 North Korean soldiers to Russia."
+    verdict = check(fused, SOURCES, embedder)
+    assert verdict.ok, verdict.reasons
+
+
+def test_repetition_and_length_are_caught(embedder):
+    looping = "Borrell met Kim Yong Hyun and Borrell met Kim Yong Hyun and Borrell met Kim Yong Hyun."
+    assert any("repeats" in r for r in check(looping, SOURCES, embedder).reasons)
+    long = SOURCES[1][:-1] + ", and " + SOURCES[0][0].lower() + SOURCES[0][1:]
+    assert any("longer" in r for r in check(long, SOURCES, embedder).reasons)
+    assert any("earlier sentence" in r for r in check(SOURCES[0], SOURCES, embedder, previous=[SOURCES[0]]).reasons)
+
+
+def test_citations_cover_every_fact_and_skip_contradicting_sources(embedder):
+    members = [
+        (1, "North Korea has sent 7,000 soldiers to Russia, Ukrainian intelligence says."),
+        (2, "North Korea has sent 8,000 soldiers to Russia, according to the U.S."),
+        (3, "North Korea has sent about 7,000 troops to Russia."),
+    ]
+    cites = supporters("North Korea has sent 7,000 soldiers to Russia.", members, embedder)
+    assert cites == (1, 3)
+    assert supporters("North Korea has sent 9,000 soldiers to Russia.", members, embedder) is None
+
+
+def test_trim_attribution_keeps_quotes_with_their_speaker():
+    assert trim_attribution("The shooter was an employee of the transit authority, police said.") == (
+        "The shooter was an employee of the transit authority."
+    )
+    assert trim_attribution("According to the sheriff's office, the gunman was 57 years old.") == "The gunman was 57 years old."
+    quote = "“We are strategic partners,” Borrell said."
+    assert trim_attribution(quote) == quote

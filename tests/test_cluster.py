@@ -1,0 +1,193 @@
+"""Clustering: stories from real seeds, same-topic stories kept apart, order independence, scale."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from digest.cluster import cluster, cluster_with_developments, stories_to_json, story_id
+from digest.dedupe import dedupe
+from digest.types import Article, Deduped
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def art(origin: str, title: str, paragraphs: list[str], when: datetime | None) -> Article:
+    text = "\n\n".join(paragraphs)
+    sentences = tuple(s for p in paragraphs for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", p) if s)
+    return Article(
+        id=hashlib.blake2b(f"{origin}\n{text}".encode(), digest_size=8).hexdigest(),
+        origin=origin,
+        url=None,
+        outlet=None,
+        title=title,
+        author=None,
+        published=when,
+        language="en",
+        paragraphs=tuple(paragraphs),
+        sentences=sentences,
+    )
+
+
+DAY = datetime(2025, 3, 19, 18, 0, tzinfo=timezone.utc)
+
+# Two different stories on one topic (the Federal Reserve), on the same day: written for this test.
+RATES = [
+    ("Fed holds rates steady and still sees two cuts this year",
+     ["The Federal Reserve left its benchmark interest rate unchanged on Wednesday in a range of 4.25% to 4.5%, "
+      "and policymakers still pencilled in two quarter-point cuts before the end of the year. Chair Jerome Powell "
+      "said the economy remained strong but that uncertainty around tariffs had risen."]),
+    ("Powell: Fed in no hurry to cut as tariffs cloud outlook",
+     ["Federal Reserve officials voted to keep interest rates on hold at 4.25%-4.5% after their two-day meeting. "
+      "Powell told reporters the central bank was well positioned to wait for greater clarity, while the median "
+      "projection still showed two rate cuts in 2025."]),
+    ("Fed keeps rates unchanged, slows balance sheet runoff",
+     ["The Fed held its key rate at 4.25% to 4.5% on Wednesday and said it would slow the pace at which it shrinks "
+      "its balance sheet from April. Officials lowered their growth forecast and raised their inflation outlook, "
+      "but kept two rate cuts in their projections for this year."]),
+]
+STRESS = [
+    ("All big banks pass Fed stress test, clearing way for buybacks",
+     ["All 22 large banks tested by the Federal Reserve would stay above their minimum capital requirements in a "
+      "severe recession, the central bank said, results that clear the way for lenders such as JPMorgan Chase and "
+      "Goldman Sachs to raise dividends and buy back shares."]),
+    ("Banks weather hypothetical 10% unemployment in annual Fed exam",
+     ["In the Fed's annual stress test, the 22 lenders would lose a combined $550 billion under a scenario with "
+      "unemployment peaking at 10% and commercial property prices falling 40%, yet every bank kept enough capital, "
+      "the regulator said on Wednesday."]),
+    ("Stress tests show lenders can absorb severe downturn, Fed says",
+     ["Large U.S. banks have enough capital to withstand a deep recession, according to stress test results released "
+      "by the Federal Reserve. Capital ratios would fall by 1.8 percentage points on aggregate, a smaller decline than "
+      "last year, and JPMorgan, Goldman Sachs and Morgan Stanley all passed."]),
+]
+
+
+def fed_articles() -> list[Article]:
+    out = []
+    for k, (title, paras) in enumerate(RATES):
+        out.append(art(f"rates{k}.txt", title, paras, DAY + timedelta(hours=k)))
+    for k, (title, paras) in enumerate(STRESS):
+        out.append(art(f"stress{k}.txt", title, paras, DAY + timedelta(hours=k)))
+    return out
+
+
+def partition(stories) -> set[frozenset[str]]:
+    return {frozenset(a.origin for a in s.articles) for s in stories}
+
+
+def test_empty_input(embedder):
+    assert cluster(Deduped(articles=(), duplicates=()), embedder) == []
+    assert stories_to_json([]) == {"stories": []}
+
+
+def test_single_article(embedder):
+    a = fed_articles()[0]
+    (story,) = cluster(dedupe([a]), embedder)
+    assert story.articles == (a,) and story.duplicates == ()
+    assert story.label == a.title and story.id == story_id([a.id])
+    assert story.start == story.end == a.published
+    assert story.why  # a single article still says what it is about
+
+
+def test_same_topic_different_stories_stay_apart(embedder):
+    stories = cluster(dedupe(fed_articles()), embedder)
+    assert partition(stories) == {
+        frozenset({"rates0.txt", "rates1.txt", "rates2.txt"}),
+        frozenset({"stress0.txt", "stress1.txt", "stress2.txt"}),
+    }
+    for s in stories:
+        assert [a.published for a in s.articles] == sorted(a.published for a in s.articles)  # oldest first
+        assert s.label in {a.title for a in s.articles}
+        assert any("Fed" in w or "Federal" in w or "rate" in w or "stress" in w for w in s.why)
+
+
+def test_duplicates_travel_with_their_story(embedder):
+    pile = fed_articles()
+    wire = pile[3]
+    copy = art("stress-copy.txt", "Every big bank passes the Fed's stress test",
+               list(wire.paragraphs) + ["Sign up for our banking newsletter."], wire.published + timedelta(hours=2))
+    stories = cluster(dedupe(pile + [copy]), embedder)
+    (home,) = [s for s in stories if any(a.origin == "stress0.txt" for a in s.articles)]
+    assert [(d.article.origin, d.of) for d in home.duplicates] == [("stress-copy.txt", wire.id)]
+    data = stories_to_json(stories)
+    seen = [p for s in data["stories"] for p in s["articles"]] + [d[0] for s in data["stories"] for d in s["duplicates"]]
+    assert sorted(seen) == sorted(a.origin for a in pile + [copy])  # every input exactly once
+    assert ["stress-copy.txt", "stress0.txt"] in [d for s in data["stories"] for d in s["duplicates"]]
+    assert set(data["stories"][0]) == {"id", "label", "articles", "duplicates", "why"}
+
+
+def test_result_does_not_depend_on_input_order(embedder):
+    pile = fed_articles() + seed_articles()
+    ref = cluster(dedupe(pile), embedder)
+    for seed in (1, 2):
+        shuffled = pile[:]
+        random.Random(seed).shuffle(shuffled)
+        assert cluster(dedupe(shuffled), embedder) == ref
+
+
+# ------------------------------------------------------------------ seeds
+
+
+def seed_articles() -> list[Article]:
+    """The five seeds through the real ingest and clean stages."""
+    ingest = pytest.importorskip("digest.ingest").ingest
+    clean = pytest.importorskip("digest.clean").clean
+    return [clean(doc) for doc in ingest([str(SEEDS)])]
+
+
+def test_seeds_form_one_story_and_link_the_earlier_development(embedder):
+    arts = seed_articles()
+    assert len(arts) == 5
+    stories, developments = cluster_with_developments(dedupe(arts), embedder)
+    by_seed = {Path(a.origin).name[:3]: s.id for s in stories for a in s.articles}
+    by_seed.update({Path(d.article.origin).name[:3]: s.id for s in stories for d in s.duplicates})
+    # the four 4 November reports of Borrell's Seoul visit are one story
+    assert by_seed["001"] == by_seed["002"] == by_seed["003"] == by_seed["004"]
+    # the 28 October call between von der Leyen and Yoon is its own story, linked as the earlier development
+    assert by_seed["000"] != by_seed["001"]
+    assert [(d.earlier, d.later) for d in developments] == [(by_seed["000"], by_seed["001"])]
+    (main,) = [s for s in stories if s.id == by_seed["001"]]
+    assert any("Korea" in w for w in main.why)
+
+
+# ------------------------------------------------------------------ scale
+
+
+def test_thousand_articles_well_under_a_minute(embedder):
+    """1,000 articles made of shuffled real seed and fixture sentences, real embedder and NER."""
+    pool = sorted({s for a in fed_articles() for s in a.sentences} | set(_seed_sentences()))
+    rng = random.Random(3)
+    pile = []
+    for i in range(1000):
+        sents = rng.sample(pool, rng.randint(3, 8))
+        when = DAY + timedelta(minutes=rng.randint(0, 14 * 24 * 60))
+        pile.append(art(f"bulk/{i:04d}.txt", " ".join(rng.choice(pool).split()[:12]), [" ".join(sents)], when))
+    # CPU time (all threads), so that other work on a shared machine does not fail the test;
+    # on an idle 2-core machine the wall time is about half of it.
+    t0, c0 = time.perf_counter(), time.process_time()
+    deduped = dedupe(pile)
+    stories = cluster(deduped, embedder)
+    cpu, wall = time.process_time() - c0, time.perf_counter() - t0
+    assert cpu < 45, f"1,000 articles took {cpu:.1f} s CPU ({wall:.1f} s wall)"
+    origins = [a.origin for s in stories for a in s.articles] + [d.article.origin for s in stories for d in s.duplicates]
+    assert sorted(origins) == sorted(a.origin for a in pile)
+    assert len({s.id for s in stories}) == len(stories)
+
+
+def _seed_sentences() -> list[str]:
+    out = []
+    for p in sorted(SEEDS.glob("*.txt")):
+        text = p.read_text(encoding="utf-8", errors="replace")
+        if text.lstrip().startswith("{"):
+            continue
+        for line in text.splitlines():
+            for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line.strip()):
+                if 8 <= len(s.split()) <= 60:
+                    out.append(s)
+    return out

@@ -183,20 +183,21 @@ def cluster(
     """Collapse duplicates and group articles into stories."""
     from .cluster import stories_to_json
     from .models import ModelError, load_embedder
-    from .pipeline import make_stories, read_sources
+    from .pipeline import find_stories, read_sources
     from .render import stories_markdown
 
     with _progress(True) as update:
         articles, problems = read_sources(sources, update)
         try:
-            stories = make_stories(articles, load_embedder()) if articles else []
+            stories, developments = find_stories(articles, load_embedder()) if articles else ([], [])
         except ModelError as exc:
             _fatal(str(exc))
             return
+    stories = sorted(stories, key=lambda s: (-len(s.articles), s.id))
     if fmt is ClusterFormat.json:
-        text = json.dumps(stories_to_json(stories), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(stories_to_json(stories, developments), ensure_ascii=False, indent=2) + "\n"
     else:
-        text = stories_markdown(stories)
+        text = stories_markdown(stories, developments)
     _emit(text, output)
     _finish(problems)
 

@@ -562,6 +562,58 @@ def _developments(
     return [links[k] for k in sorted(links, key=lambda k: (stories[k[0]].id, stories[k[1]].id))]
 
 
+def threads(stories: Sequence[Story], developments: Sequence[Development]) -> list[Story]:
+    """Fold each earlier development into the story it leads to, so one briefing tells the thread.
+
+    A reader following a story wants last week's call that set up today's visit told as
+    background in the same briefing, not as a separate item. Each earlier story is folded
+    into the later story it is most similar to; chains (A then B then C) end up as one thread.
+    The folded story keeps the later story's label and gets an id derived from all its articles.
+    """
+    by_id = {s.id: s for s in stories}
+    best: dict[str, Development] = {}
+    for d in developments:
+        if d.earlier in by_id and d.later in by_id:
+            cur = best.get(d.earlier)
+            if cur is None or (d.similarity, d.later) > (cur.similarity, cur.later):
+                best[d.earlier] = d
+
+    def root(story_id: str) -> str:
+        seen = set()
+        while story_id in best and story_id not in seen:
+            seen.add(story_id)
+            story_id = best[story_id].later
+        return story_id
+
+    members: dict[str, list[Story]] = defaultdict(list)
+    for s in stories:
+        members[root(s.id)].append(s)
+    out = []
+    for head_id, group_ in members.items():
+        if len(group_) == 1:
+            out.append(group_[0])
+            continue
+        head = by_id[head_id]
+        articles = sorted((a for s in group_ for a in s.articles), key=_oldest_first)
+        why: list[str] = []
+        for s in [head] + [s for s in group_ if s is not head]:
+            why += [w for w in s.why if w not in why]
+        starts = [s.start for s in group_ if s.start is not None]
+        ends = [s.end for s in group_ if s.end is not None]
+        out.append(
+            Story(
+                id=story_id(a.id for a in articles),
+                label=head.label,
+                articles=tuple(articles),
+                duplicates=tuple(d for s in group_ for d in s.duplicates),
+                why=tuple(why[:WHY_ITEMS]),
+                start=min(starts) if starts else None,
+                end=max(ends) if ends else None,
+            )
+        )
+    return out
+
+
 def _shared_names(a: dict[int, float], b: dict[int, float], names: list[str]) -> tuple[str, ...]:
     common = sorted((k for k in a if k in b), key=lambda k: (-(a[k] * b[k]), names[k]))
     return tuple(names[k] for k in common[:WHY_ITEMS])

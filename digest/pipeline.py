@@ -59,12 +59,23 @@ def read_sources(sources: Sequence[str], progress: Progress = _quiet) -> tuple[l
 
 
 def make_stories(articles: list[Article], embedder) -> list[Story]:
-    """Collapse duplicates, then group what is left into stories (biggest first)."""
-    from .cluster import cluster
+    """Collapse duplicates, group into stories, fold earlier developments into their thread.
+
+    Biggest story first. `digest cluster` shows stories and developments apart; a briefing
+    tells a thread (e.g. last week's call that led to today's visit) as one story.
+    """
+    from .cluster import threads
+
+    stories, developments = find_stories(articles, embedder)
+    return sorted(threads(stories, developments), key=lambda s: (-len(s.articles), s.id))
+
+
+def find_stories(articles: list[Article], embedder) -> tuple[list[Story], list]:
+    """Dedupe and cluster: the stories, and the links from earlier developments to later ones."""
+    from .cluster import cluster_with_developments
     from .dedupe import dedupe
 
-    stories = cluster(dedupe(articles), embedder)
-    return sorted(stories, key=lambda s: (-len(s.articles), s.id))
+    return cluster_with_developments(dedupe(articles), embedder)
 
 
 def brief_stories(

@@ -156,7 +156,7 @@ def article_markdown(a, *, explain: bool = False) -> str:
     return "\n".join(parts)
 
 
-def stories_markdown(stories) -> str:
+def stories_markdown(stories, developments=()) -> str:
     """`digest cluster --format md`: each story, its articles and why they belong together."""
     lines = [f"# {len(stories)} {'story' if len(stories) == 1 else 'stories'}", ""]
     for i, s in enumerate(stories, 1):
@@ -168,5 +168,11 @@ def stories_markdown(stories) -> str:
             lines.append(f"- {a.title or '(untitled)'} · {a.outlet or ''} · `{a.origin}`")
         for d in s.duplicates:
             lines.append(f"- duplicate ({d.kind}, {d.similarity:.2f}): `{d.article.origin}`")
+        lines.append("")
+    labels = {s.id: s.label for s in stories}
+    if developments:
+        lines += ["## Developments", ""]
+        for d in developments:
+            lines.append(f"- {labels.get(d.earlier, d.earlier)} → {labels.get(d.later, d.later)} ({d.similarity:.2f}; {', '.join(d.why)})")
         lines.append("")
     return "\n".join(lines)

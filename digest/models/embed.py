@@ -39,6 +39,12 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
 
             torch.set_num_threads(int(os.environ.get("DIGEST_THREADS") or default_threads()))
+            try:  # the "Loading weights" bar is noise on stderr for a 90 MB local model
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+            except ImportError:
+                pass
             self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
         except Exception as exc:  # noqa: BLE001 - any loader failure becomes one clear line
             raise ModelError(f"embedder {name!r}: cannot load {path}: {exc}") from exc

@@ -1,6 +1,6 @@
 """Benchmark the brief stage against editors' summaries (AllSides dev stories).
 
-    .venv/bin/python benchmarks/briefing.py [--limit N] [--model NAME] [--extractive] [--no-naive]
+    .venv/bin/python benchmarks/briefing.py [--limit N] [--model NAME] [--extractive] [--no-naive] [--naive-limit N]
 
 For each story in `../shared/devdata/allsides-dev/mds.jsonl` (never copied into
 the repo) it scores, with ROUGE-1/2/Lsum F1 against `reference_summary`:
@@ -8,7 +8,9 @@ the repo) it scores, with ROUGE-1/2/Lsum F1 against `reference_summary`:
 - ours: `digest.brief.brief` with the generator (or none with --extractive);
 - lead-2: the first two sentences of each source;
 - naive: the generator given the whole story and asked for a cited briefing
-  (the approach models.md warns about), skipped with --no-naive.
+  (the approach models.md warns about), skipped with --no-naive. It is slow
+  (~18 s a story), so --naive-limit N runs it on the first N stories only, and
+  ours and lead-2 are then also reported on that same subset.
 
 It also reports the share of our sentences with a number, date or name found
 in none of their cited sources (target 0), the share written by the model vs
@@ -109,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="generator name from the registry (default: the default model)")
     parser.add_argument("--extractive", action="store_true", help="brief without a generator")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive whole-story baseline")
+    parser.add_argument("--naive-limit", type=int, default=None, help="run the naive baseline on the first N stories only")
     parser.add_argument("--words", type=int, default=150)
     parser.add_argument("--json", type=Path, default=None, help="also write per-story results here")
     parser.add_argument("-v", "--verbose", action="store_true")
@@ -133,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = []
     totals = {"ours": [], "lead2": [], "naive": []}
-    n_sentences = n_model = n_unsupported = 0
+    n_sentences = n_model = n_unsupported = n_headline_model = 0
     seconds, naive_seconds = [], []
     for k, (story, reference) in enumerate(stories, start=1):
         started = time.monotonic()
@@ -149,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
                 n_unsupported += 1
                 print(f"UNSUPPORTED {story.id}: {s.text} {s.citations}: {unsupported(s.text, cited)}", file=sys.stderr)
         row = {"id": story.id, "ours": rouge(scorer, ours, reference), "lead2": rouge(scorer, lead2(story), reference)}
-        if not args.no_naive and generator is not None:
+        if not args.no_naive and generator is not None and (args.naive_limit is None or k <= args.naive_limit):
             t0 = time.monotonic()
             text = naive(generator, story)
             naive_seconds.append(time.monotonic() - t0)
@@ -157,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         for key in totals:
             if key in row:
                 totals[key].append(row[key])
+        n_headline_model += b.headline_by == "model"
+        row["headline"] = b.headline
         row["briefing"] = ours
         row["model_calls"] = stats.model_calls
         row["rejected"] = [[t, list(r)] for t, r in stats.rejected]
@@ -174,9 +179,18 @@ def main(argv: list[str] | None = None) -> int:
         if values:
             mean = {m: statistics.mean(v[m] for v in values) for m in ("rouge1", "rouge2", "rougeLsum")}
             print(f"{key:<8} {mean['rouge1']:>8.2f} {mean['rouge2']:>8.2f} {mean['rougeLsum']:>10.2f}")
+    if totals["naive"] and len(totals["naive"]) < len(stories):
+        m = len(totals["naive"])  # naive ran on the first m stories: compare on those
+        print(f"on the {m} stories the naive baseline ran on:")
+        for key in totals:
+            values = totals[key][:m]
+            mean = {x: statistics.mean(v[x] for v in values) for x in ("rouge1", "rouge2", "rougeLsum")}
+            print(f"{key:<8} {mean['rouge1']:>8.2f} {mean['rouge2']:>8.2f} {mean['rougeLsum']:>10.2f}")
     share = (lambda a, b: 100 * a / b if b else 0.0)
     print(f"unsupported-fact sentences: {n_unsupported}/{n_sentences} ({share(n_unsupported, n_sentences):.1f}%)")
     print(f"written by model: {n_model}/{n_sentences} ({share(n_model, n_sentences):.1f}%), source fallback/extractive: {n_sentences - n_model}")
+    calls = [r["model_calls"] for r in rows]
+    print(f"model calls per story: {statistics.mean(calls):.2f}; headlines by model: {n_headline_model}/{len(rows)}")
     print(f"seconds per story (ours): {statistics.mean(seconds):.2f}" + (f"   naive: {statistics.mean(naive_seconds):.2f}" if naive_seconds else ""))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -78,15 +78,27 @@ def find_stories(articles: list[Article], embedder) -> tuple[list[Story], list]:
     return cluster_with_developments(dedupe(articles), embedder)
 
 
-def brief_stories(
-    stories: list[Story], generator, embedder, *, words: int = 150, progress: Progress = _quiet
-) -> list[Briefing]:
-    """One briefing per story, in the stories' order."""
-    from .brief import brief
+# Generator seconds one run may spend in all; stories briefed after that are extractive.
+# A 150-article day spends about 100 s on this machine (benchmarks/daily.py).
+MODEL_SECONDS_PER_RUN = 240.0
 
+
+def brief_stories(
+    stories: list[Story],
+    generator,
+    embedder,
+    *,
+    words: int = 150,
+    model_seconds: float = MODEL_SECONDS_PER_RUN,
+    progress: Progress = _quiet,
+) -> list[Briefing]:
+    """One briefing per story, in the stories' order (biggest first gets the model first)."""
+    from .brief import ModelBudget, brief
+
+    budget = ModelBudget(model_seconds)
     out = []
     for i, story in enumerate(stories, 1):
-        out.append(brief(story, generator, embedder, words=words))
+        out.append(brief(story, generator, embedder, words=words, budget=budget))
         progress("brief", i, len(stories))
     return out
 

@@ -5,9 +5,9 @@
         -> disagreements, timeline, only-in, sources
 
 The consolidating is done here in code. The model only gets small jobs
-(fuse two to four sentences that say the same thing, shorten one, write a
-headline), and every sentence it writes is checked against the sentences it
-came from. Without a generator the briefing is extractive: the best source
+(fuse two or three sentences from different sources that say the same thing,
+write a headline), and every sentence it writes is checked against the
+sentences it came from. What a single source says is shown as written. Without a generator the briefing is extractive: the best source
 sentence of each claim, trimmed of "he said", with every supporting source
 cited.
 """
@@ -27,12 +27,12 @@ from .facts import word_count
 
 log = logging.getLogger(__name__)
 
-__all__ = ["brief", "BriefStats", "sources_of"]
+__all__ = ["brief", "BriefStats", "ModelBudget", "sources_of"]
 
-MAX_FUSE_INPUTS = 4
+MAX_FUSE_INPUTS = 3
 FUSE_MAX_WORDS = 32
-SHORTEN_OVER = 34  # single-source sentences longer than this are offered to the model to shorten
 HEADLINE_WORDS = 14
+INPUT_REPEAT = 0.7  # a fuser input this close to an earlier briefing sentence is left out
 OVERRUN = 1.15  # a briefing may exceed its word budget by this factor, no more
 
 
@@ -43,6 +43,22 @@ class BriefStats:
     model_calls: int = 0
     model_seconds: float = 0.0
     rejected: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+
+@dataclass
+class ModelBudget:
+    """Generator seconds shared by all the stories of one run.
+
+    Pass one instance to every `brief` call of a run (biggest story first): once it
+    is spent, the remaining stories are briefed extractively, so a day of many
+    stories still finishes in bounded time.
+    """
+
+    seconds: float
+    spent: float = 0.0
+
+    def left(self) -> float:
+        return self.seconds - self.spent
 
 
 def sources_of(story: Story) -> tuple[Source, ...]:
@@ -60,15 +76,17 @@ def brief(
     embedder: Embedder,
     *,
     words: int = 150,
-    max_model_calls: int = 7,
-    model_seconds: float = 12.0,
+    max_model_calls: int = 6,
+    model_seconds: float = 9.0,
     stats: BriefStats | None = None,
+    budget: ModelBudget | None = None,
 ) -> Briefing:
     """Brief one story in about `words` words.
 
     `max_model_calls` and `model_seconds` bound the time spent in the generator
-    for this story; once either is spent, the remaining claims use source
-    sentences (checked and cited the same way).
+    for this story, `budget` (shared by a run's stories) for the whole run; once
+    any is spent, the remaining claims use source sentences (checked and cited
+    the same way) and the headline is the most central title.
     """
     stats = stats if stats is not None else BriefStats()
     articles = story.articles
@@ -78,7 +96,7 @@ def brief(
     used: list[evidence.Claim] = []
     spent = 0
     for claim in chosen:
-        sentence = _write_claim(ev, claim, generator, embedder, [s.text for s in sentences], stats, max_model_calls, model_seconds)
+        sentence = _write_claim(ev, claim, generator, embedder, [s.text for s in sentences], stats, max_model_calls, model_seconds, budget)
         if sentence is None:
             continue
         size = word_count(sentence.text)
@@ -88,7 +106,7 @@ def brief(
         used.append(claim)
         spent += size
     # The headline may run a little over the budget: every story needs one.
-    headline, headline_by = _headline(story, ev, used, generator, embedder, stats, model_seconds + 3.0)
+    headline, headline_by = _headline(story, ev, used, generator, embedder, stats, model_seconds + 3.0, budget)
     text = " ".join(s.text for s in sentences)
     return Briefing(
         story_id=story.id,
@@ -104,29 +122,41 @@ def brief(
 
 
 def _length_estimate(ev: evidence.EvidenceSet, with_model: bool):
+    """Words a claim will take: its source sentence. A fusion is never longer, and most
+    claims end up verbatim, so planning on fusions would leave the budget short."""
+
     def length(claim: evidence.Claim) -> int:
-        n = word_count(verify.trim_attribution(ev.sentences[claim.representative].text))
-        if with_model and (len(claim.sources) > 1 or n > SHORTEN_OVER):
-            return min(n, FUSE_MAX_WORDS)
-        return n
+        return word_count(verify.trim_attribution(ev.sentences[claim.representative].text))
 
     return length
 
 
-def _fuse_inputs(ev: evidence.EvidenceSet, claim: evidence.Claim) -> list[str]:
-    """One sentence per source (the one closest to the claim), representative first, at most four."""
-    best: dict[int, int] = {}
+def _fuse_inputs(ev: evidence.EvidenceSet, claim: evidence.Claim) -> list[int]:
+    """What the fuser gets: the representative, a restatement folded into the claim, then the
+    closest well-formed sentence of each other source; one per source, at most four."""
     centroid = ev.vectors[list(claim.members)].mean(axis=0)
-    for i in claim.evidence:
-        e = ev.sentences[i]
-        if not e.selectable:
-            continue
-        if e.source not in best or float(ev.vectors[i] @ centroid) > float(ev.vectors[best[e.source]] @ centroid):
-            best[e.source] = i
     rep = claim.representative
-    best[ev.sentences[rep].source] = rep
-    order = [rep, *sorted(i for i in best.values() if i != rep)]
-    return [ev.sentences[i].text for i in order[:MAX_FUSE_INPUTS]]
+    picked = [rep, *(i for i in claim.absorbed if i != rep)]
+    sources = {ev.sentences[i].source for i in picked}
+    if len(sources) >= 2:
+        return picked  # two facts of one event from two sources: a third sentence only blurs them
+    rest = sorted(
+        (i for i in claim.evidence if ev.sentences[i].selectable and i not in picked),
+        key=lambda i: -float(ev.vectors[i] @ centroid) + (0.2 if ev.sentences[i].poor_source else 0.0),
+    )
+    for i in rest:
+        if ev.sentences[i].source not in sources:
+            picked.append(i)
+            sources.add(ev.sentences[i].source)
+    return picked[:MAX_FUSE_INPUTS]
+
+
+def _model_time_left(stats: BriefStats, max_calls: int, max_seconds: float, budget: ModelBudget | None) -> bool:
+    """Is there time for one more call? Judged by the calls so far, so a slow machine stops early."""
+    expected = stats.model_seconds / stats.model_calls if stats.model_calls else 0.0
+    if stats.model_calls >= max_calls or stats.model_seconds + expected > max_seconds:
+        return False
+    return budget is None or budget.left() > expected
 
 
 def _write_claim(
@@ -138,22 +168,34 @@ def _write_claim(
     stats: BriefStats,
     max_calls: int,
     max_seconds: float,
+    budget: ModelBudget | None = None,
 ) -> BriefSentence | None:
     members = [(ev.sentences[i].source, ev.sentences[i].text) for i in claim.evidence]
     rep = ev.sentences[claim.representative]
-    if generator is not None and stats.model_calls < max_calls and stats.model_seconds < max_seconds:
-        inputs = _fuse_inputs(ev, claim)
-        candidate = None
+    inputs = _fuse_inputs(ev, claim)
+    if previous and len(inputs) > 1:
+        # A supporting sentence that restates an earlier briefing sentence would only make
+        # the fusion repeat it: leave it out.
+        vecs = embedder.embed(previous)
+        inputs = [inputs[0], *(i for i in inputs[1:] if float((vecs @ ev.vectors[i]).max()) < INPUT_REPEAT)]
+    # The model earns its time only where sources must be combined: a claim that one
+    # source carries is shown as that source wrote it (trimmed), without a model call.
+    if (
+        generator is not None
+        and len({ev.sentences[i].source for i in inputs}) >= 2
+        and _model_time_left(stats, max_calls, max_seconds, budget)
+    ):
+        texts = [ev.sentences[i].text for i in inputs]
+        lengths = sorted((word_count(s) for s in texts), reverse=True)
+        limit = lengths[0]
+        if claim.absorbed:  # two facts of one event may take a little more than the longer sentence
+            limit = max(limit, min(FUSE_MAX_WORDS, int(0.7 * (lengths[0] + lengths[1]))))
+        limit = min(FUSE_MAX_WORDS, limit)
         started = time.monotonic()
-        if len(inputs) >= 2:
-            candidate = write.fuse(generator, inputs, min(FUSE_MAX_WORDS, max(word_count(s) for s in inputs)))
-            stats.model_calls += 1
-        elif word_count(rep.text) > SHORTEN_OVER:
-            candidate = write.shorten(generator, rep.text, 25)
-            stats.model_calls += 1
-        stats.model_seconds += time.monotonic() - started
+        candidate = write.fuse(generator, texts, limit, combine=bool(claim.absorbed))
+        _spend(stats, budget, time.monotonic() - started)
         if candidate:
-            verdict = verify.check(candidate, inputs, embedder, previous=previous)
+            verdict = verify.check(candidate, texts, embedder, previous=previous, max_words=limit)
             cites = verify.supporters(candidate, members, embedder) if verdict.ok else None
             if verdict.ok and cites:
                 return BriefSentence(candidate, cites, "model")
@@ -168,6 +210,13 @@ def _write_claim(
     return BriefSentence(text, cites or (rep.source,), "source")
 
 
+def _spend(stats: BriefStats, budget: ModelBudget | None, seconds: float) -> None:
+    stats.model_calls += 1
+    stats.model_seconds += seconds
+    if budget is not None:
+        budget.spent += seconds
+
+
 def _headline(
     story: Story,
     ev: evidence.EvidenceSet,
@@ -176,14 +225,21 @@ def _headline(
     embedder: Embedder,
     stats: BriefStats,
     max_seconds: float,
+    budget: ModelBudget | None = None,
 ) -> tuple[str, str]:
     top = sorted(used, key=lambda c: -c.score)[:3]
     facts_text = [verify.trim_attribution(ev.sentences[c.representative].text) for c in top]
-    if generator is not None and facts_text and stats.model_seconds < max_seconds:
+    # One source already has an editor's headline: the model writes one only when sources are combined.
+    if (
+        generator is not None
+        and facts_text
+        and ev.n_sources >= 2
+        and stats.model_seconds < max_seconds
+        and (budget is None or budget.left() > 0)
+    ):
         started = time.monotonic()
         line = write.headline(generator, facts_text, HEADLINE_WORDS)
-        stats.model_calls += 1
-        stats.model_seconds += time.monotonic() - started
+        _spend(stats, budget, time.monotonic() - started)
         if line:
             support = facts_text + [ev.sentences[i].text for c in top for i in c.members]
             words = line.split()

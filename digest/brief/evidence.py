@@ -37,12 +37,18 @@ _PRONOUN_SPEAKER = re.compile(
 )
 _DEPENDENT_OPENERS = re.compile(
     r"^(he|she|they|it|this|that|these|those|but|and|also|however|still|then|so|his|her|their|its|"
-    r"the two|both|meanwhile|instead|yet|such)\b",
+    r"the two|both|meanwhile|instead|yet|such|in particular|in addition|additionally|furthermore|moreover|"
+    r"for example|for instance|as a result)\b",
     re.IGNORECASE,
 )
 _UNRESOLVED_OPENERS = re.compile(r"^(he|she|they|then|but|and|also|so|yet|still|both|the two)\b", re.IGNORECASE)
 _DEBRIS = re.compile(r"(https?://|www\.|pic\.twitter|@\w|\bclick here\b|\bsubscribe\b|\bsign up\b|\bnewsletter\b|\bcookies?\b)", re.IGNORECASE)
 _QUOTE = re.compile(r"[\"“”«»]")
+# Machine translation leaves function words capitalised mid-sentence ("(EU) They started",
+# "troops In Ukraine", "North Korea Yes Russia"); well-edited English almost never does.
+_GARBLE = re.compile(r"(?<=[a-z,)] )(They|He|She|It|We|Him|Them|Their|Its|In|On|At|Yes|And|But|Or|Is|Are|Was|Were|Has|Have|To|Of|With|For)\b(?![-.])")
+GARBLED_SOURCE_SHARE = 0.12  # a source with this share of garbled sentences is a poor translation throughout
+GARBLED_SOURCE_PENALTY = 0.12
 
 
 @dataclass
@@ -57,6 +63,8 @@ class Evidence:
     dependent: bool  # leans on the sentence before it ("He said ...", "This ...")
     reaction: bool  # a quote or reported speech: goes after the facts
     has_quote: bool
+    garbled: bool = False  # reads like raw machine translation: may support, never shown
+    poor_source: bool = False  # from a source whose text is garbled throughout (glued words go undetected)
 
 
 @dataclass
@@ -71,11 +79,13 @@ class Claim:
     representative: int | None  # the best member to show verbatim, None if none can stand alone
     score: float = 0.0
     support: tuple[int, ...] = ()  # sentences of other claims that state this one too
+    absorbed: tuple[int, ...] = ()  # representatives of claims folded into this one as restatements (select.py)
 
     @property
     def evidence(self) -> tuple[int, ...]:
         """Members and supporting sentences: everything that may back (and be cited for) this claim."""
-        return self.members + self.support
+        extra = tuple(i for i in self.support + self.absorbed if i not in self.members)
+        return self.members + tuple(dict.fromkeys(extra))
 
 
 @dataclass
@@ -101,6 +111,11 @@ def clean_sentence(text: str) -> str:
     return _DATELINE.sub("", text, count=1)
 
 
+def garbled(text: str) -> bool:
+    """Does this sentence read like unedited machine translation?"""
+    return bool(_GARBLE.search(_outside_quotes(text)))
+
+
 def _outside_quotes(text: str) -> str:
     return re.sub(r"“[^”]*”|\"[^\"]*\"", " ", text)
 
@@ -117,7 +132,8 @@ def _assess(text: str) -> tuple[bool, bool, bool, bool]:
     ok = ok and text[:1].isupper() or ok and text[:1] in "\"“‘'("
     ok = ok and not _DEBRIS.search(text)
     opener = text.lstrip("\"“‘'(")
-    dependent = bool(_DEPENDENT_OPENERS.match(opener))
+    # ... or ends a quote on "this"/"it": "... best placed to understand this," he said.
+    dependent = bool(_DEPENDENT_OPENERS.match(opener) or re.search(r"\b(this|that|it|them)\s*[.,!]?\s*[\"”]", text, re.I))
     if _UNRESOLVED_OPENERS.match(opener):
         ok = False  # "He ...", "Then ...", "But ...": meaningless without the sentence before
     if has_quote and (not speech or _PRONOUN_SPEAKER.search(text)):
@@ -140,6 +156,12 @@ def _quote_open_after(text: str, open_before: bool) -> bool:
     return state
 
 
+def _voiced_paragraphs(paragraphs: Sequence[str]) -> list[str]:
+    """Paragraphs that are someone's own words pasted without quote marks (a tweet, a statement):
+    first person outside quotes anywhere in them. Each of their sentences speaks for that person."""
+    return [p for p in paragraphs if _FIRST_PERSON.search(_outside_quotes(p))]
+
+
 def _lead_score(position: int) -> float:
     return 1.0 / (1.0 + 0.35 * position)
 
@@ -157,6 +179,7 @@ def gather(
         position = 0
         seen: set[str] = set()
         open_quote = False  # inside a quotation that spans several sentences
+        voiced = _voiced_paragraphs(article.paragraphs)
         for raw in article.sentences:
             text = clean_sentence(raw)
             was_open = open_quote
@@ -165,10 +188,17 @@ def gather(
                 continue
             seen.add(text.lower())
             selectable, dependent, reaction, has_quote = _assess(text)
-            if was_open or _FIRST_PERSON.search(_outside_quotes(text)):
+            if was_open or _FIRST_PERSON.search(_outside_quotes(text)) or any(raw.strip() in p for p in voiced):
                 selectable = False  # someone's words without quote marks or speaker: not ours to restate
-            sentences.append(Evidence(len(sentences), n, position, text, selectable, dependent, reaction, has_quote))
+            bad = garbled(text)
+            sentences.append(Evidence(len(sentences), n, position, text, selectable and not bad, dependent, reaction, has_quote, bad))
             position += 1
+    for n in {e.source for e in sentences}:
+        own = [e for e in sentences if e.source == n]
+        if sum(e.garbled for e in own) >= max(2, GARBLED_SOURCE_SHARE * len(own)):
+            for e in own:
+                e.poor_source = True
+                e.selectable = False  # glued words and odd order go undetected sentence by sentence
     titles = [clean_sentence(a.title) for a in articles if a.title]
     vecs = embedder.embed([e.text for e in sentences] + titles) if sentences or titles else np.zeros((0, 384), np.float32)
     vectors, title_vectors = vecs[: len(sentences)], vecs[len(sentences) :]
@@ -235,6 +265,7 @@ def _claim(members: list[int], sentences: list[Evidence], vectors: np.ndarray, c
             + 0.15 * _lead_score(e.position)
             + 0.03 * informative
             - (0.15 if e.dependent else 0.0)
+            - (GARBLED_SOURCE_PENALTY if e.poor_source else 0.0)
             - 0.004 * max(0, words - 30)
             - 0.01 * max(0, 12 - words)
         )

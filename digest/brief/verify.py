@@ -133,8 +133,13 @@ def check(
     *,
     previous: Sequence[str] = (),
     min_similarity: float = MIN_SIMILARITY,
+    max_words: int | None = None,
 ) -> Verdict:
-    """Is `candidate` a faithful, non-repetitive restatement of `sources`?"""
+    """Is `candidate` a faithful, non-repetitive restatement of `sources`?
+
+    `max_words` defaults to the longest source: a fusion is never longer than its
+    longest input unless the caller combines two different facts of one event.
+    """
     reasons: list[str] = []
     text = candidate.strip()
     if word_count(text) < 5:
@@ -143,7 +148,8 @@ def check(
         reasons.append("not a finished sentence")
     if "\n" in text or re.match(r"(?i)(sure|here|certainly|combined|sentence|output)\b", text):
         reasons.append("not a plain sentence")
-    if sources and word_count(text) > max(word_count(s) for s in sources):
+    limit = max_words if max_words is not None else max((word_count(s) for s in sources), default=0)
+    if sources and word_count(text) > limit:
         reasons.append("longer than its inputs")
     if _repeats_itself(text):
         reasons.append("repeats a phrase")

@@ -1,4 +1,4 @@
-"""Small, checkable jobs for the local model: fuse a few sentences, shorten one, write a headline.
+"""Small, checkable jobs for the local model: fuse a few sentences, write a headline.
 
 A 1.5B model handed a whole story copies, repeats and invents. Handed two to
 four sentences that already say the same thing, it writes one good sentence.
@@ -36,7 +36,20 @@ def _clean(text: str) -> str:
     text = text.strip().strip("*").strip()
     if len(text) > 1 and text[0] in "\"“" and text[-1] in "\"”" and text.count('"') + text.count("“") + text.count("”") == 2:
         text = text[1:-1].strip()
-    return re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+", " ", text)
+    return _first_sentence(text)
+
+
+def _first_sentence(text: str) -> str:
+    """A small model sometimes goes on after the sentence asked for: keep the first, if it is finished."""
+    try:
+        from nupunkt import sent_tokenize
+    except ImportError:  # pragma: no cover - nupunkt is a dependency
+        return text
+    parts = [p.strip() for p in sent_tokenize(text) if p.strip()]
+    if len(parts) > 1 and word_count(parts[0]) >= 6 and re.search(r"[.!?][\"”’']?$", parts[0]):
+        return parts[0]
+    return text
 
 
 def _ask(generator: Generator, user: str, max_tokens: int) -> str | None:
@@ -53,26 +66,24 @@ def _ask(generator: Generator, user: str, max_tokens: int) -> str | None:
     return _clean(reply or "") or None
 
 
-def fuse(generator: Generator, sentences: Sequence[str], max_words: int = 35) -> str | None:
-    """One sentence that states what `sentences` (from different sources) state together."""
+def fuse(generator: Generator, sentences: Sequence[str], max_words: int = 35, *, combine: bool = False) -> str | None:
+    """One short sentence with the fact that `sentences` (from different sources) share.
+
+    With `combine`, the sentences are two facts of one event and the sentence
+    states both. The fixed instructions come first, so consecutive calls share a
+    prompt prefix that the backend need not process again.
+    """
     listed = "\n".join(f"{i}. {s}" for i, s in enumerate(sentences, start=1))
-    user = (
-        f"These sentences from different news reports describe the same fact:\n{listed}\n\n"
-        f"Write ONE sentence of at most {max_words} words that states this fact. "
-        "Copy names, numbers and dates exactly as written. Keep any quote with its speaker. "
-        "Do not add anything that is not in the sentences."
+    task = (
+        "Combine these sentences from different news reports into ONE sentence."
+        if combine
+        else "These sentences from different news reports state the same fact. Write ONE short sentence with that fact."
     )
-    return _ask(generator, user, max_tokens=int(max_words * 1.6) + 8)
-
-
-def shorten(generator: Generator, sentence: str, max_words: int = 25) -> str | None:
-    """The same sentence in fewer words, for long single-source claims."""
     user = (
-        f"Sentence: {sentence}\n\n"
-        f"Rewrite this sentence in at most {max_words} words. Keep its main fact, and copy names, "
-        "numbers and dates exactly. Do not add anything."
+        f"{task} Copy names, numbers and dates exactly as written. Keep any quote with its speaker. "
+        f"Add nothing.\n\n{listed}\n\nOne sentence, at most {max_words} words:"
     )
-    return _ask(generator, user, max_tokens=int(max_words * 1.6) + 8)
+    return _ask(generator, user, max_tokens=int(max_words * 1.4) + 6)
 
 
 def headline(generator: Generator, facts: Sequence[str], max_words: int = 14) -> str | None:

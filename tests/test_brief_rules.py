@@ -1,0 +1,88 @@
+"""General rules that keep a briefing readable: no machine-translation garble shown,
+restatements folded rather than repeated, shared concepts covered, a model reply cut to one sentence."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from digest.brief import evidence, select
+from digest.brief.evidence import Claim, Evidence, EvidenceSet, garbled
+from digest.brief.write import _clean
+from digest.types import Article
+
+
+def test_garbled_machine_translation_is_recognised():
+    assert garbled("South Korea and the European Union (EU) They started this Monday at strategic dialogue of security.")
+    assert garbled("They pledged to respond to military cooperation between North Korea Yes Russia.")
+    assert garbled("The deployment of North Korean troops In Ukraine worries Seoul.")
+    assert not garbled("The European Union and South Korea held their first strategic dialogue in Seoul on Monday.")
+    assert not garbled("In Seoul, Borrell also met the defence minister.")
+    assert not garbled("He said: It is a new era for the alliance.")
+    assert not garbled("“They will not win,” the minister said.")
+
+
+def _article(n: int, sentences: tuple[str, ...]) -> Article:
+    return Article(f"a{n}", f"a{n}.txt", None, f"Outlet {n}", f"Title {n}", None, None, "en", sentences, sentences)
+
+
+def test_a_source_garbled_throughout_is_never_shown_but_still_counts(embedder):
+    clean = _article(1, (
+        "The European Union and South Korea held their first strategic dialogue in Seoul on Monday.",
+        "The two sides agreed a security and defence partnership covering cyber security.",
+        "Officials said the talks would be held every year from now on.",
+    ))
+    garbled_source = _article(2, (
+        "The European Union and South Korea They held first strategic dialogue in Seoul on Monday.",
+        "Both sides agreed partnership In security and defence covering the cyber security field.",
+        "Officials of Brussels met Borrelland Cho in the capital to prepare the yearly talks.",
+    ))
+    ev = evidence.gather([clean, garbled_source], embedder)
+    assert all(e.poor_source and not e.selectable for e in ev.sentences if e.source == 2)
+    # The dialogue is still a two-source claim: the garbled source backs it without being quoted.
+    dialogue = next(c for c in ev.claims if any("first strategic dialogue" in ev.sentences[i].text for i in c.members))
+    assert dialogue.sources == (1, 2)
+    assert ev.sentences[dialogue.representative].source == 1
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_a_restatement_is_folded_into_the_claim_it_restates():
+    texts = [
+        ("Josep Borrell held talks with South Korean Foreign Minister Cho Tae-yul in Seoul.", 1, _unit(1, 0.1, 0)),
+        ("Josep Borrell opened the first EU-South Korea strategic dialogue in Seoul.", 2, _unit(1, 0.0, 0.12)),
+        ("The two sides formalised a security and defence partnership covering 15 areas.", 3, _unit(0.2, 1, 0)),
+    ]
+    sentences = [Evidence(i, s, 0, t, True, False, False, False) for i, (t, s, _) in enumerate(texts)]
+    claims = [Claim((i,), (s,), 0.7, 1.0, False, i) for i, (_, s, _) in enumerate(texts)]
+    ev = EvidenceSet(sentences, np.stack([v for *_, v in texts]), claims, _unit(1, 1, 0.2), n_sources=3)
+    chosen = select.choose(ev, words=60)
+    assert len(chosen) == 2  # the strategic dialogue is not said twice...
+    lead = chosen[0]
+    assert set((lead.representative, *lead.absorbed)) == {0, 1}  # ...but offered to the fuser with the talks
+    assert set(lead.evidence) >= {0, 1}
+
+
+def test_concepts_several_sources_share_are_weighted_by_how_many():
+    texts = [
+        ("They formalised a security and defence partnership on Monday.", 1),
+        ("The EU and Seoul signed a security and defense partnership.", 2),
+        ("The security and defence partnership covers cyber threats.", 3),
+        ("Borrell praised the partnership.", 3),
+    ]
+    sentences = [Evidence(i, s, 0, t, True, False, False, False) for i, (t, s) in enumerate(texts)]
+    ev = EvidenceSet(sentences, np.eye(4, dtype=np.float32), [], np.zeros(4, np.float32), n_sources=3)
+    weights = select.concept_weights(ev)
+    assert weights[("defence", "partnership")] == 1.0  # all three sources ("defense" is the same word)
+    assert ("cyber", "threat") not in weights  # one source only
+    assert ("borrell", "praised") not in weights
+
+
+def test_a_model_reply_is_cut_to_its_first_finished_sentence():
+    reply = ("The EU and South Korea condemned North Korea's arms supply to Russia. "
+             'Brussels and Seoul condemn "in the strongest terms the continued illegal arms transfers" from North')
+    assert _clean(reply) == "The EU and South Korea condemned North Korea's arms supply to Russia."
+    one = "Combined sentence: The U.S. and South Korea held talks in Washington on Monday."
+    assert _clean(one) == "The U.S. and South Korea held talks in Washington on Monday."

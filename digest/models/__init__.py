@@ -127,4 +127,4 @@ def _build_embedder(entry: ModelEntry) -> Embedder:
 
     path = resolve(entry)
     assert path is not None
-    return SentenceTransformerEmbedder(str(path), name=entry.name, batch_size=int(entry.options.get("batch_size", 64)))
+    return SentenceTransformerEmbedder(str(path), name=entry.name, batch_size=int(entry.options.get("batch_size", 16)))

@@ -8,7 +8,8 @@ contract documented in docs/output.md.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections import Counter
+from datetime import date, datetime
 from typing import Any, Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -22,6 +23,14 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def story_date(b: Briefing) -> str | None:
+    """The day the story is about: the commonest publication day of its sources, the latest on a tie."""
+    days = Counter(s.published.date().isoformat() for s in b.sources if s.published is not None)
+    if not days:
+        return None
+    return max(days, key=lambda d: (days[d], d))
+
+
 def story_json(b: Briefing) -> dict[str, Any]:
     """One story of the brief JSON (see docs/output.md)."""
     dup_pairs = []
@@ -29,6 +38,7 @@ def story_json(b: Briefing) -> dict[str, Any]:
         dup_pairs.append({"path": d.article.origin, "of": d.of, "kind": d.kind, "similarity": round(d.similarity, 3)})
     return {
         "id": b.story_id,
+        "date": story_date(b),
         "headline": b.headline,
         "headline_by": b.headline_by,
         "sentences": [
@@ -90,6 +100,7 @@ def _env() -> Environment:
     )
     env.filters["cite"] = _cite
     env.filters["day"] = lambda iso: (iso or "")[:10]
+    env.filters["longdate"] = lambda iso: f"{date.fromisoformat(iso[:10]).day} {date.fromisoformat(iso[:10]):%B %Y}"
     return env
 
 

@@ -1,0 +1,45 @@
+"""Rendering: the Markdown says nothing the JSON does not, and dates read as a person expects."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from digest.render import briefing_json, dumps, render_markdown, story_date
+from digest.types import BriefSentence, Briefing, Disagreement, Side, Source
+
+
+def _source(n: int, day: int | None) -> Source:
+    published = datetime(2024, 11, day, 9, tzinfo=timezone.utc) if day else None
+    return Source(n, f"a{n}", f"in/{n}.txt", None, None, f"Title {n}", published)
+
+
+def _briefing(days) -> Briefing:
+    return Briefing(
+        story_id="s-1",
+        headline="A headline",
+        headline_by="model",
+        sentences=(BriefSentence("First fact.", (1, 2), "model"), BriefSentence("Second fact.", (3,), "source")),
+        sources=tuple(_source(i, d) for i, d in enumerate(days, 1)),
+        disagreements=(Disagreement("troops", "number", "disagreement", (Side("7,000", (1,)), Side("8,000", (2,)))),),
+    )
+
+
+def test_story_date_is_the_commonest_day_latest_on_a_tie():
+    assert story_date(_briefing([4, 4, 1])) == "2024-11-04"
+    assert story_date(_briefing([1, 4, None])) == "2024-11-04"
+    assert story_date(_briefing([None, None, None])) is None
+
+
+def test_markdown_and_json_carry_the_same_story():
+    b = _briefing([4, 4, 1])
+    when = datetime(2024, 11, 5, 7, tzinfo=timezone.utc)
+    data = json.loads(dumps(briefing_json([b], generated_at=when, model="m")))
+    story = data["stories"][0]
+    assert story["date"] == "2024-11-04"
+    assert [s["citations"] for s in story["sentences"]] == [[1, 2], [3]]
+    md = render_markdown([b], title="T", generated_at=when, model="m")
+    assert "_4 November 2024 · 3 sources_" in md
+    assert "First fact. [1] [2] Second fact. [3]" in md
+    assert "- troops: 7,000 [1]; 8,000 [2]" in md
+    assert "\n\n\n" not in md

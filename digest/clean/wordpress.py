@@ -19,6 +19,7 @@ from lxml import etree
 
 from digest.clean import metadata
 from digest.types import Dropped
+from digest.wordpress import post_author
 
 __all__ = ["WordPressPost", "parse_post", "html_fragment_to_text", "PostError"]
 
@@ -91,7 +92,7 @@ def _post_meta(post: dict[str, Any]) -> dict[str, str]:
     link = post.get("link") if isinstance(post.get("link"), str) else None
     if link:
         meta["url"] = link
-    author = _author(post, yoast)
+    author = post_author(post)
     if author:
         meta["author"] = author
     outlet = yoast.get("og_site_name") if isinstance(yoast.get("og_site_name"), str) else None
@@ -99,28 +100,6 @@ def _post_meta(post: dict[str, Any]) -> dict[str, str]:
     if outlet:
         meta["outlet"] = outlet
     return meta
-
-
-def _author(post: dict[str, Any], yoast: dict[str, Any]) -> str | None:
-    embedded = post.get("_embedded")
-    if isinstance(embedded, dict):
-        authors = embedded.get("author")
-        if isinstance(authors, list) and authors and isinstance(authors[0], dict):
-            name = authors[0].get("name")
-            if isinstance(name, str) and name.strip():
-                return name.strip()
-    for key in ("author_name", "author"):
-        value = post.get(key)
-        if isinstance(value, str) and value.strip() and not value.strip().isdigit():
-            return value.strip()
-    if isinstance(yoast.get("author"), str) and yoast["author"].strip():
-        return yoast["author"].strip()
-    misc = yoast.get("twitter_misc")
-    if isinstance(misc, dict):
-        for key, value in misc.items():
-            if key.lower().startswith(("written by", "geschrieben von", "verfasst von")) and isinstance(value, str):
-                return value.strip()
-    return None
 
 
 def html_fragment_to_text(fragment: str) -> tuple[str, list[Dropped]]:

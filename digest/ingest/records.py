@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, Iterator
 
 from ..types import Problem, RawDocument
+from ..wordpress import post_author
 from .detect import looks_like_html
 
 # Where the article text may be. When several are present the longest wins:
@@ -169,7 +170,7 @@ def wordpress_hints(post: dict) -> dict[str, str]:
             hints[name] = post[gmt] + "+00:00"  # WordPress gives UTC without a zone
         elif isinstance(post.get(local), str) and post[local]:
             hints[name] = post[local]
-    author = _wordpress_author(post)
+    author = post_author(post)
     if author:
         hints["author"] = author
     excerpt = _rendered(post.get("excerpt"))
@@ -184,23 +185,6 @@ def wordpress_hints(post: dict) -> dict[str, str]:
     if isinstance(yoast, dict) and isinstance(yoast.get("og_site_name"), str):
         hints["outlet"] = yoast["og_site_name"]
     return hints
-
-
-def _wordpress_author(post: dict) -> str | None:
-    """The author's name, if the post carries one (the REST API usually gives only an id)."""
-    if isinstance(post.get("author"), str) and post["author"].strip():
-        return post["author"].strip()
-    embedded = post.get("_embedded")
-    if isinstance(embedded, dict):
-        authors = embedded.get("author")
-        if isinstance(authors, list) and authors and isinstance(authors[0], dict):
-            name = authors[0].get("name")
-            if isinstance(name, str) and name.strip():
-                return name.strip()
-    yoast = post.get("yoast_head_json")
-    if isinstance(yoast, dict) and isinstance(yoast.get("author"), str) and yoast["author"].strip():
-        return yoast["author"].strip()
-    return None
 
 
 # ---------------------------------------------------------------- plain records

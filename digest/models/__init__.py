@@ -123,8 +123,14 @@ def _build_generator(entry: ModelEntry) -> Generator:
 
 
 def _build_embedder(entry: ModelEntry) -> Embedder:
-    from .embed import SentenceTransformerEmbedder
-
     path = resolve(entry)
     assert path is not None
-    return SentenceTransformerEmbedder(str(path), name=entry.name, batch_size=int(entry.options.get("batch_size", 16)))
+    batch_size = entry.options.get("batch_size")
+    if entry.backend == "onnx":
+        from .onnx import OnnxEmbedder
+
+        return OnnxEmbedder(path, name=entry.name, batch_size=int(batch_size or 8),
+                            max_length=int(entry.options.get("max_seq_length", 128)), threads=_threads(entry))
+    from .embed import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(str(path), name=entry.name, batch_size=int(batch_size or 16))

@@ -38,9 +38,10 @@ log = logging.getLogger(__name__)
 REGISTRY_ENV = "DIGEST_REGISTRY"
 Kind = Literal["generator", "embedder"]
 GENERATOR_BACKENDS = ("llama.cpp", "transformers", "openai")
-EMBEDDER_BACKENDS = ("sentence-transformers",)
+EMBEDDER_BACKENDS = ("onnx", "sentence-transformers")
 _BACKEND_ALIASES = {"llama-cpp": "llama.cpp", "llamacpp": "llama.cpp", "gguf": "llama.cpp", "hf": "transformers",
-                    "http": "openai", "openai-compatible": "openai", "sbert": "sentence-transformers"}
+                    "http": "openai", "openai-compatible": "openai", "sbert": "sentence-transformers",
+                    "onnxruntime": "onnx"}
 _COMMON_KEYS = {"name", "kind", "backend", "description", "prompt_format", "file", "path", "url", "package",
                 "subdir", "requirement", "parts", "sha256", "size"}
 
@@ -307,6 +308,10 @@ def install_model(name: str | None = None, force: bool = False) -> Path:
         return join_parts(entry.name, entry.parts, target, entry.sha256, entry.size)
     path = resolve(entry)
     assert path is not None
+    if entry.backend == "onnx":  # the runtime graph is exported from the folder into the cache
+        from .onnx import ensure_onnx
+
+        return ensure_onnx(entry.name, path, force=force)
     if entry.path and entry.path.is_file() and force and entry.sha256:
         check_file(entry.name, entry.path, entry.sha256, entry.size, full=True)
     return path
@@ -347,16 +352,27 @@ def _status(entry: ModelEntry, full: bool, is_default: bool) -> ModelStatus:
             return status(False, entry.path, f"no file or folder at {entry.path}")
         if entry.path.is_file():
             return _file_status(entry, entry.path, full, status)
-        if entry.backend == "transformers" and not (entry.path / "config.json").is_file():
+        if entry.backend in ("transformers", "onnx") and not (entry.path / "config.json").is_file():
             return status(False, entry.path, f"{entry.path} has no config.json (not a Hugging Face model folder)")
+        if entry.backend == "onnx":
+            return _onnx_status(entry, entry.path, full, status)
         return status(True, entry.path, "local folder")
     if entry.package:
         try:
             folder = resolve(entry)
         except ModelError as exc:
             return status(False, None, str(exc).split(": ", 1)[-1])
+        if entry.backend == "onnx":
+            return _onnx_status(entry, folder, full, status)
         return status(True, folder, f"packaged in {entry.requirement or entry.package}")
     return _server_status(entry, status, timeout=5.0 if full else 1.0)
+
+
+def _onnx_status(entry: ModelEntry, folder: Path, full: bool, status) -> ModelStatus:
+    from .onnx import export_status
+
+    ready, path, detail = export_status(entry.name, folder, full=full)
+    return status(ready, path, detail)
 
 
 def _file_status(entry: ModelEntry, path: Path, full: bool, status) -> ModelStatus:

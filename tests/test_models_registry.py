@@ -292,3 +292,33 @@ sha256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
     statuses = {s.name: s for s in list_models()}
     assert not statuses["absent"].ready and not statuses["not-hf"].ready
     assert not verify_model("junk-sha").ready
+
+
+def test_a_wheel_carries_the_registry_and_finds_it_without_a_checkout(tmp_path):
+    """A plain (non-editable) install has no models/ folder beside it: the wheel's copy is read."""
+    import subprocess
+    import sys
+    import zipfile
+
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path), str(root)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("digest-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    inside = [n for n in names if n.endswith("data/share/digest/registry.toml")]
+    assert inside, names
+    packaged = zipfile.ZipFile(wheel).read(inside[0]).decode()
+    assert packaged == (root / "models" / "registry.toml").read_text()
+
+    prefix = tmp_path / "prefix"  # an install of that wheel: <prefix>/share/digest + site-packages/digest
+    (prefix / "share" / "digest").mkdir(parents=True)
+    (prefix / "share" / "digest" / "registry.toml").write_text(packaged)
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(site, [n for n in names if n.startswith("digest/")])
+    code = ("import sys; sys.prefix = sys.argv[1]; import digest.models.registry as r; "
+            "print(r.repo_registry_path()); print(r.load_registry().defaults['embedder'])")
+    done = subprocess.run([sys.executable, "-c", code, str(prefix)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(site)}, cwd=tmp_path, check=True)
+    where, embedder = done.stdout.split()
+    assert Path(where) == prefix / "share" / "digest" / "registry.toml" and embedder == "minilm-l6"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,8 +126,16 @@ class Registry:
 
 
 def repo_registry_path() -> Path:
-    """`models/registry.toml` of the checkout this package lives in."""
-    return Path(__file__).resolve().parents[2] / "models" / "registry.toml"
+    """`models/registry.toml` of the checkout this package lives in, else the wheel's installed copy.
+
+    An editable install (the README's set-up) reads the checkout, so edits to it
+    count at once; a plain `pip install` puts the file in <prefix>/share/digest.
+    """
+    checkout = Path(__file__).resolve().parents[2] / "models" / "registry.toml"
+    if checkout.is_file():
+        return checkout
+    installed = Path(sys.prefix) / "share" / "digest" / "registry.toml"
+    return installed if installed.is_file() else checkout
 
 
 def registry_files() -> list[Path]:

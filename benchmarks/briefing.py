@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from digest.brief import BriefStats, brief  # noqa: E402
+from digest.brief import BriefStats, brief, stated_days  # noqa: E402
 from digest.brief.verify import unsupported  # noqa: E402
 from digest.types import Article, Story  # noqa: E402
 
@@ -144,13 +144,15 @@ def main(argv: list[str] | None = None) -> int:
         b = brief(story, None if args.extractive else generator, embedder, words=args.words, stats=stats)
         seconds.append(time.monotonic() - started)
         ours = [s.text for s in b.sentences]
+        days = stated_days(story.articles)  # "on Monday" in a report of 4 November states 4 November
         for s in b.sentences:
             n_sentences += 1
             n_model += s.written_by == "model"
             cited = [x for n in s.citations for x in story.articles[n - 1].sentences]
-            if unsupported(s.text, cited):
+            problems = unsupported(s.text, cited, dates=set().union(*(days[n - 1] for n in s.citations)))
+            if problems:
                 n_unsupported += 1
-                print(f"UNSUPPORTED {story.id}: {s.text} {s.citations}: {unsupported(s.text, cited)}", file=sys.stderr)
+                print(f"UNSUPPORTED {story.id}: {s.text} {s.citations}: {problems}", file=sys.stderr)
         row = {"id": story.id, "ours": rouge(scorer, ours, reference), "lead2": rouge(scorer, lead2(story), reference)}
         if not args.no_naive and generator is not None and (args.naive_limit is None or k <= args.naive_limit):
             t0 = time.monotonic()

@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEV = ROOT.parent / "shared" / "devdata" / "allsides-dev"
 
-from digest.types import Article, Deduped  # noqa: E402
+from digest.types import Article  # noqa: E402
 
 
 # ---------------------------------------------------------------- data

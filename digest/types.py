@@ -9,12 +9,21 @@ understood (and tested) without reading any other stage's code:
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Iterable, Literal
 
 # What ingest decided a document is, from its content (not only its name).
 Shape = Literal["wordpress", "json", "html", "scraped", "text"]
+
+
+def commonest_day(published: Iterable[datetime | None]) -> date | None:
+    """The day a set of reports is about: their commonest publication day, the latest on a tie."""
+    days = Counter(p.date() for p in published if p is not None)
+    if not days:
+        return None
+    return max(days, key=lambda d: (days[d], d))
 
 
 @dataclass(frozen=True)

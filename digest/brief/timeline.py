@@ -3,114 +3,60 @@
 News writes "on Monday", "last Friday", "yesterday". A reader of a briefing
 days later needs the calendar date, and only the article that wrote the
 sentence knows which Monday it meant, so each sentence is resolved against its
-own article's publication date. Sentences from an article without a date keep
-only their explicit calendar dates (with a year, or a month and day when the
-year can be taken from the story).
+own article's publication date; an undated article's against the story's day
+(the commonest publication day of its sources). Without any dated source only
+explicit calendar dates are kept.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Sequence
 
 from digest.models.base import Embedder
-from digest.types import Article, TimelineEvent
+from digest.types import Article, TimelineEvent, commonest_day
 
 from .evidence import EvidenceSet
-from .facts import MONTHS, WEEKDAYS, word_count
+from .facts import date_spans, word_count
 from .verify import trim_attribution
 
 MERGE_SIMILARITY = 0.6
 MAX_EVENT_WORDS = 45
 
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_I = re.IGNORECASE
-_FULL_MDY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", _I)
-_FULL_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+(\d{{4}})\b", _I)
-_MD = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})", _I)
-_DM = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b\.?(?!,?\s*\d{{4}})", _I)
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_WEEKDAY = re.compile(
-    r"\b(?:(last|this|next|this past|this coming|past)\s+(?:same\s+)?)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-)
-_RELATIVE = re.compile(r"\b(yesterday|today|tonight|tomorrow|last week|last month|next week)\b", re.IGNORECASE)
-
-
-def _month(word: str) -> int | None:
-    """A month only when written as one: capitalised ("May", "Nov."), not the verb "may"."""
-    if not word[:1].isupper():
-        return None
-    return MONTHS.get(word.lower().rstrip("."))
-
-
-def _safe(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
 
 def resolve(text: str, published: date | datetime | None) -> list[date]:
-    """Calendar dates that `text` refers to, earliest mention first.
+    """Calendar dates that `text` refers to, earliest mention first (see facts.date_spans)."""
+    return [d for _, _, d in date_spans(text, published)]
 
-    Explicit dates win; "Monday" means the latest Monday on or before
-    `published`, "last Friday" the one before that day, "last week" seven days
-    earlier, "yesterday" the day before.
+
+def reference_days(articles: Sequence[Article]) -> list[date | None]:
+    """The day each article's relative dates count from: its publication day, else the story's.
+
+    An undated report in a story was written about the story's day, so its
+    "on Monday" is the Monday on or before that day; a story with no dated
+    report at all resolves only explicit calendar dates.
     """
-    if isinstance(published, datetime):
-        published = published.date()
-    found: list[tuple[int, date]] = []
-    taken: list[tuple[int, int]] = []
+    story = commonest_day(a.published for a in articles)
+    return [a.published.date() if a.published is not None else story for a in articles]
 
-    def add(pos: int, end: int, d: date | None) -> None:
-        if d is not None and not any(s <= pos < e for s, e in taken):
-            found.append((pos, d))
-            taken.append((pos, end))
 
-    for m in _ISO.finditer(text):
-        add(m.start(), m.end(), _safe(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-    for m in _FULL_MDY.finditer(text):
-        mo = _month(m.group(1))
-        add(m.start(), m.end(), mo and _safe(int(m.group(3)), mo, int(m.group(2))))
-    for m in _FULL_DMY.finditer(text):
-        mo = _month(m.group(2))
-        add(m.start(), m.end(), mo and _safe(int(m.group(3)), mo, int(m.group(1))))
-    if published is not None:
-        for pattern, mi, di in ((_MD, 1, 2), (_DM, 2, 1)):
-            for m in pattern.finditer(text):
-                mo = _month(m.group(mi))
-                if not mo:
-                    continue
-                d = _safe(published.year, mo, int(m.group(di)))
-                if d and d > published + timedelta(days=31):
-                    d = _safe(published.year - 1, mo, int(m.group(di)))
-                add(m.start(), m.end(), d)
-        for m in _WEEKDAY.finditer(text):
-            target = WEEKDAYS[m.group(2).lower()]
-            back = (published.weekday() - target) % 7
-            which = (m.group(1) or "").lower()
-            if which in ("last", "past", "this past") and back == 0:
-                back = 7
-            if which in ("next", "this coming"):
-                add(m.start(), m.end(), published + timedelta(days=(target - published.weekday()) % 7 or 7))
-            else:
-                add(m.start(), m.end(), published - timedelta(days=back))
-        for m in _RELATIVE.finditer(text):
-            shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "last week": -7, "next week": 7}.get(m.group(1).lower())
-            if shift is not None:
-                add(m.start(), m.end(), published + timedelta(days=shift))
-    return [d for _, d in sorted(found)]
+def stated_days(articles: Sequence[Article]) -> list[set[date]]:
+    """For each article, every calendar day its sentences state, relative days resolved.
+
+    The verifier accepts "4 November 2024" from a source that wrote "on Monday"
+    in a report of that Monday; these are the days it may accept.
+    """
+    return [{d for s in a.sentences for d in resolve(s, ref)} for a, ref in zip(articles, reference_days(articles))]
 
 
 def build(ev: EvidenceSet, articles: Sequence[Article], embedder: Embedder, *, limit: int = 8) -> list[TimelineEvent]:
     """Dated events of the story, merged across sources, in calendar order."""
     events: list[tuple[date, int, str]] = []  # (date, evidence index, text)
+    refs = reference_days(articles)
     for e in ev.sentences:
         if not e.selectable or word_count(e.text) > MAX_EVENT_WORDS:
             continue
-        published = articles[e.source - 1].published
-        days = resolve(e.text, published)
+        days = resolve(e.text, refs[e.source - 1])
         if days:
             events.append((days[0], e.index, trim_attribution(e.text)))
     if not events:
@@ -133,4 +79,4 @@ def build(ev: EvidenceSet, articles: Sequence[Article], embedder: Embedder, *, l
     return [TimelineEvent(m["date"].isoformat(), m["text"], tuple(sorted(m["citations"]))) for m in kept]
 
 
-__all__ = ["resolve", "build"]
+__all__ = ["resolve", "reference_days", "stated_days", "build"]

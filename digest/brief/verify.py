@@ -5,7 +5,9 @@ a figure or repeats itself. None of that may reach a reader, so every model
 sentence passes these checks or is replaced by a source sentence verbatim:
 
 - every number, ordinal, month/weekday and capitalised name appears in the
-  sources (normalised: "7,000" = "7000", "Nov. 4" = "4 November"); names are
+  sources (normalised: "7,000" = "7000", "Nov. 4" = "4 November"); a calendar
+  date also counts as stated when a source's relative day ("on Monday")
+  resolves to it against that report's publication day; names are
   checked as runs, so "Defence Minister Cho" fails when the sources only have
   "Foreign Minister Cho" and "Defence Minister Kim";
 - quoted words appear verbatim, and no negation is added;
@@ -18,13 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from datetime import date
+from typing import Collection, Sequence
 
 import numpy as np
 
 from digest.models.base import Embedder
 
-from .facts import STOPWORDS, Facts, NameSpan, facts, fold, tokens, word_count
+from .facts import STOPWORDS, Facts, NameSpan, date_spans, facts, fold, tokens, word_count
 
 MIN_SIMILARITY = 0.72  # cosine to the nearest source sentence (MiniLM); paraphrases sit above 0.8
 CITE_SIMILARITY = 0.6  # a member sentence this close (and not contradicting) supports the final one
@@ -38,12 +41,20 @@ class Verdict:
     similarity: float
 
 
-def unsupported(text: str, sources: Sequence[str], *, title_case: bool = False) -> list[str]:
+def unsupported(
+    text: str, sources: Sequence[str], *, title_case: bool = False, dates: Collection[date] = ()
+) -> list[str]:
     """The numbers, dates, names, quotes and negations of `text` that no source states.
 
     `title_case` is for headlines Written Like This, where every word looks like a
     name: each capitalised word must then be in the sources, without the run check.
+    `dates` are calendar days the sources state in other words ("on Monday" in a
+    report of Monday 4 November): `text` may write those days out.
     """
+    if dates:
+        for start, end, day in reversed(date_spans(text, None)):
+            if day in dates:
+                text = text[:start] + text[end:]
     mine = facts(text)
     if title_case:
         mine = Facts(mine.numbers, mine.ordinals, mine.dates,
@@ -221,9 +232,24 @@ _TRAILING = [
 _LEADING = re.compile(r"^(?:According to [^,“”\"]{1,60},\s+)")
 
 
+# Openers that tie a sentence to the one before it in its own article; in a briefing that
+# sentence is gone, so the link word goes too ("After all, von der Leyen noted ...").
+_CONNECTIVE = re.compile(
+    r"^(?:After all|Indeed|In fact|Of course|Still|However|Meanwhile|Moreover|Furthermore|In addition|"
+    r"Additionally|Also|Nevertheless|Nonetheless|Likewise|Similarly|Therefore|Thus|As a result|Besides|"
+    r"In turn|At the same time|On the other hand|For its part|For their part),\s+(?=\S)"
+)
+
+
 def trim_attribution(sentence: str) -> str:
-    """Drop "he said" / "according to X" framing, but never from a quote: a quote keeps its speaker."""
+    """Drop "he said" / "according to X" framing, but never from a quote: a quote keeps its speaker.
+
+    A leading link word to the article's previous sentence ("However, ") goes too.
+    """
     text = sentence.strip()
+    link = _CONNECTIVE.match(text)
+    if link and word_count(text[link.end():]) >= 6:
+        text = text[link.end()].upper() + text[link.end() + 1 :]
     if any(c in text for c in "\"“”«»"):
         return text
     for pattern in _TRAILING:

@@ -50,6 +50,7 @@ def story_json(b: Briefing) -> dict[str, Any]:
                 "title": s.title,
                 "published": _iso(s.published),
                 "duplicates": list(s.duplicates),
+                "opening": s.opening,
             }
             for s in b.sources
         ],

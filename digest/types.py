@@ -128,6 +128,7 @@ class Source:
     title: str | None
     published: datetime | None
     duplicates: tuple[str, ...] = ()  # origins of copies folded into this source
+    opening: str = ""  # the article's first words, to recognise a source that has no title
 
 
 @dataclass(frozen=True)

@@ -103,3 +103,18 @@ def test_a_folder_with_extra_modules_is_refused_for_onnx(tmp_path):
         pooling_mode(folder)
     with pytest.raises(ModelError, match="no model folder"):
         OnnxEmbedder(tmp_path / "missing")
+
+
+def test_the_export_follows_the_weights_not_the_folder(tmp_path):
+    """Two checkouts with the same packaged weights share one export; changed weights get a new one."""
+    from digest.models.onnx import source_fingerprint
+
+    original = Path(packaged_minilm_path())
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    assert source_fingerprint(copy) == source_fingerprint(original)
+    weights = copy / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF  # the last byte of the last tensor
+    weights.write_bytes(bytes(data))
+    assert source_fingerprint(copy) != source_fingerprint(original)

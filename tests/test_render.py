@@ -43,3 +43,14 @@ def test_markdown_and_json_carry_the_same_story():
     assert "First fact. [1] [2] Second fact. [3]" in md
     assert "- troops: 7,000 [1]; 8,000 [2]" in md
     assert "\n\n\n" not in md
+
+
+def test_a_source_without_a_title_is_shown_by_its_opening_words():
+    b = _briefing([4, 4])
+    untitled = Source(3, "a3", "in/3.txt", None, None, None, None, (), "South Korea and the EU started a dialogue…")
+    b = Briefing(b.story_id, b.headline, b.headline_by, b.sentences, (*b.sources, untitled))
+    md = render_markdown([b], title="T", generated_at=datetime(2024, 11, 5, tzinfo=timezone.utc), model="m")
+    assert "3. (untitled) “South Korea and the EU started a dialogue…” · `in/3.txt`" in md
+    assert "1. Title 1 · 2024-11-04 · `in/1.txt`" in md  # a titled source shows only its title
+    data = json.loads(dumps(briefing_json([b], generated_at=datetime(2024, 11, 5, tzinfo=timezone.utc), model="m")))
+    assert data["stories"][0]["sources"][2]["opening"] == "South Korea and the EU started a dialogue…"

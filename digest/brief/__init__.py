@@ -70,8 +70,14 @@ def sources_of(story: Story) -> tuple[Source, ...]:
     out = []
     for n, a in enumerate(story.articles, start=1):
         dups = tuple(d.article.origin for d in story.duplicates if d.of == a.id)
-        out.append(Source(n, a.id, a.origin, a.url, a.outlet, a.title, a.published, dups))
+        out.append(Source(n, a.id, a.origin, a.url, a.outlet, a.title, a.published, dups, _opening(a.text)))
     return tuple(out)
+
+
+def _opening(text: str, words: int = 12) -> str:
+    """The first words of an article, cut at a word boundary ("South Korea and the EU held…")."""
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def brief(

@@ -38,6 +38,7 @@ _PROBES = [
     "and some of them are already near the front line in the Kursk region.",
     "Josep Borrell trifft Cho Tae-yul – Zusammenarbeit für Sicherheit und Verteidigung.",
 ]
+_EDGE = 1 << 20  # bytes read from each end of a weight file for its fingerprint
 _MAX_ABS_DIFF = 1e-3  # float32 kernels differ in summation order; real breakage is far larger
 _POOLING_TYPE = "sentence_transformers.models.Pooling"
 _ALLOWED_MODULES = {"sentence_transformers.models.Transformer", _POOLING_TYPE,
@@ -100,18 +101,24 @@ def load_tokenizer(folder: Path, max_length: int):
 def source_fingerprint(folder: Path) -> str:
     """Changes when the folder's weights or config change, so a stale export is never used.
 
-    Size and mtime of the weight files, not their hash: a reinstall that only
-    touches them costs one re-export (about a second), never a wrong graph.
+    Read from the content (config, and each weight file's size and first and last
+    megabyte), not from paths or mtimes: two checkouts with the same packaged
+    weights share one export instead of replacing each other's.
     """
     import hashlib
 
     h = hashlib.blake2b(digest_size=8)
-    h.update(str(folder.resolve()).encode())
     for name in sorted(os.listdir(folder)):
         path = folder / name
-        if name == "config.json" or name.endswith((".safetensors", ".bin")):
-            st = path.stat()
-            h.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
+        if name == "config.json":
+            h.update(path.read_bytes())
+        elif name.endswith((".safetensors", ".bin")):
+            size = path.stat().st_size
+            h.update(f"{name}:{size}".encode())
+            with open(path, "rb") as fh:
+                h.update(fh.read(_EDGE))
+                fh.seek(max(0, size - _EDGE))
+                h.update(fh.read(_EDGE))
     return h.hexdigest()
 
 

@@ -1,6 +1,7 @@
 """Benchmark the local models: load time, prompt and generation speed, peak RAM; embedder throughput.
 
-    .venv/bin/python benchmarks/models.py                   # llama.cpp on the 1.5B and 0.5B, and the embedders
+    .venv/bin/python benchmarks/models.py                   # llama.cpp on the 1.5B and 0.5B, the 1.5B over
+                                                            # HTTP (llama_cpp.server), and the embedders
     .venv/bin/python benchmarks/models.py --with-transformers   # also transformers on the 1.5B GGUF (slow, ~9 GB)
     .venv/bin/python benchmarks/models.py --json            # one JSON object per line instead of a table
 
@@ -76,6 +77,80 @@ def child_llama(name: str, max_tokens: int) -> dict:
         "gen_tokens": perf.n_eval,
         "gen_tok_s": perf.n_eval / (perf.t_eval_ms / 1000) if perf.t_eval_ms else None,
         "peak_ram_mb": peak_rss_mb(),
+        "sample": text[:160],
+    }
+
+
+def child_http(name: str, max_tokens: int) -> dict:
+    """The OpenAI-compatible backend against llama-cpp-python's own server on 127.0.0.1.
+
+    "Load" is the server's start until it answers. The server gives no split
+    counters, so a 1-token request times the prompt; the full request that
+    follows reuses the prompt the server already holds, so its time is the
+    generation. Peak RAM is the server process's (VmHWM).
+    """
+    import socket
+
+    import httpx
+
+    from digest.models import install_model, load_generator
+    from digest.models.base import default_threads
+
+    model = install_model(name)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    threads = int(os.environ.get("DIGEST_THREADS") or default_threads())
+    url = f"http://127.0.0.1:{port}"
+    log = tempfile.TemporaryFile()
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+                             "--port", str(port), "--n_ctx", "4096", "--n_threads", str(threads)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"llama_cpp.server exited with {proc.returncode}")
+            try:
+                if httpx.get(f"{url}/v1/models", timeout=2, trust_env=False).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.perf_counter() - started > 180:
+                raise RuntimeError("llama_cpp.server did not answer within 180 s")
+            time.sleep(0.1)
+        load_s = time.perf_counter() - started
+        registry = Path(tempfile.mkdtemp()) / "registry.toml"
+        registry.write_text(f'[[models]]\nname = "{name}-http"\nbackend = "openai"\nurl = "{url}"\n', "utf-8")
+        os.environ["DIGEST_REGISTRY"] = str(registry)
+        gen = load_generator(f"{name}-http")
+        t0 = time.perf_counter()
+        gen.generate(PROMPT, max_tokens=1)
+        prompt_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        text = gen.generate(PROMPT, max_tokens=max_tokens)
+        gen_s = time.perf_counter() - t0
+        usage = httpx.post(f"{url}/v1/chat/completions", trust_env=False, timeout=120, json={
+            "messages": PROMPT, "max_tokens": max_tokens, "temperature": 0, "seed": 0}).json()["usage"]
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        hwm = re.search(r"VmHWM:\s+(\d+) kB", status)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    n_prompt, n_gen = int(usage["prompt_tokens"]), int(usage["completion_tokens"])
+    return {
+        "backend": "openai-http",
+        "model": name,
+        "threads": threads,
+        "load_s": load_s,
+        "prompt_tokens": n_prompt,
+        "prompt_tok_s": n_prompt / prompt_s,
+        "gen_tokens": n_gen,
+        "gen_tok_s": n_gen / gen_s if gen_s else None,
+        "peak_ram_mb": int(hwm.group(1)) / 1024 if hwm else None,
         "sample": text[:160],
     }
 
@@ -246,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--with-transformers", action="store_true",
                         help="also run the first model's GGUF through transformers (about 1 min to load, ~9 GB RAM)")
     parser.add_argument("--no-embedder", action="store_true")
+    parser.add_argument("--no-http", action="store_true",
+                        help="skip the OpenAI-compatible backend against a local llama_cpp.server")
     parser.add_argument("--embedders", default="minilm-l6-torch",
                         help="comma-separated embedders to measure besides the default (the torch reference)")
     parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS)
@@ -257,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         kind, name = args.child
         result = {"llama.cpp": lambda: child_llama(name, args.max_tokens),
                   "transformers": lambda: child_transformers(name, args.max_tokens),
+                  "openai-http": lambda: child_http(name, args.max_tokens),
                   "embedder": lambda: child_embedder(name)}[kind]()
         print(json.dumps(result))
         return 0
@@ -269,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         install_model(name)  # join and verify now, so load time below is the cached figure
     results = [run_child(["llama.cpp", name, "--max-tokens", str(args.max_tokens)]) for name in names]
+    if not args.no_http:
+        results.append(run_child(["openai-http", names[0], "--max-tokens", str(args.max_tokens)]))
     if args.with_transformers:
         registry = transformers_registry(names[:1])
         env = dict(os.environ, DIGEST_REGISTRY=str(registry))

@@ -57,9 +57,15 @@ class FixtureServer:
             def log_message(self, *args) -> None:  # keep test output quiet
                 pass
 
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except (ConnectionResetError, BrokenPipeError):  # a client that hung up: nothing to answer
+                    pass
+
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 path = urlsplit(self.path).path
-                route = server.routes.get(path)
+                route = server.routes.get(self.path) or server.routes.get(path)  # a query may have its own route
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with server._lock:
                     server.arrived.append(path)

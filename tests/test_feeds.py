@@ -267,3 +267,24 @@ def test_entries_older_than_not_before_are_skipped_without_fetching(server, fetc
     docs, problems = docs_and_problems(ingest_url(feed, fetcher=fetcher, not_before=WHEN - timedelta(days=1)))
     assert [d.origin for d in docs] == [server.url("/a/new")] and problems == []
     assert server.hits("/a/old") == []
+
+
+def test_wordpress_pages_while_they_come_back_full(server, fetcher):
+    def page(first: int, n: int) -> str:
+        return json.dumps([wordpress_post(first + i, f"Post {first + i}", [LONG], link=server.url(f"/p/{first + i}"),
+                                          published=WHEN) for i in range(n)])
+
+    base = "/wp-json/wp/v2/posts"
+    server.add(base, page(1, 2), "application/json")  # page 1: full (per_page=2)
+    server.add(f"{base}?per_page=2&page=2", page(3, 2), "application/json")  # full again
+    server.add(f"{base}?per_page=2&page=3", page(5, 1), "application/json")  # the last, short page
+    docs, problems = docs_and_problems(wordpress_posts(server.base, fetcher=fetcher, per_page=2))
+    assert problems == [] and [json.loads(d.content)["id"] for d in docs] == [1, 2, 3, 4, 5]
+    assert not server.hits(f"{base}?per_page=2&page=4")  # a short page is the last one
+
+    # Past the last page WordPress answers 400: the end, not a problem. max_pages bounds the walk.
+    server.add(f"{base}?per_page=2&page=3", b'{"code": "rest_post_invalid_page_number"}', "application/json", status=400)
+    docs, problems = docs_and_problems(wordpress_posts(server.base, fetcher=fetcher, per_page=2))
+    assert problems == [] and len(docs) == 4
+    docs, problems = docs_and_problems(wordpress_posts(server.base, fetcher=fetcher, per_page=2, max_pages=1))
+    assert problems == [] and len(docs) == 2

@@ -472,36 +472,66 @@ def wordpress_posts(
     state=None,
     fetcher: Fetcher | None = None,
     per_page: int = 20,
+    max_pages: int = 5,
 ) -> Iterator[RawDocument | Problem]:
-    """The latest posts of a WordPress site from its REST API, one "wordpress" document per post."""
+    """The latest posts of a WordPress site from its REST API, one "wordpress" document per post.
+
+    Newest first, page after page while pages come back full, up to `max_pages`
+    (100 posts by default): a busy site publishes more than one page between two
+    daily runs. The first page is fetched conditionally (ETag / Last-Modified);
+    when it has not changed, nothing newer exists and no further page is asked for.
+    """
     endpoint = site_url.rstrip("/") + f"/wp-json/wp/v2/posts?per_page={per_page}"
     own = fetcher is None
     fetcher = fetcher or Fetcher(client)
     try:
-        yield from _wordpress_endpoint(endpoint, site_url, fetcher, state)
+        got = yield from _conditional_get(endpoint, fetcher, state, MAX_FEED_BYTES)
+        if got is None:
+            return
+        count = yield from _wordpress_documents(got[0], endpoint, site_url)
+        unchanged = got[1] is None  # served from the state cache after a 304
+        page = 2
+        while count == per_page and page <= max_pages and not unchanged:
+            url = f"{endpoint}&page={page}"
+            try:
+                more = fetcher.get(url, max_bytes=MAX_FEED_BYTES)
+            except FetchError as exc:
+                yield Problem(url, str(exc))
+                return
+            if more.status == 400:  # WordPress: "rest_post_invalid_page_number", past the last page
+                return
+            if more.status != 200:
+                yield Problem(url, f"HTTP {more.status}")
+                return
+            count = yield from _wordpress_documents(more.content, url, site_url)
+            page += 1
     finally:
         if own:
             fetcher.close()
 
 
 def _wordpress_endpoint(endpoint: str, site_url: str, fetcher: Fetcher, state) -> Iterator[RawDocument | Problem]:
+    """One REST URL given by the user (".../wp-json/wp/v2/posts?..."): exactly that page."""
     got = yield from _conditional_get(endpoint, fetcher, state, MAX_FEED_BYTES)
-    if got is None:
-        return
-    body = got[0]
+    if got is not None:
+        yield from _wordpress_documents(got[0], endpoint, site_url)
+
+
+def _wordpress_documents(body: bytes, endpoint: str, site_url: str) -> Iterator[RawDocument | Problem]:
+    """The posts of one REST answer as documents; returns how many posts the answer held."""
     try:
         posts = json.loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         yield Problem(site_url, f"not WordPress REST JSON ({_one_line(exc)})")
-        return
+        return 0
     if isinstance(posts, dict) and "code" in posts:
         yield Problem(site_url, f"WordPress error: {posts.get('code')}: {posts.get('message', '')}")
-        return
+        return 0
     if isinstance(posts, dict):
         posts = [posts]
     if not isinstance(posts, list):
         yield Problem(site_url, "not WordPress REST JSON (expected a list of posts)")
-        return
+        return 0
     from .records import is_wordpress_post, wordpress_hints
 
     fetched_at = datetime.now(timezone.utc)
@@ -515,6 +545,7 @@ def _wordpress_endpoint(endpoint: str, site_url: str, fetcher: Fetcher, state) -
         origin = hints.get("url") or f"{endpoint}#{post.get('id', n)}"
         content = json.dumps(post, ensure_ascii=False).encode("utf-8")
         yield RawDocument(origin, content, "wordpress", fetched_at, "utf-8", hints)
+    return len(posts)
 
 
 # ---------------------------------------------------------------- OPML

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from digest.clean.html import HtmlResult, extract_fragment, extract_html, filter_paragraphs
+from digest.clean.html import HtmlResult, extract_html, filter_paragraphs
+from digest.clean.wordpress import html_fragment_to_text
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -148,6 +149,12 @@ def test_related_header_takes_its_headline_list() -> None:
     assert [d.reason for d in dropped] == ["related", "related", "related"]
 
 
+def extract_fragment(fragment: str) -> list[str]:
+    """The lines of a post body as the pipeline converts it (blank lines between blocks dropped)."""
+    text, _ = html_fragment_to_text(fragment)
+    return [line for line in text.split("\n") if line.strip()]
+
+
 def test_wordpress_fragment_from_seed() -> None:
     post = json.loads(next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8"))
     rendered = post["content"]["rendered"]
@@ -172,6 +179,9 @@ def test_fragment_drops_captions_and_keeps_structure() -> None:
     assert extract_fragment(fragment) == [
         "First paragraph & more.", "A subheading", "Line one", "Line two", "item one", "item two",
     ]
+    _, dropped = html_fragment_to_text(fragment)
+    assert [(d.reason, d.text) for d in dropped] == [
+        ("caption", "Josep Borrell in Seoul (Photo: EU)"), ("caption", "A caption")]
 
 
 def test_deeply_nested_html_does_not_crash_or_hang() -> None:

@@ -1,4 +1,4 @@
-"""Main text and metadata from HTML pages and fragments.
+"""Main text and metadata from HTML pages (a post's body fragment: clean/wordpress.py).
 
 trafilatura finds the main text and the metadata (title, author, date, site
 name, URL). Around it we add what a news briefing needs and trafilatura does not
@@ -132,46 +132,8 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
     )
 
 
-def extract_fragment(html: str) -> list[str]:
-    """Paragraphs of an HTML fragment, e.g. WordPress `content.rendered`.
-
-    A fragment is trusted to be the article body (no need to find the main
-    text), so this keeps every paragraph, list item and heading in order, decodes
-    entities, and drops only captions, scripts and embeds.
-    """
-    if not isinstance(html, str):
-        raise TypeError(f"extract_fragment wants str, got {type(html).__name__}")
-    html = _CONTROL_CHARS.sub("", html)
-    if not html.strip():
-        return []
-    try:
-        document = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
-    except (lxml.etree.LxmlError, ValueError) as err:
-        raise ValueError(f"HTML fragment could not be parsed: {err}") from err
-    root = document.find("body")
-    if root is None:
-        return []
-    for element in _FRAGMENT_DROP(root):
-        if element.tag in _NOT_TEXT or "caption" in _WORD_SPLIT.split(element.get("class", "").lower()):
-            _remove_keep_tail(element)  # "wp-caption", "wp-caption-text", but not "nocaption"
-    blocks: list[str] = []
-    _collect_blocks(root, blocks)
-    paragraphs = []
-    for block in blocks:
-        for line in block.split("\n"):
-            line = _clean_line(line)
-            if line:
-                paragraphs.append(line)
-    return paragraphs
-
-
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-_NOT_TEXT = {"script", "style", "noscript", "iframe", "figcaption", "template"}
-_FRAGMENT_DROP = XPath(
-    "//script | //style | //noscript | //iframe | //figcaption | //template"
-    " | //*[contains(@class, 'caption')]"
-)
 
 
 # --- paragraph filter ---------------------------------------------------------
@@ -561,48 +523,3 @@ def _clean_line(line: str) -> str:
     return _BULLET.sub("", line)
 
 
-def _remove_keep_tail(element: lxml.html.HtmlElement) -> None:
-    parent = element.getparent()
-    if parent is None:
-        return
-    element.drop_tree()  # keeps the tail text in place
-
-
-_BLOCK_TAGS = {
-    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol",
-    "table", "tr", "section", "article", "header", "footer", "aside", "figure", "dl", "dt", "dd",
-    "hr", "address", "main", "details", "summary",
-}
-
-
-def _collect_blocks(root: lxml.html.HtmlElement, blocks: list[str]) -> None:
-    """Walk the fragment without recursion, starting a new block at each block tag and <br>."""
-    current: list[str] = []
-
-    def flush() -> None:
-        if current:
-            blocks.append("".join(current))
-            current.clear()
-
-    if root.text:
-        current.append(root.text)
-    # iterwalk gives start/end events in document order without Python recursion.
-    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
-        if element is root or not isinstance(element.tag, str):
-            if event == "end" and element is not root and element.tail:
-                current.append(element.tail)
-            continue
-        tag = element.tag.lower()
-        if event == "start":
-            if tag in _BLOCK_TAGS or tag == "br":
-                flush()
-            if tag == "td" or tag == "th":
-                current.append(" ")
-            if element.text:
-                current.append(element.text)
-        else:
-            if tag in _BLOCK_TAGS:
-                flush()
-            if element.tail:
-                current.append(element.tail)
-    flush()

@@ -40,6 +40,8 @@ _BLOCK_TAGS = {
     "section", "article", "figure", "ul", "ol", "table", "tr", "header", "footer", "aside", "nav", "hr",
 }
 _REMOVE_TAGS = ("script", "style", "noscript", "iframe", "svg", "form", "button", "template", "object", "video", "audio")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CLASS_WORDS = re.compile(r"[\s_-]+")
 _EMBED_CLASSES = re.compile(r"\b(?:twitter-tweet|twitter-video|instagram-media|tiktok-embed|fb-post|wp-block-embed)\b")
 
 
@@ -109,19 +111,28 @@ def html_fragment_to_text(fragment: str) -> tuple[str, list[Dropped]]:
     no page chrome to find, and trafilatura may drop short real paragraphs.
     """
     dropped: list[Dropped] = []
+    fragment = _CONTROL_CHARS.sub("", fragment)
     if not fragment.strip():
         return "", dropped
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (etree.ParserError, ValueError):
+    except (etree.ParserError, ValueError, AssertionError):  # lxml asserts on a whole <html> page
         return _plain(fragment) or "", dropped
     for element in list(root.iter(*_REMOVE_TAGS)):
         if element.getparent() is not None:
             element.drop_tree()
-    for element in list(root.iter("figcaption")):
+    # <figcaption>, and the classic editor's caption shortcode: <div class="wp-caption"> with
+    # <p class="wp-caption-text">. A class word "caption", not letters: "nocaption" stays.
+    captions = [e for e in root.iter() if isinstance(e.tag, str) and e is not root
+                and (e.tag == "figcaption" or "caption" in _CLASS_WORDS.split(e.get("class", "").lower()))]
+    removed: set[Any] = set()
+    for element in captions:
+        if any(a in removed for a in element.iterancestors()):
+            continue  # inside a caption block already dropped
         text = _inline_text(element)
         if text:
             dropped.append(Dropped("caption", text))
+        removed.add(element)
         element.drop_tree()
     for element in list(root.iter()):
         if not isinstance(element.tag, str) or element.getparent() is None:

@@ -110,3 +110,10 @@ def test_a_link_word_to_the_articles_previous_sentence_is_dropped():
         "The ministers agreed to meet again in Brussels next spring.")
     assert trim_attribution("However, it failed.") == "However, it failed."  # too little left to stand alone
     assert trim_attribution("Howevermore words here, fine.") == "Howevermore words here, fine."
+
+
+def test_a_pronoun_after_a_short_opening_phrase_leans_on_the_sentence_before():
+    dependent = evidence._assess("Metaphor aside, it means that Brussels and Seoul want to join efforts.")[1]
+    assert dependent
+    assert evidence._assess("In response, he said the ministry would study the report carefully.")[1]
+    assert not evidence._assess("On Monday, Borrell met the South Korean foreign minister in Seoul.")[1]

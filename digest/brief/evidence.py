@@ -42,6 +42,8 @@ _DEPENDENT_OPENERS = re.compile(
     r"for example|for instance|as a result)\b",
     re.IGNORECASE,
 )
+# A short opening phrase, then a pronoun subject: "Metaphor aside, it means ...", "In response, he said ...".
+_FRAMED_PRONOUN = re.compile(r"^(?:[\w’'-]+\s+){0,3}[\w’'-]+,\s+(?:he|she|it|they|this|these|those)\b", re.IGNORECASE)
 _UNRESOLVED_OPENERS = re.compile(r"^(he|she|they|then|but|and|also|so|yet|still|both|the two)\b", re.IGNORECASE)
 _DEBRIS = re.compile(r"(https?://|www\.|pic\.twitter|@\w|\bclick here\b|\bsubscribe\b|\bsign up\b|\bnewsletter\b|\bcookies?\b)", re.IGNORECASE)
 _QUOTE = re.compile(r"[\"“”«»]")
@@ -134,7 +136,8 @@ def _assess(text: str) -> tuple[bool, bool, bool, bool]:
     ok = ok and not _DEBRIS.search(text)
     opener = text.lstrip("\"“‘'(")
     # ... or ends a quote on "this"/"it": "... best placed to understand this," he said.
-    dependent = bool(_DEPENDENT_OPENERS.match(opener) or re.search(r"\b(this|that|it|them)\s*[.,!]?\s*[\"”]", text, re.I))
+    dependent = bool(_DEPENDENT_OPENERS.match(opener) or re.search(r"\b(this|that|it|them)\s*[.,!]?\s*[\"”]", text, re.I)
+                     or _FRAMED_PRONOUN.match(opener))
     if _UNRESOLVED_OPENERS.match(opener):
         ok = False  # "He ...", "Then ...", "But ...": meaningless without the sentence before
     if has_quote and (not speech or _PRONOUN_SPEAKER.search(text)):

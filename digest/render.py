@@ -63,7 +63,8 @@ def story_json(b: Briefing) -> dict[str, Any]:
             }
             for d in b.disagreements
         ],
-        "timeline": [{"date": e.date, "text": e.text, "citations": list(e.citations)} for e in b.timeline],
+        "timeline": [{"date": e.date, "precision": e.precision, "text": e.text, "citations": list(e.citations)}
+                     for e in b.timeline],
         "only_in": [{"text": o.text, "citations": [o.citation]} for o in b.only_in],
     }
 

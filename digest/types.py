@@ -156,9 +156,10 @@ class Disagreement:
 
 @dataclass(frozen=True)
 class TimelineEvent:
-    date: str  # ISO date, YYYY-MM-DD
+    date: str  # ISO date, YYYY-MM-DD (for a week: its Monday)
     text: str
     citations: tuple[int, ...]
+    precision: Literal["day", "week"] = "day"  # "last week" names a week, not a day
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,11 @@ def test_weekdays_resolve_to_the_latest_such_day():
 
 def test_relative_words():
     assert resolve("The talks ended yesterday.", MONDAY) == [date(2024, 11, 3)]
-    assert resolve("Last week's missile test was the most powerful yet.", MONDAY) == [date(2024, 10, 28)]
+    assert resolve("The missile test last week was the most powerful yet.", MONDAY) == []  # a week, not a day
+    from digest.brief.facts import week_spans
+
+    assert [d for _, _, d in week_spans("The missile test last week was the strongest.", MONDAY)] == [date(2024, 10, 28)]
+    assert [d for _, _, d in week_spans("Talks resume next week.", date(2024, 11, 6))] == [date(2024, 11, 11)]
     assert resolve("Ukraine reported clashes today.", MONDAY) == [date(2024, 11, 4)]
 
 
@@ -33,3 +37,26 @@ def test_explicit_dates_win_and_take_the_year_from_the_article():
 def test_undated_articles_keep_only_explicit_dates():
     assert resolve("Borrell met Cho on Monday.", None) == []
     assert resolve("The soldiers may be deployed soon.", MONDAY) == []  # "may" is not May
+
+
+def test_the_timeline_dates_what_a_sentence_tells_and_undated_reports_count_from_the_storys_day(embedder):
+    from digest.brief import evidence, timeline
+    from digest.types import Article
+
+    def article(n, published, sentences):
+        return Article(f"a{n}", f"a{n}.txt", None, None, None, None, published, "en", sentences, sentences)
+
+    dated = article(1, MONDAY, (
+        "Borrell met Cho Tae-yul in Seoul on Monday to open the strategic dialogue.",
+        "The alliance only fuels aggression, as last week's missile test showed once again.",
+        "Already last week, the Polish president visited Seoul to discuss arms for Kyiv.",
+    ))
+    undated = article(2, None, (
+        "On Thursday, the U.S. said some 8,000 North Korean soldiers were near the border.",
+    ))
+    ev = evidence.gather([dated, undated], embedder)
+    events = {e.date: e for e in timeline.build(ev, [dated, undated], embedder)}
+    assert set(events) == {"2024-10-28", "2024-11-04", "2024-10-31"}  # the missile test is not an event
+    assert events["2024-10-31"].citations == (2,)  # "Thursday" before the story's Monday
+    assert events["2024-10-28"].precision == "week" and "Polish president" in events["2024-10-28"].text
+    assert events["2024-11-04"].precision == "day"

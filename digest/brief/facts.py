@@ -252,7 +252,8 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _WEEKDAY = re.compile(
     r"\b(?:(last|this|next|this past|this coming|past)\s+(?:same\s+)?)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
-_RELATIVE = re.compile(r"\b(yesterday|today|tonight|tomorrow|last week|last month|next week)\b", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(yesterday|today|tonight|tomorrow)\b", re.IGNORECASE)
+_WEEK = re.compile(r"\b(last|past|next|this)\s+week\b", re.IGNORECASE)
 
 
 def _month(word: str) -> int | None:
@@ -273,8 +274,8 @@ def date_spans(text: str, published: date | datetime | None) -> list[tuple[int, 
     """(start, end, calendar date) of each date `text` states, in text order.
 
     Explicit dates win; "Monday" means the latest Monday on or before
-    `published`, "last Friday" the one before that day, "last week" seven days
-    earlier, "yesterday" the day before.
+    `published`, "last Friday" the one before that day, "yesterday" the day
+    before. "Last week" names no day: see `week_spans`.
     """
     if isinstance(published, datetime):
         published = published.date()
@@ -315,7 +316,17 @@ def date_spans(text: str, published: date | datetime | None) -> list[tuple[int, 
             else:
                 add(m.start(), m.end(), published - timedelta(days=back))
         for m in _RELATIVE.finditer(text):
-            shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "last week": -7, "next week": 7}.get(m.group(1).lower())
-            if shift is not None:
-                add(m.start(), m.end(), published + timedelta(days=shift))
+            shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[m.group(1).lower()]
+            add(m.start(), m.end(), published + timedelta(days=shift))
     return sorted(found)
+
+
+def week_spans(text: str, published: date | datetime | None) -> list[tuple[int, int, date]]:
+    """(start, end, Monday of the week meant) for "last week", "this week", "next week"."""
+    if published is None:
+        return []
+    if isinstance(published, datetime):
+        published = published.date()
+    monday = published - timedelta(days=published.weekday())
+    shift = {"last": -7, "past": -7, "this": 0, "next": 7}
+    return [(m.start(), m.end(), monday + timedelta(days=shift[m.group(1).lower()])) for m in _WEEK.finditer(text)]

@@ -1,11 +1,12 @@
 """A timeline of dated events, with relative dates resolved against each article's date.
 
-News writes "on Monday", "last Friday", "yesterday". A reader of a briefing
+News writes "on Monday", "last Friday", "yesterday", "last week". A reader of a briefing
 days later needs the calendar date, and only the article that wrote the
 sentence knows which Monday it meant, so each sentence is resolved against its
 own article's publication date; an undated article's against the story's day
 (the commonest publication day of its sources). Without any dated source only
-explicit calendar dates are kept.
+explicit calendar dates are kept. "Last week" names a week, not a day: such an
+event is dated by the week's Monday with precision "week" ("week of ...").
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from digest.models.base import Embedder
 from digest.types import Article, TimelineEvent, commonest_day
 
 from .evidence import EvidenceSet
-from .facts import date_spans, word_count
+from .facts import date_spans, week_spans, word_count
 from .verify import trim_attribution
 
 MERGE_SIMILARITY = 0.6
@@ -51,32 +52,38 @@ def stated_days(articles: Sequence[Article]) -> list[set[date]]:
 
 def build(ev: EvidenceSet, articles: Sequence[Article], embedder: Embedder, *, limit: int = 8) -> list[TimelineEvent]:
     """Dated events of the story, merged across sources, in calendar order."""
-    events: list[tuple[date, int, str]] = []  # (date, evidence index, text)
+    events: list[tuple[date, str, int, str]] = []  # (date or week's Monday, "day"|"week", evidence index, text)
     refs = reference_days(articles)
     for e in ev.sentences:
         if not e.selectable or word_count(e.text) > MAX_EVENT_WORDS:
             continue
-        days = resolve(e.text, refs[e.source - 1])
+        # "last week's missile test" dates a thing the sentence mentions, not what the sentence tells.
+        days = [sp for sp in date_spans(e.text, refs[e.source - 1]) if e.text[sp[1] : sp[1] + 2] not in ("'s", "’s")]
+        weeks = [sp for sp in week_spans(e.text, refs[e.source - 1]) if e.text[sp[1] : sp[1] + 2] not in ("'s", "’s")]
         if days:
-            events.append((days[0], e.index, trim_attribution(e.text)))
+            events.append((days[0][2], "day", e.index, trim_attribution(e.text)))
+        elif weeks:
+            events.append((weeks[0][2], "week", e.index, trim_attribution(e.text)))
     if not events:
         return []
     vecs = ev.vectors
     merged: list[dict] = []
-    for day, idx, text in sorted(events, key=lambda t: (t[0], t[1])):
+    for day, precision, idx, text in sorted(events, key=lambda t: (t[0], t[1] == "day", t[2])):
         for m in merged:
-            if m["date"] == day and float(vecs[idx] @ vecs[m["index"]]) >= MERGE_SIMILARITY:
+            if (m["date"], m["precision"]) == (day, precision) and float(vecs[idx] @ vecs[m["index"]]) >= MERGE_SIMILARITY:
                 m["citations"].add(ev.sentences[idx].source)
                 break
         else:
-            merged.append({"date": day, "index": idx, "text": text, "citations": {ev.sentences[idx].source}})
+            merged.append({"date": day, "precision": precision, "index": idx, "text": text,
+                           "citations": {ev.sentences[idx].source}})
     # Keep the most central and widely carried events when there are too many.
     def weight(m: dict) -> float:
         return len(m["citations"]) + float(vecs[m["index"]] @ ev.centroid)
 
     kept = sorted(merged, key=weight, reverse=True)[:limit]
-    kept.sort(key=lambda m: (m["date"], m["index"]))
-    return [TimelineEvent(m["date"].isoformat(), m["text"], tuple(sorted(m["citations"]))) for m in kept]
+    kept.sort(key=lambda m: (m["date"], m["precision"] == "day", m["index"]))  # a week before its days
+    return [TimelineEvent(m["date"].isoformat(), m["text"], tuple(sorted(m["citations"])), m["precision"])
+            for m in kept]
 
 
 __all__ = ["resolve", "reference_days", "stated_days", "build"]

@@ -81,6 +81,16 @@ def child_llama(name: str, max_tokens: int) -> dict:
     }
 
 
+def time_prompt_then_full(gen, max_tokens: int) -> tuple[float, str, float]:
+    """(seconds of a 1-token request, the full answer, its seconds): for backends without split counters."""
+    t0 = time.perf_counter()
+    gen.generate(PROMPT, max_tokens=1)
+    prompt_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    text = gen.generate(PROMPT, max_tokens=max_tokens)
+    return prompt_s, text, time.perf_counter() - t0
+
+
 def child_http(name: str, max_tokens: int) -> dict:
     """The OpenAI-compatible backend against llama-cpp-python's own server on 127.0.0.1.
 
@@ -124,12 +134,7 @@ def child_http(name: str, max_tokens: int) -> dict:
         registry.write_text(f'[[models]]\nname = "{name}-http"\nbackend = "openai"\nurl = "{url}"\n', "utf-8")
         os.environ["DIGEST_REGISTRY"] = str(registry)
         gen = load_generator(f"{name}-http")
-        t0 = time.perf_counter()
-        gen.generate(PROMPT, max_tokens=1)
-        prompt_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        text = gen.generate(PROMPT, max_tokens=max_tokens)
-        gen_s = time.perf_counter() - t0
+        prompt_s, text, gen_s = time_prompt_then_full(gen, max_tokens)
         usage = httpx.post(f"{url}/v1/chat/completions", trust_env=False, timeout=120, json={
             "messages": PROMPT, "max_tokens": max_tokens, "temperature": 0, "seed": 0}).json()["usage"]
         status = Path(f"/proc/{proc.pid}/status").read_text()
@@ -164,12 +169,7 @@ def child_transformers(name: str, max_tokens: int) -> dict:
     load_s = time.perf_counter() - started
     inputs = gen._encode([dict(m) for m in PROMPT])
     n_prompt = int(inputs["input_ids"].shape[1])
-    t0 = time.perf_counter()
-    gen.generate(PROMPT, max_tokens=1)
-    prompt_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    text = gen.generate(PROMPT, max_tokens=max_tokens)
-    full_s = time.perf_counter() - t0
+    prompt_s, text, full_s = time_prompt_then_full(gen, max_tokens)
     n_gen = gen.count_tokens(text)
     return {
         "backend": "transformers",

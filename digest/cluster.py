@@ -36,7 +36,7 @@ import numpy as np
 from scipy import sparse
 
 from .models.base import Embedder
-from .nlp import NER_ONLY, english
+from .nlp import NER, pipe
 from .types import Article, Deduped, Duplicate, Story
 
 log = logging.getLogger(__name__)
@@ -186,16 +186,10 @@ def _tfidf(texts: Sequence[str]) -> tuple[sparse.csr_matrix, list[str]]:
     return m.tocsr(), list(vec.get_feature_names_out())
 
 
-def _nlp():
-    """spaCy's small English model with only the NER component running (fast enough for 10k leads)."""
-    return english(NER_ONLY)
-
-
 def _entities(texts: Sequence[str]) -> list[list[tuple[str, str]]]:
     """For each text, its entities as (key, surface form); a person's surname is added as its own key."""
-    nlp = _nlp()
     out: list[list[tuple[str, str]]] = []
-    for doc in nlp.pipe(texts, batch_size=256):
+    for doc in pipe(texts, NER, batch_size=256):  # NER is the only part used
         found: list[tuple[str, str]] = []
         for ent in doc.ents:
             if ent.label_ not in ENTITY_LABELS:

@@ -10,7 +10,7 @@ import pytest
 from digest.brief.evidence import Claim, Evidence, EvidenceSet
 from digest.brief.lead import anchor
 from digest.brief.verify import unsupported
-from digest.nlp import TAGS_AND_ENTITIES, english
+from digest.nlp import parse
 from digest.types import BriefSentence
 
 MONDAY = date(2024, 11, 4)
@@ -18,7 +18,7 @@ MONDAY = date(2024, 11, 4)
 
 @pytest.fixture(scope="module")
 def nlp():
-    return english(TAGS_AND_ENTITIES)
+    return parse
 
 
 def _anchor(lead: str, evidence: list[tuple[int, str]], nlp, *, days=(MONDAY, MONDAY, None), story_day=MONDAY):

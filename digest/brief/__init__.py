@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 
 from digest.models.base import Embedder, Generator
-from digest.nlp import TAGS_AND_ENTITIES, english
+from digest.nlp import english, parse
 from digest.types import Briefing, BriefSentence, Source, Story, commonest_day
 
 from . import disagree, evidence, lead, only_in, select, timeline, verify, write
@@ -152,7 +152,8 @@ def brief(
 def _anchor_lead(sentence: BriefSentence, claim: evidence.Claim, ev: evidence.EvidenceSet, articles) -> BriefSentence:
     """Give the lead its place and day when the evidence states them (see lead.py)."""
     try:
-        nlp = english(TAGS_AND_ENTITIES)
+        english()
+        nlp = parse  # tagger and entities only
     except Exception as exc:  # noqa: BLE001 - without spaCy the lead stays as written
         log.debug("no spaCy for the lead's place and day: %s", exc)
         nlp = None

@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from digest.models.base import Embedder
-from digest.nlp import TAGGER_ONLY, english
+from digest.nlp import TAGGER, english, pipe
 from digest.types import Article
 
 from .facts import facts, word_count
@@ -154,10 +154,10 @@ def _has_verb(texts: list[str]) -> list[bool]:
     ("Akhund previously served as ..."), so "finite" would drop real sentences.
     """
     try:
-        nlp = english(TAGGER_ONLY)
+        english()
     except Exception:  # noqa: BLE001 - without the tagger, keep every sentence
         return [True] * len(texts)
-    return [any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc) for doc in nlp.pipe(texts, batch_size=64)]
+    return [any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc) for doc in pipe(texts, TAGGER)]
 
 
 def _quote_open_after(text: str, open_before: bool) -> bool:

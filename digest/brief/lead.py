@@ -24,12 +24,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from digest.types import BriefSentence
 
 from .evidence import Claim, EvidenceSet
-from .facts import date_spans, fold
+from .facts import date_spans, date_words, fold
 from .verify import unsupported
 
 PLACE_SOURCES = 2  # distinct sources that must put the event in the same place
@@ -54,13 +54,14 @@ def anchor(
     story_day: date | None,
     source_texts: Sequence[Sequence[str]],
     source_days: Sequence[set[date]],
-    nlp=None,
+    nlp: Callable[[str], Any] | None = None,
 ) -> BriefSentence:
     """`sentence` with "In <place> on <day>, " in front when its claim's evidence gives them; else unchanged.
 
     For source n, `reference_days[n-1]` is the day its relative dates count from,
     `source_texts[n-1]` its sentences and `source_days[n-1]` the days they state;
-    the result is checked against the cited ones.
+    the result is checked against the cited ones. `nlp` turns a text into a spaCy
+    Doc with tags and entities (`digest.nlp.parse`); without it the lead stays as written.
     """
     text = sentence.text
     if nlp is None or _FRAMED.match(text) or claim.reaction:
@@ -113,8 +114,8 @@ def _has_time(doc) -> bool:
 
 
 def _has_day_word(text: str) -> bool:
-    return bool(re.search(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)\b",
-                          text, re.IGNORECASE))
+    """A weekday or "yesterday/today/tonight" (as facts.date_words reads them)."""
+    return any(w.startswith("weekday") or w in ("yesterday", "today", "tonight") for w in date_words(text))
 
 
 def _place(evidence, nlp) -> tuple[str | None, set[int], set[int]]:

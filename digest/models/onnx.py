@@ -27,7 +27,7 @@ import numpy as np
 
 from .base import ModelError, default_threads
 from .embed import CachedEmbedder, offline
-from .install import _install_lock, forget_verified, is_verified, mark_verified, models_dir, sha256_file
+from .install import _install_lock, _umask, forget_verified, is_verified, mark_verified, models_dir, sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -245,12 +245,6 @@ def _export(name: str, folder: Path, target: Path) -> None:
     meta_tmp.write_text(json.dumps(meta), "utf-8")
     os.replace(meta_tmp, _meta_path(target))
     mark_verified(target, sha)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _batch(tokenizer, texts: Sequence[str], inputs: Sequence[str]) -> dict[str, np.ndarray]:

@@ -32,9 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from digest.brief import BriefStats, brief, stated_days  # noqa: E402
-from digest.brief.verify import unsupported  # noqa: E402
-from digest.types import Article, Story  # noqa: E402
+from digest.brief import BriefStats, brief, stated_days
+from digest.brief.verify import unsupported
+from digest.types import Article, Story
 
 DEFAULT_DATA = ROOT.parent / "shared" / "devdata" / "allsides-dev" / "mds.jsonl"
 
@@ -111,12 +111,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="generator name from the registry (default: the default model)")
     parser.add_argument("--extractive", action="store_true", help="brief without a generator")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive whole-story baseline")
-    parser.add_argument("--naive-limit", type=int, default=None, help="run the naive baseline on the first N stories only")
+    parser.add_argument(
+        "--naive-limit", type=int, default=None, help="run the naive baseline on the first N stories only"
+    )
     parser.add_argument("--words", type=int, default=150)
     parser.add_argument("--json", type=Path, default=None, help="also write per-story results here")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
     if not args.data.exists():
         print(f"{args.data}: not found (dev data lives outside the repo)", file=sys.stderr)
@@ -175,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
 
-    print(f"\nstories: {len(stories)}   words budget: {args.words}   generator: {'none' if args.extractive else generator.name}")
+    print(
+        f"\nstories: {len(stories)}   words budget: {args.words}   generator: {'none' if args.extractive else generator.name}"
+    )
     print(f"{'system':<8} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-Lsum':>10}")
     for key, values in totals.items():
         if values:
@@ -188,12 +194,17 @@ def main(argv: list[str] | None = None) -> int:
             values = totals[key][:m]
             mean = {x: statistics.mean(v[x] for v in values) for x in ("rouge1", "rouge2", "rougeLsum")}
             print(f"{key:<8} {mean['rouge1']:>8.2f} {mean['rouge2']:>8.2f} {mean['rougeLsum']:>10.2f}")
-    share = (lambda a, b: 100 * a / b if b else 0.0)
+    share = lambda a, b: 100 * a / b if b else 0.0
     print(f"unsupported-fact sentences: {n_unsupported}/{n_sentences} ({share(n_unsupported, n_sentences):.1f}%)")
-    print(f"written by model: {n_model}/{n_sentences} ({share(n_model, n_sentences):.1f}%), source fallback/extractive: {n_sentences - n_model}")
+    print(
+        f"written by model: {n_model}/{n_sentences} ({share(n_model, n_sentences):.1f}%), source fallback/extractive: {n_sentences - n_model}"
+    )
     calls = [r["model_calls"] for r in rows]
     print(f"model calls per story: {statistics.mean(calls):.2f}; headlines by model: {n_headline_model}/{len(rows)}")
-    print(f"seconds per story (ours): {statistics.mean(seconds):.2f}" + (f"   naive: {statistics.mean(naive_seconds):.2f}" if naive_seconds else ""))
+    print(
+        f"seconds per story (ours): {statistics.mean(seconds):.2f}"
+        + (f"   naive: {statistics.mean(naive_seconds):.2f}" if naive_seconds else "")
+    )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0

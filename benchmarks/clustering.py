@@ -36,15 +36,14 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEV = ROOT.parent / "shared" / "devdata" / "allsides-dev"
 
-from digest.types import Article  # noqa: E402
-
+from digest.types import Article
 
 # ---------------------------------------------------------------- data
 
@@ -61,7 +60,7 @@ def split_sentences(text: str) -> list[str]:
 def make_article(origin: str, title: str, body: str, published: datetime | None, outlet: str | None = None) -> Article:
     paragraphs = tuple(p.strip() for p in re.split(r"\n\s*\n", body) if p.strip())
     sentences = tuple(s for p in paragraphs for s in split_sentences(p))
-    aid = hashlib.blake2b(f"{origin}\n{title}\n{body}".encode("utf-8"), digest_size=8).hexdigest()
+    aid = hashlib.blake2b(f"{origin}\n{title}\n{body}".encode(), digest_size=8).hexdigest()
     return Article(
         id=aid,
         origin=origin,
@@ -83,7 +82,7 @@ def parse_date(s: str | None) -> datetime | None:
         d = datetime.fromisoformat(s.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
 def load_clusters_pile() -> tuple[list[Article], dict[str, str]]:
@@ -109,8 +108,11 @@ def load_mds_pile() -> tuple[list[Article], dict[str, str]]:
         story = json.loads(line)
         for k, d in enumerate(story["documents"]):
             a = make_article(
-                f"mds/{story['id']}/{k}", (d.get("title") or "").strip(), (d.get("text") or "").strip(),
-                parse_date(d.get("date")), d.get("source"),
+                f"mds/{story['id']}/{k}",
+                (d.get("title") or "").strip(),
+                (d.get("text") or "").strip(),
+                parse_date(d.get("date")),
+                d.get("source"),
             )
             arts.append(a)
             gold[a.id] = f"mds-{story['id']}"
@@ -128,7 +130,9 @@ def jitter_dates(arts: list[Article], seed: int = 0) -> list[Article]:
     from dataclasses import replace
 
     rng = random.Random(seed)
-    return [replace(a, published=a.published + timedelta(hours=rng.uniform(-36, 6))) if a.published else a for a in arts]
+    return [
+        replace(a, published=a.published + timedelta(hours=rng.uniform(-36, 6))) if a.published else a for a in arts
+    ]
 
 
 def titles_only(arts: list[Article]) -> list[Article]:
@@ -223,10 +227,17 @@ def part_baseline() -> dict:
                 n_clusters=None, metric="cosine", linkage="average", distance_threshold=float(thr)
             ).fit_predict(x)
             took = time.perf_counter() - t0
-            p, r, f = bcubed({a.id: str(l) for a, l in zip(arts, lab)}, gold)
+            p, r, f = bcubed({a.id: str(label) for a, label in zip(arts, lab)}, gold)
             if best is None or f > best["F1"]:
-                best = {"set": name, "docs": len(arts), "P": p, "R": r, "F1": f,
-                        "docs_per_s": len(arts) / took, "distance_threshold": round(float(thr), 2)}
+                best = {
+                    "set": name,
+                    "docs": len(arts),
+                    "P": p,
+                    "R": r,
+                    "F1": f,
+                    "docs_per_s": len(arts) / took,
+                    "distance_threshold": round(float(thr), 2),
+                }
         rows.append(best)
     return {"rows": rows, "peak_rss_mb": round(peak_mb(), 1)}
 
@@ -239,7 +250,7 @@ def synthetic_articles(n: int = 10_000, seed: int = 7) -> list[Article]:
         for a in arts:
             pool.extend(s for s in a.sentences if len(s.split()) >= 5)
     pool = sorted(set(pool))
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     out = []
     for i in range(n):
         title = " ".join(rng.choice(pool).split()[:14]).rstrip(".")
@@ -307,14 +318,20 @@ def report(res: dict) -> None:
     for who, rows in (("ours", res["dev"]["rows"]), ("baseline", res["baseline"]["rows"])):
         for r in rows:
             extra = f"  (best distance threshold {r['distance_threshold']})" if "distance_threshold" in r else ""
-            print(f"{who:<10} {r['set']:<32} {r['docs']:>5} {r['P']:>6.3f} {r['R']:>6.3f} {r['F1']:>6.3f} {r['docs_per_s']:>8.1f}{extra}")
-    print(f"\npeak RSS: ours {res['dev']['peak_rss_mb']:.0f} MB (model loaded in {res['dev']['model_load_s']} s), "
-          f"baseline {res['baseline']['peak_rss_mb']:.0f} MB")
+            print(
+                f"{who:<10} {r['set']:<32} {r['docs']:>5} {r['P']:>6.3f} {r['R']:>6.3f} {r['F1']:>6.3f} {r['docs_per_s']:>8.1f}{extra}"
+            )
+    print(
+        f"\npeak RSS: ours {res['dev']['peak_rss_mb']:.0f} MB (model loaded in {res['dev']['model_load_s']} s), "
+        f"baseline {res['baseline']['peak_rss_mb']:.0f} MB"
+    )
     s = res["synthetic"]
-    print(f"\nsynthetic: {s['articles']} articles of shuffled dev sentences: {s['total_s']} s total, {s['cpu_s']} s CPU "
-          f"(model load {s['model_load_s']} s, dedupe {s['dedupe_s']} s, cluster incl. embeddings {s['cluster_s']} s), "
-          f"peak RSS {s['peak_rss_mb']:.0f} MB; {s['stories']} stories, largest {s['largest_story']}, "
-          f"{s['duplicates']} duplicates")
+    print(
+        f"\nsynthetic: {s['articles']} articles of shuffled dev sentences: {s['total_s']} s total, {s['cpu_s']} s CPU "
+        f"(model load {s['model_load_s']} s, dedupe {s['dedupe_s']} s, cluster incl. embeddings {s['cluster_s']} s), "
+        f"peak RSS {s['peak_rss_mb']:.0f} MB; {s['stories']} stories, largest {s['largest_story']}, "
+        f"{s['duplicates']} duplicates"
+    )
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -60,7 +60,9 @@ def build_articles(n: int, rng: random.Random) -> list[dict]:
                     continue
                 rest = sents[1:]
                 rng.shuffle(rest)
-                out.append({"title": doc["title"], "outlet": doc.get("source") or "Dev outlet", "sentences": [sents[0], *rest]})
+                out.append(
+                    {"title": doc["title"], "outlet": doc.get("source") or "Dev outlet", "sentences": [sents[0], *rest]}
+                )
     seed_docs = []
     for path in sorted(SEEDS.iterdir()):
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -73,7 +75,9 @@ def build_articles(n: int, rng: random.Random) -> list[dict]:
     while len(out) < n:
         sents = list(seed_docs[k % len(seed_docs)])
         rng.shuffle(sents)
-        out.append({"title": f"{sents[0][:70]} (variant {k})", "outlet": f"Seed outlet {k % 7}", "sentences": sents[:12]})
+        out.append(
+            {"title": f"{sents[0][:70]} (variant {k})", "outlet": f"Seed outlet {k % 7}", "sentences": sents[:12]}
+        )
         k += 1
     rng.shuffle(out)
     return out[:n]
@@ -87,7 +91,7 @@ def write_site(folder: Path, articles: list[dict], base: str) -> dict[str, str]:
     """Write feeds, pages and the WordPress file; returns source name -> URL path."""
     third = len(articles) // 3
     groups = {"full": articles[:third], "blurb": articles[third : 2 * third], "wordpress": articles[2 * third :]}
-    start = datetime.combine(DAY, datetime.min.time(), timezone.utc) + timedelta(hours=1)
+    start = datetime.combine(DAY, datetime.min.time(), UTC) + timedelta(hours=1)
     items = {"full": [], "blurb": []}
     posts = []
     for name, group in groups.items():
@@ -97,10 +101,16 @@ def write_site(folder: Path, articles: list[dict], base: str) -> dict[str, str]:
             body = "".join(f"<p>{html.escape(p)}</p>" for p in _paras(a["sentences"]))
             link = f"{base}/{slug}.html"
             if name == "wordpress":
-                posts.append({
-                    "id": i + 1, "date_gmt": when.replace(tzinfo=None).isoformat(), "link": link, "type": "post",
-                    "title": {"rendered": html.escape(a["title"])}, "content": {"rendered": body},
-                })
+                posts.append(
+                    {
+                        "id": i + 1,
+                        "date_gmt": when.replace(tzinfo=None).isoformat(),
+                        "link": link,
+                        "type": "post",
+                        "title": {"rendered": html.escape(a["title"])},
+                        "content": {"rendered": body},
+                    }
+                )
                 continue
             (folder / f"{slug}.html").write_text(
                 f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html.escape(a["title"])}</title>'
@@ -110,9 +120,11 @@ def write_site(folder: Path, articles: list[dict], base: str) -> dict[str, str]:
                 f"{body}</article><footer>&copy; 2024</footer></body></html>",
                 encoding="utf-8",
             )
-            item = (f"<item><title>{html.escape(a['title'])}</title><link>{link}</link>"
-                    f"<pubDate>{format_datetime(when, usegmt=True)}</pubDate>"
-                    f"<description>{html.escape(a['sentences'][0])}</description>")
+            item = (
+                f"<item><title>{html.escape(a['title'])}</title><link>{link}</link>"
+                f"<pubDate>{format_datetime(when, usegmt=True)}</pubDate>"
+                f"<description>{html.escape(a['sentences'][0])}</description>"
+            )
             if name == "full":
                 item += f"<content:encoded><![CDATA[{body}]]></content:encoded>"
             items[name].append(item + "</item>")
@@ -145,11 +157,11 @@ def main() -> int:
     args = ap.parse_args()
 
     sys.path.insert(0, str(ROOT))
+    import logging
+
     from digest.config import parse_config
     from digest.daily import run_daily
     from digest.ingest.feeds import Fetcher, make_client
-
-    import logging
 
     # Stage notes with timestamps on stderr, so a long run shows how far it got.
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
@@ -194,8 +206,10 @@ def main() -> int:
     if args.json:
         print(json.dumps(report))
     else:
-        print(f"daily benchmark: {report['articles_served']} articles served, {report['new_articles']} new, "
-              f"{report['stories']} stories, {report['problems']} problems, model {report['model']}")
+        print(
+            f"daily benchmark: {report['articles_served']} articles served, {report['new_articles']} new, "
+            f"{report['stories']} stories, {report['problems']} problems, model {report['model']}"
+        )
         print("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()))
         print(f"wall time {report['wall_seconds']:.1f} s (target <= 300 s), peak RAM {report['peak_rss_mb']} MB")
         for p in result.problems[:10]:

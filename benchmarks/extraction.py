@@ -182,9 +182,7 @@ def evaluate(pages, variants: dict[str, Callable[[str, str], str]], text_variant
 
 
 def table(scores: dict, groups: list[str]) -> str:
-    lines = [
-        f"{'variant':<14} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8}  (TP/FN/FP/TN)"
-    ]
+    lines = [f"{'variant':<14} {'pages':>5} {'P':>6} {'R':>6} {'F1':>6} {'pages/s':>8}  (TP/FN/FP/TN)"]
     for group in groups:
         lines.append(f"-- {'English pages' if group == 'en' else 'all pages'}")
         for (name, g), s in scores.items():
@@ -201,11 +199,20 @@ def table(scores: dict, groups: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="score only the first N pages")
-    parser.add_argument("--lang", choices=["en", "all"], default="all",
-                        help="'en': English pages only; 'all': all pages and English pages")
+    parser.add_argument(
+        "--lang",
+        choices=["en", "all"],
+        default="all",
+        help="'en': English pages only; 'all': all pages and English pages",
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="devdata folder")
-    parser.add_argument("--show-errors", type=int, default=0, metavar="N",
-                        help="print N missed and N leaked snippets per variant (English pages)")
+    parser.add_argument(
+        "--show-errors",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print N missed and N leaked snippets per variant (English pages)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
 

@@ -112,11 +112,27 @@ def child_http(name: str, max_tokens: int) -> dict:
         port = sock.getsockname()[1]
     threads = int(os.environ.get("DIGEST_THREADS") or default_threads())
     url = f"http://127.0.0.1:{port}"
-    log = tempfile.TemporaryFile()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - the server writes to it until it is stopped
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "4096", "--n_threads", str(threads)],
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(model),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--n_threads",
+            str(threads),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         while True:
             if proc.poll() is not None:
@@ -135,8 +151,12 @@ def child_http(name: str, max_tokens: int) -> dict:
         os.environ["DIGEST_REGISTRY"] = str(registry)
         gen = load_generator(f"{name}-http")
         prompt_s, text, gen_s = time_prompt_then_full(gen, max_tokens)
-        usage = httpx.post(f"{url}/v1/chat/completions", trust_env=False, timeout=120, json={
-            "messages": PROMPT, "max_tokens": max_tokens, "temperature": 0, "seed": 0}).json()["usage"]
+        usage = httpx.post(
+            f"{url}/v1/chat/completions",
+            trust_env=False,
+            timeout=120,
+            json={"messages": PROMPT, "max_tokens": max_tokens, "temperature": 0, "seed": 0},
+        ).json()["usage"]
         status = Path(f"/proc/{proc.pid}/status").read_text()
         hwm = re.search(r"VmHWM:\s+(\d+) kB", status)
     finally:
@@ -241,8 +261,9 @@ def child_embedder(name: str, passes: int = 3) -> dict:
 
 
 def run_child(args: list[str], env: dict[str, str] | None = None) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True,
-                          env=env or os.environ.copy())
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, env=env or os.environ.copy()
+    )
     if done.returncode != 0:
         tail = done.stderr.strip().splitlines()[-1:] or ["(no output)"]
         return {"backend": args[0], "model": args[1], "error": tail[0]}
@@ -264,7 +285,7 @@ def transformers_registry(names: list[str]) -> Path:
             "max_input_tokens = 4096",
             "",
         ]
-    fh = tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False)
+    fh = tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False)  # noqa: SIM115 - kept for the run
     fh.write("\n".join(lines))
     fh.close()
     return Path(fh.name)
@@ -275,7 +296,9 @@ def fmt(value, spec: str = ".1f") -> str:
 
 
 def print_table(results: list[dict], load_avg: tuple[float, float, float], max_tokens: int) -> None:
-    print(f"machine: {os.cpu_count()} CPUs, load average at start {load_avg[0]:.2f} {load_avg[1]:.2f} {load_avg[2]:.2f}")
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average at start {load_avg[0]:.2f} {load_avg[1]:.2f} {load_avg[2]:.2f}"
+    )
     print(f"prompt: fixed fusion job, greedy, max {max_tokens} new tokens\n")
     print(f"{'backend':<14}{'model':<34}{'load s':>8}{'prompt tok/s':>14}{'gen tok/s':>11}{'peak RAM':>11}")
     for r in results:
@@ -284,18 +307,22 @@ def print_table(results: list[dict], load_avg: tuple[float, float, float], max_t
         if "error" in r:
             print(f"{r['backend']:<14}{r['model']:<34}  failed: {r['error']}")
             continue
-        print(f"{r['backend']:<14}{r['model']:<34}{fmt(r['load_s'], '.2f'):>8}{fmt(r['prompt_tok_s']):>14}"
-              f"{fmt(r['gen_tok_s']):>11}{fmt(r['peak_ram_mb'], '.0f'):>8} MB"
-              f"   ({r['prompt_tokens']} prompt, {r['gen_tokens']} generated, {r['threads']} threads)")
+        print(
+            f"{r['backend']:<14}{r['model']:<34}{fmt(r['load_s'], '.2f'):>8}{fmt(r['prompt_tok_s']):>14}"
+            f"{fmt(r['gen_tok_s']):>11}{fmt(r['peak_ram_mb'], '.0f'):>8} MB"
+            f"   ({r['prompt_tokens']} prompt, {r['gen_tokens']} generated, {r['threads']} threads)"
+        )
     for r in results:
         if r.get("kind") != "embedder":
             continue
         if "error" in r:
             print(f"\nembedder {r['model']}: failed: {r['error']}")
             continue
-        print(f"\nembedder {r['model']} ({r['backend']}): {r['sentences_s']:.0f} sentences/s batched (batch {r['batch_size']}, "
-              f"{r['sentences']} seed sentences), {r['unbatched_sentences_s']:.0f}/s one at a time, "
-              f"load {r['load_s']:.2f} s, peak RAM {r['peak_ram_mb']:.0f} MB, {r['threads']} threads")
+        print(
+            f"\nembedder {r['model']} ({r['backend']}): {r['sentences_s']:.0f} sentences/s batched (batch {r['batch_size']}, "
+            f"{r['sentences']} seed sentences), {r['unbatched_sentences_s']:.0f}/s one at a time, "
+            f"load {r['load_s']:.2f} s, peak RAM {r['peak_ram_mb']:.0f} MB, {r['threads']} threads"
+        )
 
 
 def check_targets(results: list[dict], default_generator: str) -> list[str]:
@@ -303,28 +330,44 @@ def check_targets(results: list[dict], default_generator: str) -> list[str]:
     for r in results:
         if r.get("model") == default_generator and r.get("backend") == "llama.cpp" and "error" not in r:
             ok = (r["gen_tok_s"] or 0) >= TARGETS["gen_tok_s"]
-            notes.append(f"default generator generation {fmt(r['gen_tok_s'])} tok/s (target >= {TARGETS['gen_tok_s']:.0f}): "
-                         f"{'met' if ok else 'MISSED'}")
+            notes.append(
+                f"default generator generation {fmt(r['gen_tok_s'])} tok/s (target >= {TARGETS['gen_tok_s']:.0f}): "
+                f"{'met' if ok else 'MISSED'}"
+            )
             ok = r["load_s"] <= TARGETS["load_s"]
-            notes.append(f"default generator load {r['load_s']:.2f} s (target <= {TARGETS['load_s']:.0f}): {'met' if ok else 'MISSED'}")
+            notes.append(
+                f"default generator load {r['load_s']:.2f} s (target <= {TARGETS['load_s']:.0f}): {'met' if ok else 'MISSED'}"
+            )
         if r.get("kind") == "embedder" and r.get("default") and "error" not in r:
             ok = r["sentences_s"] >= TARGETS["sentences_s"]
-            notes.append(f"default embedder {r['model']} {r['sentences_s']:.0f} sentences/s (target >= {TARGETS['sentences_s']:.0f}): "
-                         f"{'met' if ok else 'MISSED'}")
+            notes.append(
+                f"default embedder {r['model']} {r['sentences_s']:.0f} sentences/s (target >= {TARGETS['sentences_s']:.0f}): "
+                f"{'met' if ok else 'MISSED'}"
+            )
     return notes
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", default="qwen2.5-coder-1.5b,qwen2.5-coder-0.5b",
-                        help="comma-separated generator names for llama.cpp")
-    parser.add_argument("--with-transformers", action="store_true",
-                        help="also run the first model's GGUF through transformers (about 1 min to load, ~9 GB RAM)")
+    parser.add_argument(
+        "--models",
+        default="qwen2.5-coder-1.5b,qwen2.5-coder-0.5b",
+        help="comma-separated generator names for llama.cpp",
+    )
+    parser.add_argument(
+        "--with-transformers",
+        action="store_true",
+        help="also run the first model's GGUF through transformers (about 1 min to load, ~9 GB RAM)",
+    )
     parser.add_argument("--no-embedder", action="store_true")
-    parser.add_argument("--no-http", action="store_true",
-                        help="skip the OpenAI-compatible backend against a local llama_cpp.server")
-    parser.add_argument("--embedders", default="minilm-l6-torch",
-                        help="comma-separated embedders to measure besides the default (the torch reference)")
+    parser.add_argument(
+        "--no-http", action="store_true", help="skip the OpenAI-compatible backend against a local llama_cpp.server"
+    )
+    parser.add_argument(
+        "--embedders",
+        default="minilm-l6-torch",
+        help="comma-separated embedders to measure besides the default (the torch reference)",
+    )
     parser.add_argument("--max-tokens", type=int, default=MAX_TOKENS)
     parser.add_argument("--json", action="store_true", help="print one JSON object per result")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "NAME"), help=argparse.SUPPRESS)
@@ -332,10 +375,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child:
         kind, name = args.child
-        result = {"llama.cpp": lambda: child_llama(name, args.max_tokens),
-                  "transformers": lambda: child_transformers(name, args.max_tokens),
-                  "openai-http": lambda: child_http(name, args.max_tokens),
-                  "embedder": lambda: child_embedder(name)}[kind]()
+        result = {
+            "llama.cpp": lambda: child_llama(name, args.max_tokens),
+            "transformers": lambda: child_transformers(name, args.max_tokens),
+            "openai-http": lambda: child_http(name, args.max_tokens),
+            "embedder": lambda: child_embedder(name),
+        }[kind]()
         print(json.dumps(result))
         return 0
 
@@ -352,7 +397,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.with_transformers:
         registry = transformers_registry(names[:1])
         env = dict(os.environ, DIGEST_REGISTRY=str(registry))
-        results.append(run_child(["transformers", f"{names[0]}-transformers", "--max-tokens", str(args.max_tokens)], env))
+        results.append(
+            run_child(["transformers", f"{names[0]}-transformers", "--max-tokens", str(args.max_tokens)], env)
+        )
         registry.unlink()
     if not args.no_embedder:
         install_model(load_registry().defaults.get("embedder"))  # export once, so load time is the cached figure

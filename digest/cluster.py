@@ -28,9 +28,10 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -256,7 +257,7 @@ def _days(when: datetime | None) -> float:
     if when is None:
         return math.nan
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return when.timestamp() / 86400.0
 
 
@@ -443,7 +444,9 @@ def _build_stories(
         centre = feats.embeddings[idx].sum(axis=0)
         centrality = feats.embeddings[idx] @ centre
         # the most central article that has a title (a lead is a poor label when a title exists)
-        best = min(range(len(idx)), key=lambda k: (not members[k].title, -round(float(centrality[k]), 6), members[k].id))
+        best = min(
+            range(len(idx)), key=lambda k: (not members[k].title, -round(float(centrality[k]), 6), members[k].id)
+        )
         label = members[best].title or title_and_lead(members[best], 12) or members[best].origin
         ordered = sorted(members, key=_oldest_first)
         dups = sorted((d for a in ordered for d in dups_of.get(a.id, ())), key=lambda d: (d.of, d.article.id))
@@ -454,7 +457,9 @@ def _build_stories(
                 label=label,
                 articles=tuple(ordered),
                 duplicates=tuple(dups),
-                why=_why(idx, feats, Counter(w for a in members for w in set(_WORDS.findall((a.title or "").casefold())))),
+                why=_why(
+                    idx, feats, Counter(w for a in members for w in set(_WORDS.findall((a.title or "").casefold())))
+                ),
                 start=min(dates) if dates else None,
                 end=max(dates) if dates else None,
             )
@@ -497,9 +502,7 @@ def _shared(sub: sparse.csr_matrix, names: list[str], need: int, titles: Counter
     present = np.asarray((sub > 0).sum(axis=0)).ravel()
     weight = np.asarray(sub.sum(axis=0)).ravel()
     titles = titles or Counter()
-    cols = sorted(
-        np.flatnonzero(present >= need), key=lambda c: (-present[c], -titles[names[c]], -weight[c], names[c])
-    )
+    cols = sorted(np.flatnonzero(present >= need), key=lambda c: (-present[c], -titles[names[c]], -weight[c], names[c]))
     return [names[c] for c in cols if names[c]]
 
 

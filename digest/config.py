@@ -41,7 +41,7 @@ class SourceConfig(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> "SourceConfig":
+    def _exactly_one(self) -> SourceConfig:
         given = [k for k in SOURCE_KINDS if getattr(self, k) is not None]
         if len(given) != 1:
             got = ", ".join(given) if given else "none"
@@ -100,8 +100,11 @@ def _error_lines(path: Path, exc: ValidationError) -> list[str]:
         where = ".".join(loc) or "(top level)"
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "extra_forbidden":
-            msg = "unknown key" + (f" (sources take one of {', '.join(SOURCE_KINDS)})" if "sources" in where else
-                                   " (allowed: output_dir, state_db, window_hours, model, words, sources)")
+            msg = "unknown key" + (
+                f" (sources take one of {', '.join(SOURCE_KINDS)})"
+                if "sources" in where
+                else " (allowed: output_dir, state_db, window_hours, model, words, sources)"
+            )
         lines.append(f"{path}: {where}: {msg}")
     return lines
 
@@ -117,7 +120,8 @@ def parse_config(data: dict[str, Any], *, base: Path, origin: str | Path = "dige
             "output_dir": _resolve(base, cfg.output_dir),
             "state_db": _resolve(base, cfg.state_db),
             "sources": [
-                s.model_copy(update={"path": _resolve(base, s.path), "opml": _resolve(base, s.opml)}) for s in cfg.sources
+                s.model_copy(update={"path": _resolve(base, s.path), "opml": _resolve(base, s.opml)})
+                for s in cfg.sources
             ],
         }
     )
@@ -146,7 +150,7 @@ def example_config() -> str:
     return EXAMPLE
 
 
-EXAMPLE = '''\
+EXAMPLE = """\
 # digest.toml: the sources and settings of `digest daily` (reference: docs/config.md).
 # Relative paths are relative to this file's folder.
 
@@ -185,4 +189,4 @@ path = "articles"
 
 # [[sources]]
 # opml = "feeds.opml"
-'''
+"""

@@ -31,12 +31,12 @@ import hashlib
 import logging
 import os
 import time as time_mod
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, time, timedelta
 from datetime import date as Date
-from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -104,9 +104,13 @@ def run_daily(
     out_dir.mkdir(parents=True, exist_ok=True)
     state_path = Path(config.state_path)
     wait = lock_wait if lock_wait is not None else _env_float("DIGEST_LOCK_WAIT", LOCK_WAIT)
-    with _locked(state_path.with_name(state_path.name + ".lock"), wait), State(state_path) as state, _Reporter(progress) as report:
-        with state.transaction():
-            return _run(config, date, state, out_dir, report, fetcher, generator, embedder)
+    with (
+        _locked(state_path.with_name(state_path.name + ".lock"), wait),
+        State(state_path) as state,
+        _Reporter(progress) as report,
+        state.transaction(),
+    ):
+        return _run(config, date, state, out_dir, report, fetcher, generator, embedder)
 
 
 def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, generator, embedder) -> DailyResult:
@@ -115,7 +119,7 @@ def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, genera
     clock = _Clock()
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher()
-    window_end = datetime.combine(day + timedelta(days=1), time(0), timezone.utc)
+    window_end = datetime.combine(day + timedelta(days=1), time(0), UTC)
     window_start = window_end - timedelta(hours=config.window_hours)
     try:
         articles, problems = _read_sources(config.sources, state, fetcher, report, window_start)
@@ -127,7 +131,7 @@ def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, genera
     skipped = 0
     for article, source in articles:
         if article.published is not None:
-            when = article.published if article.published.tzinfo else article.published.replace(tzinfo=timezone.utc)
+            when = article.published if article.published.tzinfo else article.published.replace(tzinfo=UTC)
             if not (window_start <= when < window_end):
                 skipped += 1
                 continue
@@ -166,10 +170,16 @@ def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, genera
             statuses[plan.story.id] = (plan.status, plan.first_seen, plan.earlier)
             members = [a.id for a in plan.story.articles] + [d.article.id for d in plan.story.duplicates]
             story_days.append(
-                StoryDay(plan.story.id, briefing.headline, plan.status, tuple(m for m in members if m in new_ids), plan.centroid)
+                StoryDay(
+                    plan.story.id,
+                    briefing.headline,
+                    plan.status,
+                    tuple(m for m in members if m in new_ids),
+                    plan.centroid,
+                )
             )
 
-    generated_at = datetime.combine(day, time(0), timezone.utc)
+    generated_at = datetime.combine(day, time(0), UTC)
     md_text, json_text = render_digest(day, briefings, statuses, new, problems, generated_at, model_name)
 
     md_path, json_path = out_dir / f"{day.isoformat()}.md", out_dir / f"{day.isoformat()}.json"
@@ -248,7 +258,7 @@ def _read_sources(
         report.note(f"reading source {i}/{len(sources)}: {source}")
         try:
             got, bad = clean_documents(_documents(source, state, fetcher, not_before))
-        except Exception as exc:  # noqa: BLE001 - one broken source must not stop the run
+        except Exception as exc:
             log.exception("%s: failed", source.value)
             got, bad = [], [Problem(source.value, f"failed: {type(exc).__name__}: {exc}")]
         articles += [(a, str(source)) for a in got]
@@ -495,7 +505,7 @@ class _Reporter:
         if self._status is not None:
             self._status.update(f"daily: {message}")
 
-    def __enter__(self) -> "_Reporter":
+    def __enter__(self) -> _Reporter:
         if self._status is not None:
             self._status.start()
         return self

@@ -22,8 +22,8 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
-from datetime import datetime, timezone
-from typing import Sequence
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from .types import Article, Deduped, Duplicate
 
@@ -39,7 +39,7 @@ MIN_LENGTH_RATIO = 0.5  # ...and is at least half as long (an excerpt is not a c
 MIN_SHINGLES = 8  # texts shorter than this are only ever exact duplicates
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
+_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
 
 def normalise(text: str) -> str:
@@ -109,7 +109,9 @@ def dedupe(articles: Sequence[Article]) -> Deduped:
             exact = texts[i] == texts[keep]
             sim = 1.0 if exact else jaccard(sets[i], sets[keep])
             duplicates.append(
-                Duplicate(article=items[i], of=items[keep].id, kind="exact" if exact else "near", similarity=round(sim, 4))
+                Duplicate(
+                    article=items[i], of=items[keep].id, kind="exact" if exact else "near", similarity=round(sim, 4)
+                )
             )
     canonical.sort(key=lambda a: a.id)
     duplicates.sort(key=lambda d: (d.of, d.article.id))
@@ -143,7 +145,7 @@ def _body(a: Article) -> str:
 def _canonical_key(a: Article, text: str) -> tuple:
     published = a.published or _FAR_FUTURE
     if published.tzinfo is None:
-        published = published.replace(tzinfo=timezone.utc)
+        published = published.replace(tzinfo=UTC)
     return (published, -len(text), -len(a.title or ""), a.id)
 
 

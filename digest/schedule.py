@@ -35,7 +35,15 @@ def parse_time(at: str) -> tuple[int, int]:
 
 def daily_command(config: str | Path) -> list[str]:
     """The command the timer runs: this Python's digest, the absolute config path, no progress bar."""
-    return [sys.executable, "-m", "digest", "daily", "--config", str(Path(config).expanduser().resolve()), "--no-progress"]
+    return [
+        sys.executable,
+        "-m",
+        "digest",
+        "daily",
+        "--config",
+        str(Path(config).expanduser().resolve()),
+        "--no-progress",
+    ]
 
 
 def crontab_line(at: str, config: str | Path) -> str:
@@ -163,7 +171,9 @@ def _install_systemd(at: str, config: str | Path, activate: bool) -> list[str]:
 
 def _install_cron(at: str, config: str | Path) -> list[str]:
     if shutil.which("crontab") is None:
-        raise ScheduleError("neither a systemd user session nor `crontab` was found; add the line from `digest schedule` yourself")
+        raise ScheduleError(
+            "neither a systemd user session nor `crontab` was found; add the line from `digest schedule` yourself"
+        )
     current = subprocess.run(["crontab", "-l"], capture_output=True, text=True)
     # `crontab -l` exits 1 with "no crontab for USER" when there is none yet.
     existing = current.stdout.splitlines() if current.returncode == 0 else []

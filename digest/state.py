@@ -16,12 +16,12 @@ import hashlib
 import json
 import re
 import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -163,7 +163,7 @@ def article_to_json(a: Article) -> str:
 
 def article_from_json(text: str) -> Article:
     d = json.loads(text)
-    parse = lambda v: datetime.fromisoformat(v) if v else None  # noqa: E731
+    parse = lambda v: datetime.fromisoformat(v) if v else None
     return Article(
         id=d["id"],
         origin=d["origin"],
@@ -229,14 +229,14 @@ class State:
             self._in_tx = False
         self.db.close()
 
-    def __enter__(self) -> "State":
+    def __enter__(self) -> State:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator["State"]:
+    def transaction(self) -> Iterator[State]:
         """All writes inside commit together or not at all (nested use joins the outer one)."""
         if self._in_tx:
             yield self
@@ -392,7 +392,9 @@ class State:
                     [(s.story_id, aid, day) for aid in s.article_ids],
                 )
             for sid in sorted(touched):
-                span = self.db.execute("SELECT min(date), max(date) FROM story_days WHERE story_id = ?", (sid,)).fetchone()
+                span = self.db.execute(
+                    "SELECT min(date), max(date) FROM story_days WHERE story_id = ?", (sid,)
+                ).fetchone()
                 if span[0] is None:
                     self.db.execute("DELETE FROM stories WHERE id = ?", (sid,))
                 else:

@@ -10,9 +10,10 @@ understood (and tested) without reading any other stage's code:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Iterable, Literal
+from typing import Literal
 
 # What ingest decided a document is, from its content (not only its name).
 Shape = Literal["wordpress", "json", "html", "scraped", "text"]

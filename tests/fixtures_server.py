@@ -9,12 +9,13 @@ way real sites do (navigation, footer and all), from plain dicts.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -58,12 +59,11 @@ class FixtureServer:
                 pass
 
             def handle(self) -> None:
-                try:
+                # a client that hung up: nothing to answer
+                with contextlib.suppress(ConnectionResetError, BrokenPipeError):
                     super().handle()
-                except (ConnectionResetError, BrokenPipeError):  # a client that hung up: nothing to answer
-                    pass
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 path = urlsplit(self.path).path
                 route = server.routes.get(self.path) or server.routes.get(path)  # a query may have its own route
                 headers = {k.lower(): v for k, v in self.headers.items()}
@@ -112,7 +112,7 @@ class FixtureServer:
         self.routes[path] = Route(body.encode("utf-8") if isinstance(body, str) else body, content_type, **kw)
         return self.url(path)
 
-    def start(self) -> "FixtureServer":
+    def start(self) -> FixtureServer:
         self._thread.start()
         return self
 
@@ -121,7 +121,7 @@ class FixtureServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def __enter__(self) -> "FixtureServer":
+    def __enter__(self) -> FixtureServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -136,7 +136,7 @@ class FixtureServer:
 
 
 def rfc822(when: datetime) -> str:
-    return format_datetime(when.astimezone(timezone.utc), usegmt=True)
+    return format_datetime(when.astimezone(UTC), usegmt=True)
 
 
 def rss(title: str, link: str, items: list[dict]) -> str:
@@ -168,7 +168,7 @@ def rss(title: str, link: str, items: list[dict]) -> str:
 
 def atom(title: str, link: str, entries: list[dict]) -> str:
     """Atom 1.0; same entry keys as `rss`."""
-    updated = max((e["published"] for e in entries if e.get("published")), default=datetime(2024, 1, 1, tzinfo=timezone.utc))
+    updated = max((e["published"] for e in entries if e.get("published")), default=datetime(2024, 1, 1, tzinfo=UTC))
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
@@ -182,7 +182,9 @@ def atom(title: str, link: str, entries: list[dict]) -> str:
         if e.get("link"):
             out.append(f'<link rel="alternate" href="{html.escape(e["link"])}"/>')
         if e.get("published"):
-            out.append(f"<published>{e['published'].isoformat()}</published><updated>{e['published'].isoformat()}</updated>")
+            out.append(
+                f"<published>{e['published'].isoformat()}</published><updated>{e['published'].isoformat()}</updated>"
+            )
         if e.get("author"):
             out.append(f"<author><name>{html.escape(e['author'])}</name></author>")
         if e.get("summary"):
@@ -198,7 +200,9 @@ def paragraphs_html(paragraphs: list[str]) -> str:
     return "\n".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
 
 
-def article_page(title: str, paragraphs: list[str], *, published: datetime, outlet: str, author: str | None = None) -> str:
+def article_page(
+    title: str, paragraphs: list[str], *, published: datetime, outlet: str, author: str | None = None
+) -> str:
     """An article page with the usual chrome around the report."""
     byline = f'<p class="byline">By <a rel="author" href="/authors/x">{html.escape(author)}</a></p>' if author else ""
     return f"""<!DOCTYPE html>
@@ -207,7 +211,7 @@ def article_page(title: str, paragraphs: list[str], *, published: datetime, outl
 <meta property="og:title" content="{html.escape(title)}">
 <meta property="og:site_name" content="{html.escape(outlet)}">
 <meta property="article:published_time" content="{published.isoformat()}">
-{f'<meta name="author" content="{html.escape(author)}">' if author else ''}
+{f'<meta name="author" content="{html.escape(author)}">' if author else ""}
 </head><body>
 <header><nav><ul><li><a href="/">Home</a></li><li><a href="/politics">Politics</a></li>
 <li><a href="/world">World</a></li><li><a href="/business">Business</a></li><li><a href="/sport">Sport</a></li></ul></nav></header>
@@ -226,7 +230,7 @@ def article_page(title: str, paragraphs: list[str], *, published: datetime, outl
 
 def wordpress_post(post_id: int, title: str, paragraphs: list[str], *, link: str, published: datetime) -> dict:
     """A post as GET /wp-json/wp/v2/posts returns it."""
-    naive = published.astimezone(timezone.utc).replace(tzinfo=None).isoformat()
+    naive = published.astimezone(UTC).replace(tzinfo=None).isoformat()
     body = paragraphs_html(paragraphs)
     return {
         "id": post_id,
@@ -249,7 +253,7 @@ def wordpress_post(post_id: int, title: str, paragraphs: list[str], *, link: str
 def seed_wordpress_post(published: datetime) -> dict:
     """Seed 000 (a real WordPress REST post), dated for the test's day."""
     post = json.loads((SEEDS / "000_3341e66f75f9da99.txt").read_text(encoding="utf-8"))
-    naive = published.astimezone(timezone.utc).replace(tzinfo=None).isoformat()
+    naive = published.astimezone(UTC).replace(tzinfo=None).isoformat()
     for key in ("date", "date_gmt", "modified", "modified_gmt"):
         post[key] = naive
     return post
@@ -289,8 +293,8 @@ BROKEN_XML = '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Broken</
 # dialogue (seeds). Day 2: the bridge story continues with new facts (two
 # outlets), and a new story, the Velmor hazelnut harvest, appears (two outlets).
 
-DAY1 = datetime(2024, 11, 4, tzinfo=timezone.utc)
-DAY2 = datetime(2024, 11, 5, tzinfo=timezone.utc)
+DAY1 = datetime(2024, 11, 4, tzinfo=UTC)
+DAY2 = datetime(2024, 11, 5, tzinfo=UTC)
 
 
 def _at(day: datetime, hour: int, minute: int = 0) -> datetime:
@@ -299,7 +303,9 @@ def _at(day: datetime, hour: int, minute: int = 0) -> datetime:
 
 BRIDGE_DAY1 = [
     {
-        "outlet": "Corvel Courier", "path": "/courier/2024/11/04/ostrander-bridge-closed", "author": "Ana Reyes",
+        "outlet": "Corvel Courier",
+        "path": "/courier/2024/11/04/ostrander-bridge-closed",
+        "author": "Ana Reyes",
         "title": "Corvel shuts Ostrander Bridge after inspectors find cracked cables",
         "paragraphs": [
             "The city of Corvel closed the Ostrander Bridge to all traffic on Monday after inspectors found cracks in three of its 64 suspension cables.",
@@ -310,7 +316,9 @@ BRIDGE_DAY1 = [
         ],
     },
     {
-        "outlet": "Harbour Gazette", "path": "/gazette/ostrander-bridge-closure", "author": "Tomas Keel",
+        "outlet": "Harbour Gazette",
+        "path": "/gazette/ostrander-bridge-closure",
+        "author": "Tomas Keel",
         "title": "Ostrander Bridge closed indefinitely as cable damage is found",
         "paragraphs": [
             "Corvel's Ostrander Bridge was closed indefinitely on Monday morning after a Halvorsen Engineering inspection revealed cracked suspension cables.",
@@ -321,7 +329,9 @@ BRIDGE_DAY1 = [
         ],
     },
     {
-        "outlet": "Vell Valley News", "path": "/2024/11/04/bridge-shut/", "author": "Mira Lund",
+        "outlet": "Vell Valley News",
+        "path": "/2024/11/04/bridge-shut/",
+        "author": "Mira Lund",
         "title": "Cracked cables force closure of Corvel's Ostrander Bridge",
         "paragraphs": [
             "Inspectors working for Halvorsen Engineering found cracks in three suspension cables of the Ostrander Bridge in Corvel, and the city closed the bridge on Monday.",
@@ -334,7 +344,9 @@ BRIDGE_DAY1 = [
 
 BRIDGE_DAY2 = [
     {
-        "outlet": "Corvel Courier", "path": "/courier/2024/11/05/ostrander-repair-approved", "author": "Ana Reyes",
+        "outlet": "Corvel Courier",
+        "path": "/courier/2024/11/05/ostrander-repair-approved",
+        "author": "Ana Reyes",
         "title": "Council approves 4.2 million euro repair of Ostrander Bridge",
         "paragraphs": [
             "Corvel city council voted 9 to 2 on Tuesday evening to spend 4.2 million euros on replacing the damaged cables of the Ostrander Bridge.",
@@ -344,7 +356,9 @@ BRIDGE_DAY2 = [
         ],
     },
     {
-        "outlet": "Harbour Gazette", "path": "/gazette/ostrander-repair-vote", "author": "Tomas Keel",
+        "outlet": "Harbour Gazette",
+        "path": "/gazette/ostrander-repair-vote",
+        "author": "Tomas Keel",
         "title": "Ostrander Bridge to stay shut for six weeks as council backs repairs",
         "paragraphs": [
             "The Ostrander Bridge will remain closed for at least six weeks after Corvel council on Tuesday approved a 4.2 million euro repair by Brannock Steel.",
@@ -357,7 +371,9 @@ BRIDGE_DAY2 = [
 
 HAZELNUT_DAY2 = [
     {
-        "outlet": "Corvel Courier", "path": "/courier/2024/11/05/velmor-hazelnut-harvest", "author": "Jonas Berg",
+        "outlet": "Corvel Courier",
+        "path": "/courier/2024/11/05/velmor-hazelnut-harvest",
+        "author": "Jonas Berg",
         "title": "Dry summer cuts Velmor hazelnut harvest by 40 percent",
         "paragraphs": [
             "Hazelnut growers in the Velmor valley harvested 40 percent fewer nuts this autumn than last year after the driest summer in three decades.",
@@ -367,7 +383,9 @@ HAZELNUT_DAY2 = [
         ],
     },
     {
-        "outlet": "Vell Valley News", "path": "/2024/11/05/hazelnut-harvest-drought/", "author": "Mira Lund",
+        "outlet": "Vell Valley News",
+        "path": "/2024/11/05/hazelnut-harvest-drought/",
+        "author": "Mira Lund",
         "title": "Drought leaves Velmor hazelnut growers with smallest harvest in decades",
         "paragraphs": [
             "The Velmor valley hazelnut harvest fell by about 40 percent this year, the Velmor Growers Cooperative said on Tuesday, blaming the summer drought.",
@@ -379,12 +397,16 @@ HAZELNUT_DAY2 = [
 ]
 
 EU_KOREA_DAY1_ATOM = {
-    "outlet": "Diplomatic Wire", "path": "/wire/eu-korea-strategic-dialogue",
-    "title": "EU and South Korea condemn North Korean arms supply to Russia", "seed": "003",
+    "outlet": "Diplomatic Wire",
+    "path": "/wire/eu-korea-strategic-dialogue",
+    "title": "EU and South Korea condemn North Korean arms supply to Russia",
+    "seed": "003",
 }
 EU_KOREA_DAY1_RSS = {
-    "outlet": "Corvel Courier", "path": "/courier/2024/11/04/borrell-seoul",
-    "title": "Borrell meets South Korean ministers in Seoul", "seed": "004",
+    "outlet": "Corvel Courier",
+    "path": "/courier/2024/11/04/borrell-seoul",
+    "title": "Borrell meets South Korean ministers in Seoul",
+    "seed": "004",
 }
 
 
@@ -397,6 +419,7 @@ def serve_day(server: FixtureServer, day: int) -> dict[str, str]:
     - Vell Valley News: a WordPress site (REST API), day 1 also carries seed 000.
     Day 2 feeds still list day 1's items, as real feeds do.
     """
+
     def when(i: int, d: int) -> datetime:
         return _at(DAY1 if d == 1 else DAY2, 7 + i, 15)
 
@@ -407,26 +430,60 @@ def serve_day(server: FixtureServer, day: int) -> dict[str, str]:
             published = when(i, d)
             entry = {"title": a["title"], "link": server.url(a["path"]), "published": published, "author": a["author"]}
             if a["outlet"] == "Corvel Courier":
-                server.add(a["path"], article_page(a["title"], a["paragraphs"], published=published, outlet=a["outlet"], author=a["author"]))
+                server.add(
+                    a["path"],
+                    article_page(
+                        a["title"], a["paragraphs"], published=published, outlet=a["outlet"], author=a["author"]
+                    ),
+                )
                 courier.append({**entry, "summary": a["paragraphs"][0][:120] + "..."})
             elif a["outlet"] == "Harbour Gazette":
-                gazette.append({**entry, "summary": a["paragraphs"][0][:120], "content": paragraphs_html(a["paragraphs"])})
+                gazette.append(
+                    {**entry, "summary": a["paragraphs"][0][:120], "content": paragraphs_html(a["paragraphs"])}
+                )
             else:
-                valley.append(wordpress_post(100 + len(valley), a["title"], a["paragraphs"], link=server.url(a["path"]), published=published))
+                valley.append(
+                    wordpress_post(
+                        100 + len(valley), a["title"], a["paragraphs"], link=server.url(a["path"]), published=published
+                    )
+                )
     # The seeds' story, on day 1.
     seed_time = _at(DAY1, 9, 40)
-    wire.append({"title": EU_KOREA_DAY1_ATOM["title"], "link": server.url(EU_KOREA_DAY1_ATOM["path"]), "published": seed_time,
-                 "content": paragraphs_html(seed_paragraphs(EU_KOREA_DAY1_ATOM["seed"]))})
+    wire.append(
+        {
+            "title": EU_KOREA_DAY1_ATOM["title"],
+            "link": server.url(EU_KOREA_DAY1_ATOM["path"]),
+            "published": seed_time,
+            "content": paragraphs_html(seed_paragraphs(EU_KOREA_DAY1_ATOM["seed"])),
+        }
+    )
     a = EU_KOREA_DAY1_RSS
     server.add(a["path"], article_page(a["title"], seed_paragraphs(a["seed"]), published=seed_time, outlet=a["outlet"]))
-    courier.append({"title": a["title"], "link": server.url(a["path"]), "published": seed_time, "summary": "Josep Borrell held talks in Seoul."})
+    courier.append(
+        {
+            "title": a["title"],
+            "link": server.url(a["path"]),
+            "published": seed_time,
+            "summary": "Josep Borrell held talks in Seoul.",
+        }
+    )
     valley.insert(0, seed_wordpress_post(_at(DAY1, 6, 5)))
 
-    newest_first = lambda xs: sorted(xs, key=lambda e: e["published"], reverse=True)  # noqa: E731
+    newest_first = lambda xs: sorted(xs, key=lambda e: e["published"], reverse=True)
     server.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
     return {
-        "courier": server.add("/courier/feed.xml", rss("Corvel Courier", server.url("/courier/"), newest_first(courier)), "application/rss+xml"),
-        "gazette": server.add("/gazette/rss", rss("Harbour Gazette", server.url("/gazette/"), newest_first(gazette)), "application/rss+xml"),
-        "wire": server.add("/wire/atom.xml", atom("Diplomatic Wire", server.url("/wire/"), wire), "application/atom+xml"),
+        "courier": server.add(
+            "/courier/feed.xml",
+            rss("Corvel Courier", server.url("/courier/"), newest_first(courier)),
+            "application/rss+xml",
+        ),
+        "gazette": server.add(
+            "/gazette/rss",
+            rss("Harbour Gazette", server.url("/gazette/"), newest_first(gazette)),
+            "application/rss+xml",
+        ),
+        "wire": server.add(
+            "/wire/atom.xml", atom("Diplomatic Wire", server.url("/wire/"), wire), "application/atom+xml"
+        ),
         "valley": (server.add("/wp-json/wp/v2/posts", json.dumps(valley[::-1]), "application/json"), server.base)[1],
     }

@@ -46,8 +46,14 @@ BAD_FILES = {
     "undecodable": (lambda p: _write(p / "noise.txt", bytes(range(0x80, 0x100)) * 40), "not a text document"),
     "truncated gzip": (lambda p: _truncated_gzip(p / "cut.txt.gz"), "truncated gzip"),
     "corrupt gzip": (lambda p: _write(p / "bad.gz", b"\x1f\x8b\x08\x00" + b"garbage" * 10), "corrupt gzip"),
-    "invalid json": (lambda p: _write(p / "broken.json", b'{"title": "x",\n "text": "y"\n "url": 1}'), "invalid JSON: line 3 col 2"),
-    "json without text": (lambda p: _write(p / "meta.json", json.dumps({"title": "t", "url": "u"}).encode()), "no text field"),
+    "invalid json": (
+        lambda p: _write(p / "broken.json", b'{"title": "x",\n "text": "y"\n "url": 1}'),
+        "invalid JSON: line 3 col 2",
+    ),
+    "json without text": (
+        lambda p: _write(p / "meta.json", json.dumps({"title": "t", "url": "u"}).encode()),
+        "no text field",
+    ),
     "json scalar": (lambda p: _write(p / "number.json", b"42"), "single value"),
     "jsonl without text": (lambda p: _write(p / "ids.jsonl", b'{"id": 1}\n{"id": 2}\n'), "no record with a text field"),
     "too large": (lambda p: _huge_sparse(p / "huge.txt"), "too large: 52,428,800 bytes"),
@@ -142,7 +148,9 @@ def test_named_pipe_is_refused_without_blocking(tmp_path):
     os.mkfifo(pipe)
     good = _write(tmp_path / "good.txt", GOOD)
     out = list(ingest([tmp_path]))
-    assert [o for o in out if isinstance(o, Problem)] == [Problem(str(pipe), "not a regular file (device, pipe or socket)")]
+    assert [o for o in out if isinstance(o, Problem)] == [
+        Problem(str(pipe), "not a regular file (device, pipe or socket)")
+    ]
     assert [o.origin for o in out if isinstance(o, RawDocument)] == [str(good)]
 
 

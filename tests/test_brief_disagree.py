@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from digest.brief import disagree, evidence
 from digest.types import Article
@@ -10,9 +10,16 @@ from digest.types import Article
 
 def _article(n: int, *sentences: str) -> Article:
     return Article(
-        id=f"a{n}", origin=f"test{n}.txt", url=None, outlet=f"Outlet {n}", title=None, author=None,
-        published=datetime(2024, 11, 4, tzinfo=timezone.utc), language="en",
-        paragraphs=(" ".join(sentences),), sentences=tuple(sentences),
+        id=f"a{n}",
+        origin=f"test{n}.txt",
+        url=None,
+        outlet=f"Outlet {n}",
+        title=None,
+        author=None,
+        published=datetime(2024, 11, 4, tzinfo=UTC),
+        language="en",
+        paragraphs=(" ".join(sentences),),
+        sentences=tuple(sentences),
     )
 
 
@@ -37,10 +44,16 @@ def test_conflicting_figures_for_the_same_thing(embedder):
 def test_different_people_in_the_same_role_and_a_spelling_variant(embedder):
     found = _find(
         embedder,
-        _article(1, "The envoy met Interior Minister Ahmed Karimov in the capital on Monday.",
-                 "President Volodymyr Zelenskyy thanked the envoy for the visit."),
-        _article(2, "In the capital, the envoy also met Interior Minister Ahmed Rahimov to discuss border security.",
-                 "President Volodymyr Zelenskiy welcomed the visit."),
+        _article(
+            1,
+            "The envoy met Interior Minister Ahmed Karimov in the capital on Monday.",
+            "President Volodymyr Zelenskyy thanked the envoy for the visit.",
+        ),
+        _article(
+            2,
+            "In the capital, the envoy also met Interior Minister Ahmed Rahimov to discuss border security.",
+            "President Volodymyr Zelenskiy welcomed the visit.",
+        ),
     )
     kinds = {(d.kind, d.severity) for d in found}
     assert ("name", "disagreement") in kinds

@@ -37,13 +37,20 @@ LEAD = "The EU's foreign policy chief Josep Borrell met South Korean Foreign Min
 
 
 def test_place_from_two_sources_and_day_resolved_from_an_undated_report(nlp):
-    out = _anchor(LEAD, [
-        (1, LEAD),
-        (2, "Borrell and Cho held a meeting in Seoul on Monday to discuss North Korea."),
-        (3, "In Seoul, Borrell also met Defence Minister Kim Yong Hyun."),
-    ], nlp, days=(MONDAY, MONDAY, None))
-    assert out.text == ("In Seoul on 4 November 2024, the EU's foreign policy chief Josep Borrell met South Korean "
-                        "Foreign Minister Cho Tae-yul.")
+    out = _anchor(
+        LEAD,
+        [
+            (1, LEAD),
+            (2, "Borrell and Cho held a meeting in Seoul on Monday to discuss North Korea."),
+            (3, "In Seoul, Borrell also met Defence Minister Kim Yong Hyun."),
+        ],
+        nlp,
+        days=(MONDAY, MONDAY, None),
+    )
+    assert out.text == (
+        "In Seoul on 4 November 2024, the EU's foreign policy chief Josep Borrell met South Korean "
+        "Foreign Minister Cho Tae-yul."
+    )
     assert out.citations == (1, 2, 3) and out.written_by == "model"
 
 
@@ -53,25 +60,35 @@ def test_one_source_is_not_enough_for_a_place_nor_for_a_day_alone(nlp):
 
 
 def test_a_day_two_sources_give(nlp):
-    out = _anchor(LEAD, [(1, LEAD), (2, "The two ministers met on Monday."), (3, "Talks began on Monday morning.")],
-                  nlp, days=(MONDAY, MONDAY, date(2024, 11, 5)))
+    out = _anchor(
+        LEAD,
+        [(1, LEAD), (2, "The two ministers met on Monday."), (3, "Talks began on Monday morning.")],
+        nlp,
+        days=(MONDAY, MONDAY, date(2024, 11, 5)),
+    )
     assert out.text.startswith("On 4 November 2024, the EU's") and out.citations == (1, 2, 3)
 
 
 def test_no_day_for_a_state_or_a_process(nlp):
     evidence = [(2, "The two ministers met on Monday."), (3, "Talks began on Monday morning.")]
-    for lead in ("Caitlyn Jenner has announced she is running for governor of California.",
-                 "South Dakota is sending National Guard troops to assist Texas at the border."):
+    for lead in (
+        "Caitlyn Jenner has announced she is running for governor of California.",
+        "South Dakota is sending National Guard troops to assist Texas at the border.",
+    ):
         assert _anchor(lead, [(1, lead), *evidence], nlp).text == lead
 
 
 def test_where_things_are_is_not_where_the_news_happened(nlp):
     # "troops in Russia", "soldiers in Ukraine": places of things, with no event word before them.
-    out = _anchor("North Korea has sent about 10,000 soldiers to fight for Moscow.", [
-        (1, "North Korea has sent about 10,000 soldiers to fight for Moscow."),
-        (2, "Thousands of North Korean troops in Russia are training for combat."),
-        (3, "North Korean soldiers in Russia may soon face Ukrainian forces."),
-    ], nlp)
+    out = _anchor(
+        "North Korea has sent about 10,000 soldiers to fight for Moscow.",
+        [
+            (1, "North Korea has sent about 10,000 soldiers to fight for Moscow."),
+            (2, "Thousands of North Korean troops in Russia are training for combat."),
+            (3, "North Korean soldiers in Russia may soon face Ukrainian forces."),
+        ],
+        nlp,
+    )
     assert out.text == "North Korea has sent about 10,000 soldiers to fight for Moscow."
 
 
@@ -106,6 +123,8 @@ def test_the_verifier_accepts_a_day_only_when_a_source_states_it():
 
 def test_no_day_for_a_lead_that_already_has_a_time(nlp):
     evidence = [(2, "The shootings happened on Monday."), (3, "Police counted them on Monday.")]
-    for lead in ("A bloody Fourth of July weekend ended with at least 150 people killed in shootings.",
-                 "The Internal Revenue Service sent the first monthly payments to families this week."):
+    for lead in (
+        "A bloody Fourth of July weekend ended with at least 150 people killed in shootings.",
+        "The Internal Revenue Service sent the first monthly payments to families this week.",
+    ):
         assert _anchor(lead, [(1, lead), *evidence], nlp).text == lead

@@ -12,7 +12,9 @@ from digest.types import Article
 
 
 def test_garbled_machine_translation_is_recognised():
-    assert garbled("South Korea and the European Union (EU) They started this Monday at strategic dialogue of security.")
+    assert garbled(
+        "South Korea and the European Union (EU) They started this Monday at strategic dialogue of security."
+    )
     assert garbled("They pledged to respond to military cooperation between North Korea Yes Russia.")
     assert garbled("The deployment of North Korean troops In Ukraine worries Seoul.")
     assert not garbled("The European Union and South Korea held their first strategic dialogue in Seoul on Monday.")
@@ -26,16 +28,22 @@ def _article(n: int, sentences: tuple[str, ...]) -> Article:
 
 
 def test_a_source_garbled_throughout_is_never_shown_but_still_counts(embedder):
-    clean = _article(1, (
-        "The European Union and South Korea held their first strategic dialogue in Seoul on Monday.",
-        "The two sides agreed a security and defence partnership covering cyber security.",
-        "Officials said the talks would be held every year from now on.",
-    ))
-    garbled_source = _article(2, (
-        "The European Union and South Korea They held first strategic dialogue in Seoul on Monday.",
-        "Both sides agreed partnership In security and defence covering the cyber security field.",
-        "Officials of Brussels met Borrelland Cho in the capital to prepare the yearly talks.",
-    ))
+    clean = _article(
+        1,
+        (
+            "The European Union and South Korea held their first strategic dialogue in Seoul on Monday.",
+            "The two sides agreed a security and defence partnership covering cyber security.",
+            "Officials said the talks would be held every year from now on.",
+        ),
+    )
+    garbled_source = _article(
+        2,
+        (
+            "The European Union and South Korea They held first strategic dialogue in Seoul on Monday.",
+            "Both sides agreed partnership In security and defence covering the cyber security field.",
+            "Officials of Brussels met Borrelland Cho in the capital to prepare the yearly talks.",
+        ),
+    )
     ev = evidence.gather([clean, garbled_source], embedder)
     assert all(e.poor_source and not e.selectable for e in ev.sentences if e.source == 2)
     # The dialogue is still a two-source claim: the garbled source backs it without being quoted.
@@ -81,19 +89,24 @@ def test_concepts_several_sources_share_are_weighted_by_how_many():
 
 
 def test_a_model_reply_is_cut_to_its_first_finished_sentence():
-    reply = ("The EU and South Korea condemned North Korea's arms supply to Russia. "
-             'Brussels and Seoul condemn "in the strongest terms the continued illegal arms transfers" from North')
+    reply = (
+        "The EU and South Korea condemned North Korea's arms supply to Russia. "
+        'Brussels and Seoul condemn "in the strongest terms the continued illegal arms transfers" from North'
+    )
     assert _clean(reply) == "The EU and South Korea condemned North Korea's arms supply to Russia."
     one = "Combined sentence: The U.S. and South Korea held talks in Washington on Monday."
     assert _clean(one) == "The U.S. and South Korea held talks in Washington on Monday."
 
 
 def test_headline_speak_without_a_verb_supports_but_is_never_shown(embedder):
-    article = _article(1, (
-        "Brussels and Seoul condemned the arms transfers from North Korea to Russia on Monday.",
-        "South Korea concerned about possible supply of nuclear technology to Kim Jong-un's regime.",
-        "South Korea is concerned about a possible supply of nuclear technology to Pyongyang.",
-    ))
+    article = _article(
+        1,
+        (
+            "Brussels and Seoul condemned the arms transfers from North Korea to Russia on Monday.",
+            "South Korea concerned about possible supply of nuclear technology to Kim Jong-un's regime.",
+            "South Korea is concerned about a possible supply of nuclear technology to Pyongyang.",
+        ),
+    )
     ev = evidence.gather([article], embedder)
     shown = {e.text: e.selectable for e in ev.sentences}
     assert shown["South Korea concerned about possible supply of nuclear technology to Kim Jong-un's regime."] is False
@@ -105,9 +118,11 @@ def test_a_link_word_to_the_articles_previous_sentence_is_dropped():
     from digest.brief.verify import trim_attribution
 
     assert trim_attribution("After all, von der Leyen noted that the alliance risks “further tensions” in Asia.") == (
-        "Von der Leyen noted that the alliance risks “further tensions” in Asia.")
+        "Von der Leyen noted that the alliance risks “further tensions” in Asia."
+    )
     assert trim_attribution("However, the ministers agreed to meet again in Brussels next spring.") == (
-        "The ministers agreed to meet again in Brussels next spring.")
+        "The ministers agreed to meet again in Brussels next spring."
+    )
     assert trim_attribution("However, it failed.") == "However, it failed."  # too little left to stand alone
     assert trim_attribution("Howevermore words here, fine.") == "Howevermore words here, fine."
 

@@ -17,7 +17,15 @@ from digest.brief.evidence import garbled
 from digest.brief.verify import unsupported
 from digest.types import Story
 
-CHROME_OR_INTERVIEW = ("View All Result", "Copyright", "Newsletter", "Sarah Thompson", "Emily Kim", "Time.news", "Related Posts")
+CHROME_OR_INTERVIEW = (
+    "View All Result",
+    "Copyright",
+    "Newsletter",
+    "Sarah Thompson",
+    "Emily Kim",
+    "Time.news",
+    "Related Posts",
+)
 
 
 @pytest.fixture(scope="module")

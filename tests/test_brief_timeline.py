@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from digest.brief.timeline import resolve
 
-MONDAY = datetime(2024, 11, 4, 9, 0, tzinfo=timezone.utc)  # a Monday
+MONDAY = datetime(2024, 11, 4, 9, 0, tzinfo=UTC)  # a Monday
 
 
 def test_weekdays_resolve_to_the_latest_such_day():
@@ -21,7 +21,9 @@ def test_relative_words():
     assert resolve("The missile test last week was the most powerful yet.", MONDAY) == []  # a week, not a day
     from digest.brief.facts import week_spans
 
-    assert [d for _, _, d in week_spans("The missile test last week was the strongest.", MONDAY)] == [date(2024, 10, 28)]
+    assert [d for _, _, d in week_spans("The missile test last week was the strongest.", MONDAY)] == [
+        date(2024, 10, 28)
+    ]
     assert [d for _, _, d in week_spans("Talks resume next week.", date(2024, 11, 6))] == [date(2024, 11, 11)]
     assert resolve("Ukraine reported clashes today.", MONDAY) == [date(2024, 11, 4)]
 
@@ -46,14 +48,16 @@ def test_the_timeline_dates_what_a_sentence_tells_and_undated_reports_count_from
     def article(n, published, sentences):
         return Article(f"a{n}", f"a{n}.txt", None, None, None, None, published, "en", sentences, sentences)
 
-    dated = article(1, MONDAY, (
-        "Borrell met Cho Tae-yul in Seoul on Monday to open the strategic dialogue.",
-        "The alliance only fuels aggression, as last week's missile test showed once again.",
-        "Already last week, the Polish president visited Seoul to discuss arms for Kyiv.",
-    ))
-    undated = article(2, None, (
-        "On Thursday, the U.S. said some 8,000 North Korean soldiers were near the border.",
-    ))
+    dated = article(
+        1,
+        MONDAY,
+        (
+            "Borrell met Cho Tae-yul in Seoul on Monday to open the strategic dialogue.",
+            "The alliance only fuels aggression, as last week's missile test showed once again.",
+            "Already last week, the Polish president visited Seoul to discuss arms for Kyiv.",
+        ),
+    )
+    undated = article(2, None, ("On Thursday, the U.S. said some 8,000 North Korean soldiers were near the border.",))
     ev = evidence.gather([dated, undated], embedder)
     events = {e.date: e for e in timeline.build(ev, [dated, undated], embedder)}
     assert set(events) == {"2024-10-28", "2024-11-04", "2024-10-31"}  # the missile test is not an event

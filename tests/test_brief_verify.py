@@ -21,7 +21,9 @@ def test_numbers_and_dates_are_normalised():
 
 
 def test_wrong_number_is_caught(embedder):
-    fused = "Borrell met Defence Minister Kim Yong Hyun to discuss the deployment of 8,000 North Korean soldiers to Russia."
+    fused = (
+        "Borrell met Defence Minister Kim Yong Hyun to discuss the deployment of 8,000 North Korean soldiers to Russia."
+    )
     verdict = check(fused, SOURCES, embedder)
     assert not verdict.ok
     assert any("number 8000" in r for r in verdict.reasons)
@@ -29,14 +31,18 @@ def test_wrong_number_is_caught(embedder):
 
 def test_swapped_name_is_caught(embedder):
     # Every word is in the sources, but Cho is the foreign minister, not the defence minister.
-    fused = "Borrell met Defence Minister Cho Tae-yul to discuss the deployment of 7,000 North Korean soldiers to Russia."
+    fused = (
+        "Borrell met Defence Minister Cho Tae-yul to discuss the deployment of 7,000 North Korean soldiers to Russia."
+    )
     verdict = check(fused, SOURCES, embedder)
     assert not verdict.ok
     assert any("Defence Minister Cho Tae-yul" in r for r in verdict.reasons)
 
 
 def test_added_date_is_caught(embedder):
-    fused = "On Friday, Borrell met Defence Minister Kim Yong Hyun about the 7,000 North Korean soldiers sent to Russia."
+    fused = (
+        "On Friday, Borrell met Defence Minister Kim Yong Hyun about the 7,000 North Korean soldiers sent to Russia."
+    )
     verdict = check(fused, SOURCES, embedder)
     assert not verdict.ok
     assert any("date" in r for r in verdict.reasons)
@@ -76,6 +82,9 @@ def test_trim_attribution_keeps_quotes_with_their_speaker():
     assert trim_attribution("The shooter was an employee of the transit authority, police said.") == (
         "The shooter was an employee of the transit authority."
     )
-    assert trim_attribution("According to the sheriff's office, the gunman was 57 years old.") == "The gunman was 57 years old."
+    assert (
+        trim_attribution("According to the sheriff's office, the gunman was 57 years old.")
+        == "The gunman was 57 years old."
+    )
     quote = "“We are strategic partners,” Borrell said."
     assert trim_attribution(quote) == quote

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -59,7 +59,12 @@ PAGE = """<!DOCTYPE html>
 <footer><p>&copy; 2024 Harbour Gazette Media Ltd. All rights reserved.</p>
 <p><a href="/privacy">Privacy policy</a> | <a href="/imprint">Imprint</a></p></footer>
 </body></html>
-""".format(p0=ARTICLE_PARAGRAPHS[0], p1=ARTICLE_PARAGRAPHS[1], p2=ARTICLE_PARAGRAPHS[2].replace("\u201c", "&ldquo;").replace("\u201d", "&rdquo;"), p3=ARTICLE_PARAGRAPHS[3])
+""".format(
+    p0=ARTICLE_PARAGRAPHS[0],
+    p1=ARTICLE_PARAGRAPHS[1],
+    p2=ARTICLE_PARAGRAPHS[2].replace("\u201c", "&ldquo;").replace("\u201d", "&rdquo;"),
+    p3=ARTICLE_PARAGRAPHS[3],
+)
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +78,14 @@ def test_article_paragraphs_are_kept_in_order(page: HtmlResult) -> None:
 
 def test_furniture_is_dropped_with_reasons(page: HtmlResult) -> None:
     text = page.text
-    for furniture in ("Politics", "Share on Facebook", "Cranes at the harbour", "Ferry strike ends",
-                      "All rights reserved", "Privacy policy"):
+    for furniture in (
+        "Politics",
+        "Share on Facebook",
+        "Cranes at the harbour",
+        "Ferry strike ends",
+        "All rights reserved",
+        "Privacy policy",
+    ):
         assert furniture not in text
     reasons = {d.reason for d in page.dropped}
     assert {"caption", "share", "related", "footer", "boilerplate"} <= reasons
@@ -90,13 +101,13 @@ def test_metadata(page: HtmlResult) -> None:
     assert page.outlet == "Harbour Gazette"
     assert page.url == "https://gazette.example.com/2024/10/28/port-terminal/"
     assert page.published is not None and page.published.tzinfo is not None
-    assert page.published.astimezone(timezone.utc) == datetime(2024, 10, 28, 16, 20, 29, tzinfo=timezone.utc)
+    assert page.published.astimezone(UTC) == datetime(2024, 10, 28, 16, 20, 29, tzinfo=UTC)
 
 
 def test_date_without_zone_is_utc() -> None:
     html = PAGE.replace("2024-10-28T17:20:29+01:00", "2024-10-28")
     result = extract_html(html)
-    assert result.published == datetime(2024, 10, 28, tzinfo=timezone.utc)
+    assert result.published == datetime(2024, 10, 28, tzinfo=UTC)
 
 
 def test_debris_inside_the_article_body_is_filtered() -> None:
@@ -177,18 +188,31 @@ def test_fragment_drops_captions_and_keeps_structure() -> None:
         "<ul><li>item one</li><li>item two</li></ul><script>var x = 1;</script>"
     )
     assert extract_fragment(fragment) == [
-        "First paragraph & more.", "A subheading", "Line one", "Line two", "item one", "item two",
+        "First paragraph & more.",
+        "A subheading",
+        "Line one",
+        "Line two",
+        "item one",
+        "item two",
     ]
     _, dropped = html_fragment_to_text(fragment)
     assert [(d.reason, d.text) for d in dropped] == [
-        ("caption", "Josep Borrell in Seoul (Photo: EU)"), ("caption", "A caption")]
+        ("caption", "Josep Borrell in Seoul (Photo: EU)"),
+        ("caption", "A caption"),
+    ]
 
 
 def test_deeply_nested_html_does_not_crash_or_hang() -> None:
     depth = 100_000
     html = (
-        "<html><body><article><p>" + ARTICLE_PARAGRAPHS[0] + "</p><p>" + ARTICLE_PARAGRAPHS[1] + "</p>"
-        + "<div>" * depth + "<p>deep text</p>" + "</div>" * depth
+        "<html><body><article><p>"
+        + ARTICLE_PARAGRAPHS[0]
+        + "</p><p>"
+        + ARTICLE_PARAGRAPHS[1]
+        + "</p>"
+        + "<div>" * depth
+        + "<p>deep text</p>"
+        + "</div>" * depth
         + "</article></body></html>"
     )
     start = time.perf_counter()
@@ -209,8 +233,17 @@ def test_deeply_nested_html_does_not_crash_or_hang() -> None:
 
 @pytest.mark.parametrize(
     "garbage",
-    ["", "   \n ", "<html></html>", "<html><body></body></html>", "just some words, no markup",
-     "\x00\x01\x02\ufffd\ufffd", "<<<>>><!--", "<p>" * 5000, "{\"not\": \"html\"}"],
+    [
+        "",
+        "   \n ",
+        "<html></html>",
+        "<html><body></body></html>",
+        "just some words, no markup",
+        "\x00\x01\x02\ufffd\ufffd",
+        "<<<>>><!--",
+        "<p>" * 5000,
+        '{"not": "html"}',
+    ],
 )
 def test_empty_or_garbage_input_gives_empty_result(garbage: str) -> None:
     result = extract_html(garbage)
@@ -231,12 +264,10 @@ def test_not_worse_than_trafilatura_on_devdata_sample() -> None:
     import sys
 
     sys.path.insert(0, str(REPO / "benchmarks"))
-    import extraction  # noqa: E402
+    import extraction
 
     pages = extraction.load_pages(DEVDATA, 60)
-    scores = extraction.evaluate(
-        pages, {"trafilatura": extraction.run_trafilatura, "ours": extraction.run_ours_html}
-    )
+    scores = extraction.evaluate(pages, {"trafilatura": extraction.run_trafilatura, "ours": extraction.run_ours_html})
     assert scores[("ours", "all")].f1 >= scores[("trafilatura", "all")].f1
 
 

@@ -6,7 +6,7 @@ ingest would give it: 000 is a WordPress post, 001 a scraped page, 002-004 text.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from digest.types import Article, RawDocument
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SHAPES = {"000": "wordpress", "001": "scraped", "002": "text", "003": "text", "004": "text"}
-FETCHED = datetime(2024, 11, 5, 12, 0, tzinfo=timezone.utc)
+FETCHED = datetime(2024, 11, 5, 12, 0, tzinfo=UTC)
 
 
 def _seed(prefix: str) -> Path:
@@ -143,7 +143,7 @@ REPORT = {
         "This is the first meeting of this level within the Strategic Dialogue between the EU and South Korea.",
         "In Seoul, Borrell also met with South Korean Defense Minister Kim Eun-hyun",
         "As analysts note, South Korea hinted at the possibility of increasing support for Ukraine",
-        "who said on November 1 that the country is considering \"all possible scenarios\"",
+        'who said on November 1 that the country is considering "all possible scenarios"',
         "Cho also noted that South Korea will closely monitor North Korea's military activity",
     ],
 }
@@ -191,7 +191,9 @@ def test_seed_004_dateline(articles):
 
 
 def test_seed_002_interview_is_dropped_as_appended(articles):
-    reasons = {d.reason for d in articles["002"].dropped if "Sarah Thompson" in d.text or d.text.startswith(("ST:", "EK:"))}
+    reasons = {
+        d.reason for d in articles["002"].dropped if "Sarah Thompson" in d.text or d.text.startswith(("ST:", "EK:"))
+    }
     assert reasons == {"appended"}
 
 
@@ -203,7 +205,17 @@ def test_seed_002_headings_are_dropped_as_heading(articles):
 def test_drops_carry_reasons(articles):
     a = articles["001"]
     reasons = {d.reason for d in a.dropped}
-    assert {"navigation", "related", "footer", "translator", "caption", "tags", "title", "byline", "dateline"} <= reasons
+    assert {
+        "navigation",
+        "related",
+        "footer",
+        "translator",
+        "caption",
+        "tags",
+        "title",
+        "byline",
+        "dateline",
+    } <= reasons
     assert {d.reason for d in articles["004"].dropped} >= {"embed", "share", "dateline"}
     by_text = {d.text: d.reason for d in a.dropped}
     assert by_text["Related Posts"] == "related"
@@ -235,12 +247,16 @@ def test_json_record_uses_hints():
         text.encode("utf-8"),
         "json",
         FETCHED,
-        hints={"title": "Neues Energiegesetz", "url": "https://example.org/a", "published": "2024-11-04T10:00:00+01:00"},
+        hints={
+            "title": "Neues Energiegesetz",
+            "url": "https://example.org/a",
+            "published": "2024-11-04T10:00:00+01:00",
+        },
     )
     a = clean(raw)
     assert a.title == "Neues Energiegesetz"
     assert a.url == "https://example.org/a" and a.outlet == "example.org"
-    assert a.published == datetime(2024, 11, 4, 9, 0, tzinfo=timezone.utc)
+    assert a.published == datetime(2024, 11, 4, 9, 0, tzinfo=UTC)
     assert a.language == "de"
     assert len(a.paragraphs) == 2
     assert a.sentences[0].endswith("beschlossen.")

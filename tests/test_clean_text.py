@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -88,7 +88,9 @@ def test_german_page_chrome():
             "04.11.2024, 12:30 Uhr",
             "Artikel teilen",
         ],
-        DE_BODY[:2] + ["Foto: dpa/Max Mustermann", "Lesen Sie auch: Neue Brücke für die Innenstadt eröffnet"] + DE_BODY[2:],
+        DE_BODY[:2]
+        + ["Foto: dpa/Max Mustermann", "Lesen Sie auch: Neue Brücke für die Innenstadt eröffnet"]
+        + DE_BODY[2:],
         [
             "Schlagworte: Verkehr, Stadtrat",
             "Newsletter abonnieren",
@@ -153,7 +155,12 @@ def test_tweet_embed_and_its_duplicated_text():
 
 
 def test_markup_is_removed_and_recorded():
-    text = EN_BODY[0] + "\n\n" + 'Jane Doe</a> <a class="social twitter" href="https://x.com/jd">@jd</a> by Jane Doe @jd\n\n' + "\n\n".join(EN_BODY[1:])
+    text = (
+        EN_BODY[0]
+        + "\n\n"
+        + 'Jane Doe</a> <a class="social twitter" href="https://x.com/jd">@jd</a> by Jane Doe @jd\n\n'
+        + "\n\n".join(EN_BODY[1:])
+    )
     result = clean_text(text)
     assert all("<" not in p for p in result.paragraphs)
     assert result.meta["author"] == "Jane Doe"
@@ -168,8 +175,13 @@ def test_headings_inside_the_report_are_dropped_as_heading():
 
 def test_translator_and_caption_lines():
     text = "\n\n".join(
-        [EN_BODY[0], "The mayor (L) and the transport minister (R) at the depot, 4/11/24", EN_BODY[1], EN_BODY[2],
-         "English version by the Translation Service of Example"]
+        [
+            EN_BODY[0],
+            "The mayor (L) and the transport minister (R) at the depot, 4/11/24",
+            EN_BODY[1],
+            EN_BODY[2],
+            "English version by the Translation Service of Example",
+        ]
     )
     reasons = _reasons(clean_text(text))
     assert reasons["English version by the Translation Service of Example"] == "translator"
@@ -208,9 +220,26 @@ def test_repeated_block_is_a_duplicate():
 
 
 def test_reasons_are_documented():
-    assert {"navigation", "related", "footer", "share", "tags", "subscribe", "caption", "embed", "translator",
-            "byline", "dateline", "title", "markup", "appended", "duplicate", "heading", "bio",
-            "boilerplate"} <= set(REASONS)
+    assert {
+        "navigation",
+        "related",
+        "footer",
+        "share",
+        "tags",
+        "subscribe",
+        "caption",
+        "embed",
+        "translator",
+        "byline",
+        "dateline",
+        "title",
+        "markup",
+        "appended",
+        "duplicate",
+        "heading",
+        "bio",
+        "boilerplate",
+    } <= set(REASONS)
 
 
 def test_every_reason_is_in_the_docs_table():
@@ -229,12 +258,12 @@ CODE_REPORT = [
     "But the default value is evaluated only once, when the function is defined, which surprises a lot of people.",
     "Consider the following example:",
     ">>> def foo(bar=[]):",
-    "...     bar.append(\"baz\")",
+    '...     bar.append("baz")',
     "...     return bar",
     ">>> foo()",
-    "[\"baz\"]",
+    '["baz"]',
     ">>> foo()",
-    "[\"baz\", \"baz\"]",
+    '["baz", "baz"]',
     "Surprise!",
     "The fix is simple:",
     "def foo(bar=None):",
@@ -264,10 +293,19 @@ LONG_BODY = [
 
 def test_teaser_inside_the_article_drops_only_itself():
     text = "\n\n".join(
-        [LONG_BODY[0], LONG_BODY[1], "Read also", "Storm damages harbour walls", LONG_BODY[2],
-         "Related stories", "• Mayor opens new bridge",
-         "The mayor opened the new bridge on Sunday after three years of work, and thousands of people came to see it.",
-         "Read more", "• Council backs tram expansion", "Read more"]
+        [
+            LONG_BODY[0],
+            LONG_BODY[1],
+            "Read also",
+            "Storm damages harbour walls",
+            LONG_BODY[2],
+            "Related stories",
+            "• Mayor opens new bridge",
+            "The mayor opened the new bridge on Sunday after three years of work, and thousands of people came to see it.",
+            "Read more",
+            "• Council backs tram expansion",
+            "Read more",
+        ]
     )
     result = clean_text(text)
     assert list(result.paragraphs) == LONG_BODY
@@ -294,7 +332,10 @@ def test_prompts_notices_and_author_note_around_the_report():
     assert reasons["Jane Doe is a senior writer for Example News, covering energy and climate policy."] == "bio"
     assert reasons["Receive our monthly newsletter"] == "subscribe"
     assert reasons["No spam, we promise."] == "subscribe"
-    assert reasons["This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply."] == "consent"
+    assert (
+        reasons["This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service apply."]
+        == "consent"
+    )
     assert reasons["Comments are moderated and may be republished in the newspaper."] == "comments"
 
 
@@ -358,12 +399,12 @@ def test_appended_unrelated_article_after_a_heading():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("4 November 2024", datetime(2024, 11, 4, tzinfo=timezone.utc)),
-        ("November 4, 2024", datetime(2024, 11, 4, tzinfo=timezone.utc)),
-        ("04.11.2024, 12:30 Uhr", datetime(2024, 11, 4, 12, 30, tzinfo=timezone.utc)),
-        ("4. November 2024", datetime(2024, 11, 4, tzinfo=timezone.utc)),
-        ("Veröffentlicht am 3. März 2023", datetime(2023, 3, 3, tzinfo=timezone.utc)),
-        ("date 2024-11-04", datetime(2024, 11, 4, tzinfo=timezone.utc)),
+        ("4 November 2024", datetime(2024, 11, 4, tzinfo=UTC)),
+        ("November 4, 2024", datetime(2024, 11, 4, tzinfo=UTC)),
+        ("04.11.2024, 12:30 Uhr", datetime(2024, 11, 4, 12, 30, tzinfo=UTC)),
+        ("4. November 2024", datetime(2024, 11, 4, tzinfo=UTC)),
+        ("Veröffentlicht am 3. März 2023", datetime(2023, 3, 3, tzinfo=UTC)),
+        ("date 2024-11-04", datetime(2024, 11, 4, tzinfo=UTC)),
     ],
 )
 def test_datelines(text, expected):
@@ -461,8 +502,18 @@ def test_comment_thread_after_the_report_is_dropped():
 
 
 def test_page_date_above_the_title_is_not_the_published_date():
-    text = "\n".join(["Wednesday, 21 May 2025", "Home » Council backs tram expansion", "Council backs tram expansion",
-                      "4 November 2024"]) + "\n\n" + "\n\n".join(EN_BODY)
+    text = (
+        "\n".join(
+            [
+                "Wednesday, 21 May 2025",
+                "Home » Council backs tram expansion",
+                "Council backs tram expansion",
+                "4 November 2024",
+            ]
+        )
+        + "\n\n"
+        + "\n\n".join(EN_BODY)
+    )
     result = clean_text(text)
     assert result.meta["published"].startswith("2024-11-04")
     assert result.meta["title"] == "Council backs tram expansion"
@@ -491,7 +542,10 @@ def test_paywall_cookie_table_and_trailing_photo_credit():
     assert list(result.paragraphs) == DE_BODY
     reasons = _reasons(result)
     assert reasons["Jetzt diesen Artikel lesen!"] == "subscribe"
-    assert reasons["Einen Studienplatz, aber keine Wohnung? So geht es momentan einigen Erstis. Foto: Ingo Schneider"] == "caption"
+    assert (
+        reasons["Einen Studienplatz, aber keine Wohnung? So geht es momentan einigen Erstis. Foto: Ingo Schneider"]
+        == "caption"
+    )
 
 
 def test_dev_pages_snippet_scores(devdata):
@@ -503,11 +557,14 @@ def test_dev_pages_snippet_scores(devdata):
     inscriptis = pytest.importorskip("inscriptis")
     folder = devdata / "extraction-snippets"
     gold = json.loads((folder / "evaldata.json").read_text(encoding="utf-8"))
-    norm = lambda s: re.sub(r"\s+", " ", s).strip()  # noqa: E731
+    norm = lambda s: re.sub(r"\s+", " ", s).strip()
     kept_good = lost_good = kept_bad = dropped_bad = 0
-    entries = sorted((e for e in gold.values() if (folder / "html" / (e["file"] + ".gz")).exists()), key=lambda e: e["file"])
+    entries = sorted(
+        (e for e in gold.values() if (folder / "html" / (e["file"] + ".gz")).exists()), key=lambda e: e["file"]
+    )
     for entry in entries[:80]:
-        html = gzip.open(folder / "html" / (entry["file"] + ".gz"), "rt", errors="replace").read()
+        with gzip.open(folder / "html" / (entry["file"] + ".gz"), "rt", errors="replace") as fh:
+            html = fh.read()
         rendered = inscriptis.get_text(html)
         page = norm(rendered)
         kept = norm(" ".join(clean_text(rendered).paragraphs))

@@ -6,7 +6,7 @@ import hashlib
 import random
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -35,36 +35,60 @@ def art(origin: str, title: str, paragraphs: list[str], when: datetime | None) -
     )
 
 
-DAY = datetime(2025, 3, 19, 18, 0, tzinfo=timezone.utc)
+DAY = datetime(2025, 3, 19, 18, 0, tzinfo=UTC)
 
 # Two different stories on one topic (the Federal Reserve), on the same day: written for this test.
 RATES = [
-    ("Fed holds rates steady and still sees two cuts this year",
-     ["The Federal Reserve left its benchmark interest rate unchanged on Wednesday in a range of 4.25% to 4.5%, "
-      "and policymakers still pencilled in two quarter-point cuts before the end of the year. Chair Jerome Powell "
-      "said the economy remained strong but that uncertainty around tariffs had risen."]),
-    ("Powell: Fed in no hurry to cut as tariffs cloud outlook",
-     ["Federal Reserve officials voted to keep interest rates on hold at 4.25%-4.5% after their two-day meeting. "
-      "Powell told reporters the central bank was well positioned to wait for greater clarity, while the median "
-      "projection still showed two rate cuts in 2025."]),
-    ("Fed keeps rates unchanged, slows balance sheet runoff",
-     ["The Fed held its key rate at 4.25% to 4.5% on Wednesday and said it would slow the pace at which it shrinks "
-      "its balance sheet from April. Officials lowered their growth forecast and raised their inflation outlook, "
-      "but kept two rate cuts in their projections for this year."]),
+    (
+        "Fed holds rates steady and still sees two cuts this year",
+        [
+            "The Federal Reserve left its benchmark interest rate unchanged on Wednesday in a range of 4.25% to 4.5%, "
+            "and policymakers still pencilled in two quarter-point cuts before the end of the year. Chair Jerome Powell "
+            "said the economy remained strong but that uncertainty around tariffs had risen."
+        ],
+    ),
+    (
+        "Powell: Fed in no hurry to cut as tariffs cloud outlook",
+        [
+            "Federal Reserve officials voted to keep interest rates on hold at 4.25%-4.5% after their two-day meeting. "
+            "Powell told reporters the central bank was well positioned to wait for greater clarity, while the median "
+            "projection still showed two rate cuts in 2025."
+        ],
+    ),
+    (
+        "Fed keeps rates unchanged, slows balance sheet runoff",
+        [
+            "The Fed held its key rate at 4.25% to 4.5% on Wednesday and said it would slow the pace at which it shrinks "
+            "its balance sheet from April. Officials lowered their growth forecast and raised their inflation outlook, "
+            "but kept two rate cuts in their projections for this year."
+        ],
+    ),
 ]
 STRESS = [
-    ("All big banks pass Fed stress test, clearing way for buybacks",
-     ["All 22 large banks tested by the Federal Reserve would stay above their minimum capital requirements in a "
-      "severe recession, the central bank said, results that clear the way for lenders such as JPMorgan Chase and "
-      "Goldman Sachs to raise dividends and buy back shares."]),
-    ("Banks weather hypothetical 10% unemployment in annual Fed exam",
-     ["In the Fed's annual stress test, the 22 lenders would lose a combined $550 billion under a scenario with "
-      "unemployment peaking at 10% and commercial property prices falling 40%, yet every bank kept enough capital, "
-      "the regulator said on Wednesday."]),
-    ("Stress tests show lenders can absorb severe downturn, Fed says",
-     ["Large U.S. banks have enough capital to withstand a deep recession, according to stress test results released "
-      "by the Federal Reserve. Capital ratios would fall by 1.8 percentage points on aggregate, a smaller decline than "
-      "last year, and JPMorgan, Goldman Sachs and Morgan Stanley all passed."]),
+    (
+        "All big banks pass Fed stress test, clearing way for buybacks",
+        [
+            "All 22 large banks tested by the Federal Reserve would stay above their minimum capital requirements in a "
+            "severe recession, the central bank said, results that clear the way for lenders such as JPMorgan Chase and "
+            "Goldman Sachs to raise dividends and buy back shares."
+        ],
+    ),
+    (
+        "Banks weather hypothetical 10% unemployment in annual Fed exam",
+        [
+            "In the Fed's annual stress test, the 22 lenders would lose a combined $550 billion under a scenario with "
+            "unemployment peaking at 10% and commercial property prices falling 40%, yet every bank kept enough capital, "
+            "the regulator said on Wednesday."
+        ],
+    ),
+    (
+        "Stress tests show lenders can absorb severe downturn, Fed says",
+        [
+            "Large U.S. banks have enough capital to withstand a deep recession, according to stress test results released "
+            "by the Federal Reserve. Capital ratios would fall by 1.8 percentage points on aggregate, a smaller decline than "
+            "last year, and JPMorgan, Goldman Sachs and Morgan Stanley all passed."
+        ],
+    ),
 ]
 
 
@@ -110,13 +134,19 @@ def test_same_topic_different_stories_stay_apart(embedder):
 def test_duplicates_travel_with_their_story(embedder):
     pile = fed_articles()
     wire = pile[3]
-    copy = art("stress-copy.txt", "Every big bank passes the Fed's stress test",
-               list(wire.paragraphs) + ["Sign up for our banking newsletter."], wire.published + timedelta(hours=2))
+    copy = art(
+        "stress-copy.txt",
+        "Every big bank passes the Fed's stress test",
+        list(wire.paragraphs) + ["Sign up for our banking newsletter."],
+        wire.published + timedelta(hours=2),
+    )
     stories = cluster(dedupe(pile + [copy]), embedder)
     (home,) = [s for s in stories if any(a.origin == "stress0.txt" for a in s.articles)]
     assert [(d.article.origin, d.of) for d in home.duplicates] == [("stress-copy.txt", wire.id)]
     data = stories_to_json(stories)
-    seen = [p for s in data["stories"] for p in s["articles"]] + [d[0] for s in data["stories"] for d in s["duplicates"]]
+    seen = [p for s in data["stories"] for p in s["articles"]] + [
+        d[0] for s in data["stories"] for d in s["duplicates"]
+    ]
     assert sorted(seen) == sorted(a.origin for a in pile + [copy])  # every input exactly once
     assert ["stress-copy.txt", "stress0.txt"] in [d for s in data["stories"] for d in s["duplicates"]]
     assert set(data["stories"][0]) == {"id", "label", "articles", "duplicates", "why"}
@@ -175,7 +205,9 @@ def test_thousand_articles_well_under_a_minute(embedder):
     stories = cluster(deduped, embedder)
     cpu, wall = time.process_time() - c0, time.perf_counter() - t0
     assert cpu < 45, f"1,000 articles took {cpu:.1f} s CPU ({wall:.1f} s wall)"
-    origins = [a.origin for s in stories for a in s.articles] + [d.article.origin for s in stories for d in s.duplicates]
+    origins = [a.origin for s in stories for a in s.articles] + [
+        d.article.origin for s in stories for d in s.duplicates
+    ]
     assert sorted(origins) == sorted(a.origin for a in pile)
     assert len({s.id for s in stories}) == len(stories)
 

@@ -17,7 +17,10 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_full_config_parses_and_resolves_paths_against_the_file(tmp_path):
-    cfg = load_config(write(tmp_path, '''
+    cfg = load_config(
+        write(
+            tmp_path,
+            """
 output_dir = "out"
 state_db = "/var/lib/digest/state.db"
 window_hours = 36
@@ -32,7 +35,9 @@ feed = "https://example.org/rss.xml"
 wordpress = "https://blog.example.org"
 [[sources]]
 opml = "feeds.opml"
-'''))
+""",
+        )
+    )
     assert cfg.output_dir == tmp_path / "out"
     assert cfg.state_path == Path("/var/lib/digest/state.db")
     assert (cfg.window_hours, cfg.model, cfg.words) == (36, "qwen2.5-coder-0.5b", 120)
@@ -53,7 +58,9 @@ def test_defaults(tmp_path):
 
 
 def test_every_mistake_is_reported_on_its_own_line(tmp_path):
-    path = write(tmp_path, '''
+    path = write(
+        tmp_path,
+        """
 window_hours = 0
 words = "many"
 colour = "blue"
@@ -66,7 +73,8 @@ feed = "ftp://example.org/rss"
 [[sources]]
 url = "https://example.org"
 [[sources]]
-''')
+""",
+    )
     with pytest.raises(ConfigError) as exc:
         load_config(path)
     lines = str(exc.value).splitlines()

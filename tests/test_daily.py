@@ -17,12 +17,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from digest.config import load_config
-from digest.daily import DailyLocked, run_daily
-from digest.ingest.feeds import Fetcher, make_client
-from digest.state import State
-
 from fixtures_server import (
     BRIDGE_DAY1,
     BRIDGE_DAY2,
@@ -33,6 +27,11 @@ from fixtures_server import (
     rss,
     serve_day,
 )
+
+from digest.config import load_config
+from digest.daily import DailyLocked, run_daily
+from digest.ingest.feeds import Fetcher, make_client
+from digest.state import State
 
 D1, D2, D3 = date(2024, 11, 4), date(2024, 11, 5), date(2024, 11, 6)
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,9 +81,19 @@ def world(tmp_path_factory):
             counts_again, problems_again = st.counts(), st.check()
         r3 = run_daily(cfg, D3, fetcher=fetcher)
         yield {
-            "server": server, "cfg": cfg, "out": out, "r1": r1, "r2": r2, "r2b": r2b, "r3": r3,
-            "first": first, "again": again, "counts": counts, "counts_again": counts_again,
-            "check_again": problems_again, "rerun_requests": rerun_requests,
+            "server": server,
+            "cfg": cfg,
+            "out": out,
+            "r1": r1,
+            "r2": r2,
+            "r2b": r2b,
+            "r3": r3,
+            "first": first,
+            "again": again,
+            "counts": counts,
+            "counts_again": counts_again,
+            "check_again": problems_again,
+            "rerun_requests": rerun_requests,
             "j1": json.loads((out / "2024-11-04.json").read_text()),
             "j2": json.loads((out / "2024-11-05.json").read_text()),
         }
@@ -99,7 +108,9 @@ def test_day_one_tells_every_story_as_new(world):
     r1, j1, server = world["r1"], world["j1"], world["server"]
     assert r1.problems == () and r1.new_articles == 6
     assert j1["date"] == "2024-11-04" and j1["generated_at"] == "2024-11-04T00:00:00+00:00"
-    assert {s["status"] for s in j1["stories"]} == {"new"} and {s["first_seen"] for s in j1["stories"]} == {"2024-11-04"}
+    assert {s["status"] for s in j1["stories"]} == {"new"} and {s["first_seen"] for s in j1["stories"]} == {
+        "2024-11-04"
+    }
     bridge = story_with(j1, "Ostrander")
     assert sorted(s["url"] for s in bridge["sources"]) == sorted(server.url(a["path"]) for a in BRIDGE_DAY1)
     assert {"Corvel Courier", "Harbour Gazette"} <= {s["outlet"] for s in bridge["sources"]}  # feed titles as outlets
@@ -138,7 +149,11 @@ def test_rerunning_a_day_is_byte_identical_and_adds_no_rows(world):
     assert world["counts"]["articles"] == 10 and world["counts"]["stories"] == len(world["j1"]["stories"]) + 1
     assert world["check_again"] == []
     # the re-run asked with the remembered validators and fetched no article page again
-    feeds = [r for r in world["rerun_requests"] if "feed" in r.path or "rss" in r.path or "atom" in r.path or "wp-json" in r.path]
+    feeds = [
+        r
+        for r in world["rerun_requests"]
+        if "feed" in r.path or "rss" in r.path or "atom" in r.path or "wp-json" in r.path
+    ]
     assert feeds and all(r.status == 304 for r in feeds)
     assert all(r.path in {f.path for f in feeds} or r.path == "/robots.txt" for r in world["rerun_requests"])
 
@@ -159,21 +174,41 @@ def test_quiet_day_and_archive_index(world):
 def test_failing_sources_are_named_and_the_run_goes_on(tmp_path):
     from fixtures_server import article_page
 
-    good = [{"title": a["title"], "link": "http://127.0.0.1/x/" + str(i), "content": "".join(f"<p>{p}</p>" for p in a["paragraphs"]),
-             "published": None} for i, a in enumerate(BRIDGE_DAY1)]
+    good = [
+        {
+            "title": a["title"],
+            "link": "http://127.0.0.1/x/" + str(i),
+            "content": "".join(f"<p>{p}</p>" for p in a["paragraphs"]),
+            "published": None,
+        }
+        for i, a in enumerate(BRIDGE_DAY1)
+    ]
     with FixtureServer() as server, Fetcher(make_client(timeout=1.0), delay=0.0) as fetcher:
         bad = {
             "500": server.add("/500.xml", "oops", status=500),
             "slow": server.add("/slow.xml", rss("Slow", server.base, good), delay=3.0),
             "broken": server.add("/broken.xml", BROKEN_XML, "application/rss+xml"),
             "bomb": server.add("/bomb.xml", ENTITY_BOMB, "application/rss+xml"),
-            "html": server.add("/index.html", article_page("Home", ["Hello and welcome to the site."], published=None or __import__("datetime").datetime(2024, 11, 4), outlet="X")),
+            "html": server.add(
+                "/index.html",
+                article_page(
+                    "Home",
+                    ["Hello and welcome to the site."],
+                    published=None or __import__("datetime").datetime(2024, 11, 4),
+                    outlet="X",
+                ),
+            ),
         }
         ok = server.add("/good.xml", rss("Harbour Gazette", server.base, good), "application/rss+xml")
         opml = tmp_path / "feeds.opml"
-        opml.write_text(f'<opml version="2.0"><body><outline xmlUrl="{bad["bomb"]}"/><outline xmlUrl="{ok}"/></body></opml>')
-        sources = [("feed", ok)] + [("feed", u) for u in bad.values()] + [("opml", str(opml)), ("opml", str(tmp_path / "nope.opml")),
-                                                                          ("path", str(tmp_path / "no-such-folder"))]
+        opml.write_text(
+            f'<opml version="2.0"><body><outline xmlUrl="{bad["bomb"]}"/><outline xmlUrl="{ok}"/></body></opml>'
+        )
+        sources = (
+            [("feed", ok)]
+            + [("feed", u) for u in bad.values()]
+            + [("opml", str(opml)), ("opml", str(tmp_path / "nope.opml")), ("path", str(tmp_path / "no-such-folder"))]
+        )
         cfg = load_config(write_config(tmp_path, sources))
         started = time.monotonic()
         result = run_daily(cfg, D1, fetcher=fetcher)
@@ -197,7 +232,9 @@ def test_a_second_run_waits_then_gives_up_clearly(tmp_path):
     with open(lock, "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         started = time.monotonic()
-        with pytest.raises(DailyLocked, match=r"another `digest daily` run is using .*state.db .*gave up after waiting 1 s"):
+        with pytest.raises(
+            DailyLocked, match=r"another `digest daily` run is using .*state.db .*gave up after waiting 1 s"
+        ):
             run_daily(cfg, D1, lock_wait=1.0)
         assert 0.9 < time.monotonic() - started < 5
     result = run_daily(cfg, D1, lock_wait=1.0)  # lock released: the run goes ahead (a quiet day)
@@ -212,8 +249,21 @@ def test_sigkill_mid_run_leaves_no_trace_and_the_rerun_is_complete(tmp_path, wor
         cfg_path = write_config(tmp_path, world_sources(urls))
         env = {**os.environ, "DIGEST_FETCH_DELAY": "0", "PYTHONPATH": str(ROOT)}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "digest", "daily", "--config", str(cfg_path), "--date", "2024-11-04", "--no-progress"],
-            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                sys.executable,
+                "-m",
+                "digest",
+                "daily",
+                "--config",
+                str(cfg_path),
+                "--date",
+                "2024-11-04",
+                "--no-progress",
+            ],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         try:
             deadline = time.monotonic() + 60

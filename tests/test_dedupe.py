@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from digest.dedupe import dedupe
 from digest.types import Article
@@ -32,7 +32,9 @@ OTHER = [
 ]
 
 
-def art(origin: str, paragraphs: list[str], title: str = "EU and South Korea condemn arms transfers", day: int | None = 4):
+def art(
+    origin: str, paragraphs: list[str], title: str = "EU and South Korea condemn arms transfers", day: int | None = 4
+):
     text = "\n\n".join(paragraphs)
     return Article(
         id=hashlib.blake2b(f"{origin}\n{text}".encode(), digest_size=8).hexdigest(),
@@ -41,7 +43,7 @@ def art(origin: str, paragraphs: list[str], title: str = "EU and South Korea con
         outlet=None,
         title=title,
         author=None,
-        published=datetime(2024, 11, day, 9, tzinfo=timezone.utc) if day else None,
+        published=datetime(2024, 11, day, 9, tzinfo=UTC) if day else None,
         language="en",
         paragraphs=tuple(paragraphs),
         sentences=tuple(paragraphs),

@@ -5,9 +5,20 @@ from __future__ import annotations
 import json
 import socket
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from fixtures_server import (
+    BROKEN_XML,
+    ENTITY_BOMB,
+    FixtureServer,
+    article_page,
+    atom,
+    rss,
+    seed_paragraphs,
+    seed_wordpress_post,
+    wordpress_post,
+)
 
 from digest.ingest.feeds import (
     USER_AGENT,
@@ -22,19 +33,7 @@ from digest.ingest.feeds import (
 from digest.state import State
 from digest.types import Problem, RawDocument
 
-from fixtures_server import (
-    BROKEN_XML,
-    ENTITY_BOMB,
-    FixtureServer,
-    article_page,
-    atom,
-    rss,
-    seed_paragraphs,
-    seed_wordpress_post,
-    wordpress_post,
-)
-
-WHEN = datetime(2024, 11, 4, 8, 30, tzinfo=timezone.utc)
+WHEN = datetime(2024, 11, 4, 8, 30, tzinfo=UTC)
 LONG = " ".join(["The council met on Monday to discuss the closure of the Ostrander Bridge."] * 8)
 
 
@@ -59,10 +58,20 @@ def docs_and_problems(items):
 def test_rss_full_content_becomes_html_documents_without_fetching_pages(server, fetcher):
     feed = server.add(
         "/feed.xml",
-        rss("Corvel Courier", server.base, [
-            {"title": "Bridge shut", "link": server.url("/a/1"), "published": WHEN, "author": "Ana Reyes",
-             "summary": "Short blurb.", "content": f"<p>{LONG}</p>"},
-        ]),
+        rss(
+            "Corvel Courier",
+            server.base,
+            [
+                {
+                    "title": "Bridge shut",
+                    "link": server.url("/a/1"),
+                    "published": WHEN,
+                    "author": "Ana Reyes",
+                    "summary": "Short blurb.",
+                    "content": f"<p>{LONG}</p>",
+                },
+            ],
+        ),
         "application/rss+xml",
     )
     docs, problems = docs_and_problems(ingest_url(feed, fetcher=fetcher))
@@ -72,24 +81,38 @@ def test_rss_full_content_becomes_html_documents_without_fetching_pages(server, 
     assert b"Ostrander Bridge" in doc.content and b"<title>Bridge shut</title>" in doc.content
     assert b'<meta property="og:site_name" content="Corvel Courier">' in doc.content
     assert doc.hints == {
-        "outlet": "Corvel Courier", "title": "Bridge shut", "url": server.url("/a/1"),
-        "published": "2024-11-04T08:30:00+00:00", "author": "Ana Reyes", "excerpt": "Short blurb.",
+        "outlet": "Corvel Courier",
+        "title": "Bridge shut",
+        "url": server.url("/a/1"),
+        "published": "2024-11-04T08:30:00+00:00",
+        "author": "Ana Reyes",
+        "excerpt": "Short blurb.",
     }
     assert server.hits("/a/1") == []  # the full text was in the feed
 
 
 def test_blurb_entries_fetch_the_article_page_and_respect_robots(server, fetcher):
     paras = seed_paragraphs("003")
-    server.add("/news/eu-korea", article_page("EU and South Korea condemn arms supply", paras, published=WHEN, outlet="Wire"))
+    server.add(
+        "/news/eu-korea", article_page("EU and South Korea condemn arms supply", paras, published=WHEN, outlet="Wire")
+    )
     server.add("/private/secret", article_page("Hidden", paras, published=WHEN, outlet="Wire"))
     feed = server.add(
         "/atom.xml",
-        atom("Wire", server.base, [
-            {"title": "EU and South Korea condemn arms supply", "link": server.url("/news/eu-korea"), "published": WHEN,
-             "summary": "The EU and South Korea condemned North Korea."},
-            {"title": "Hidden", "link": server.url("/private/secret"), "published": WHEN, "summary": "Blurb."},
-            {"title": "Gone", "link": server.url("/news/gone"), "published": WHEN, "summary": "Blurb."},
-        ]),
+        atom(
+            "Wire",
+            server.base,
+            [
+                {
+                    "title": "EU and South Korea condemn arms supply",
+                    "link": server.url("/news/eu-korea"),
+                    "published": WHEN,
+                    "summary": "The EU and South Korea condemned North Korea.",
+                },
+                {"title": "Hidden", "link": server.url("/private/secret"), "published": WHEN, "summary": "Blurb."},
+                {"title": "Gone", "link": server.url("/news/gone"), "published": WHEN, "summary": "Blurb."},
+            ],
+        ),
         "application/atom+xml",
     )
     docs, problems = docs_and_problems(ingest_url(feed, fetcher=fetcher))
@@ -109,7 +132,10 @@ def test_blurb_entries_fetch_the_article_page_and_respect_robots(server, fetcher
 
 
 def test_wordpress_rest_posts_are_wordpress_documents(server, fetcher):
-    posts = [seed_wordpress_post(WHEN), wordpress_post(7, "Bridge shut", [LONG], link=server.url("/2024/bridge"), published=WHEN)]
+    posts = [
+        seed_wordpress_post(WHEN),
+        wordpress_post(7, "Bridge shut", [LONG], link=server.url("/2024/bridge"), published=WHEN),
+    ]
     server.add("/wp-json/wp/v2/posts", json.dumps(posts), "application/json")
     docs, problems = docs_and_problems(wordpress_posts(server.base + "/", fetcher=fetcher))
     assert problems == []
@@ -124,7 +150,11 @@ def test_wordpress_rest_posts_are_wordpress_documents(server, fetcher):
 
 
 def test_conditional_get_uses_remembered_etag_and_cached_body(server, fetcher, tmp_path):
-    body = rss("Courier", server.base, [{"title": "Bridge shut", "link": server.url("/a/1"), "published": WHEN, "content": f"<p>{LONG}</p>"}])
+    body = rss(
+        "Courier",
+        server.base,
+        [{"title": "Bridge shut", "link": server.url("/a/1"), "published": WHEN, "content": f"<p>{LONG}</p>"}],
+    )
     feed = server.add("/feed.xml", body, "application/rss+xml", last_modified=WHEN)
     with State(tmp_path / "state.db") as state:
         first, _ = docs_and_problems(ingest_url(feed, fetcher=fetcher, state=state))
@@ -142,9 +172,13 @@ def test_known_article_pages_are_not_fetched_again(server, fetcher, tmp_path):
     from digest.types import Article
 
     server.add("/a/1", article_page("Bridge shut", [LONG], published=WHEN, outlet="Courier"))
-    feed = server.add("/feed.xml", rss("Courier", server.base, [{"title": "Bridge shut", "link": server.url("/a/1"), "summary": "x"}]))
+    feed = server.add(
+        "/feed.xml", rss("Courier", server.base, [{"title": "Bridge shut", "link": server.url("/a/1"), "summary": "x"}])
+    )
     with State(tmp_path / "state.db") as state:
-        art = Article("id1", server.url("/a/1"), server.url("/a/1"), None, "Bridge shut", None, None, "en", (LONG,), (LONG,))
+        art = Article(
+            "id1", server.url("/a/1"), server.url("/a/1"), None, "Bridge shut", None, None, "en", (LONG,), (LONG,)
+        )
         state.record_article(art, source="feed", date="2024-11-04")
         docs, problems = docs_and_problems(ingest_url(feed, fetcher=fetcher, state=state))
     assert docs == [] and problems == [] and server.hits("/a/1") == []
@@ -157,14 +191,18 @@ def _closed_port() -> int:
 
 
 def test_each_broken_source_gives_one_problem_naming_it(server, fetcher):
-    good_rss = rss("Courier", server.base, [{"title": "Bridge", "link": server.url("/a/1"), "content": f"<p>{LONG}</p>"}])
+    good_rss = rss(
+        "Courier", server.base, [{"title": "Bridge", "link": server.url("/a/1"), "content": f"<p>{LONG}</p>"}]
+    )
     urls = {
         "500": server.add("/500.xml", good_rss, status=500),
         "404": server.url("/missing.xml"),
         "slow": server.add("/slow.xml", good_rss, delay=3.0),
         "broken": server.add("/broken.xml", BROKEN_XML, "application/rss+xml"),
         "bomb": server.add("/bomb.xml", ENTITY_BOMB, "application/rss+xml"),
-        "html": server.add("/page.html", article_page("Home", ["Welcome to our site, read the news."], published=WHEN, outlet="X")),
+        "html": server.add(
+            "/page.html", article_page("Home", ["Welcome to our site, read the news."], published=WHEN, outlet="X")
+        ),
         "dead": f"http://127.0.0.1:{_closed_port()}/feed.xml",
         "wp-html": server.url("/wp-json/wp/v2/posts"),
     }
@@ -196,11 +234,13 @@ def test_malformed_but_readable_feed_is_tolerated(server, fetcher):
 
 
 def test_size_cap_and_xml_guard():
-    assert xml_refusal(ENTITY_BOMB.encode()) .startswith("refused")
+    assert xml_refusal(ENTITY_BOMB.encode()).startswith("refused")
     external = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss>&x;</rss>'
     assert xml_refusal(external).startswith("refused")
-    plain_doctype = (b'<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
-                     b'"http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91"><channel/></rss>')
+    plain_doctype = (
+        b'<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        b'"http://my.netscape.com/publish/formats/rss-0.91.dtd"><rss version="0.91"><channel/></rss>'
+    )
     assert xml_refusal(plain_doctype) is None
     assert xml_refusal(BROKEN_XML.encode()) is None  # malformed is feedparser's business, not a safety issue
 
@@ -222,8 +262,14 @@ def test_size_cap(server):
 def test_politeness_delay_spaces_requests_to_one_host(server):
     for i in range(3):
         server.add(f"/a/{i}", article_page(f"Story {i}", [LONG], published=WHEN, outlet="Courier"))
-    feed = server.add("/feed.xml", rss("Courier", server.base, [
-        {"title": f"Story {i}", "link": server.url(f"/a/{i}"), "summary": "x"} for i in range(3)]))
+    feed = server.add(
+        "/feed.xml",
+        rss(
+            "Courier",
+            server.base,
+            [{"title": f"Story {i}", "link": server.url(f"/a/{i}"), "summary": "x"} for i in range(3)],
+        ),
+    )
     with Fetcher(make_client(timeout=2.0), delay=0.25) as f:
         started = time.monotonic()
         docs, problems = docs_and_problems(ingest_url(feed, fetcher=f))
@@ -260,10 +306,17 @@ def test_entries_older_than_not_before_are_skipped_without_fetching(server, fetc
 
     server.add("/a/old", article_page("Old", [LONG], published=WHEN, outlet="Courier"))
     server.add("/a/new", article_page("New", [LONG], published=WHEN, outlet="Courier"))
-    feed = server.add("/feed.xml", rss("Courier", server.base, [
-        {"title": "Old", "link": server.url("/a/old"), "summary": "x", "published": WHEN - timedelta(days=3)},
-        {"title": "New", "link": server.url("/a/new"), "summary": "x", "published": WHEN},
-    ]))
+    feed = server.add(
+        "/feed.xml",
+        rss(
+            "Courier",
+            server.base,
+            [
+                {"title": "Old", "link": server.url("/a/old"), "summary": "x", "published": WHEN - timedelta(days=3)},
+                {"title": "New", "link": server.url("/a/new"), "summary": "x", "published": WHEN},
+            ],
+        ),
+    )
     docs, problems = docs_and_problems(ingest_url(feed, fetcher=fetcher, not_before=WHEN - timedelta(days=1)))
     assert [d.origin for d in docs] == [server.url("/a/new")] and problems == []
     assert server.hits("/a/old") == []
@@ -271,8 +324,14 @@ def test_entries_older_than_not_before_are_skipped_without_fetching(server, fetc
 
 def test_wordpress_pages_while_they_come_back_full(server, fetcher):
     def page(first: int, n: int) -> str:
-        return json.dumps([wordpress_post(first + i, f"Post {first + i}", [LONG], link=server.url(f"/p/{first + i}"),
-                                          published=WHEN) for i in range(n)])
+        return json.dumps(
+            [
+                wordpress_post(
+                    first + i, f"Post {first + i}", [LONG], link=server.url(f"/p/{first + i}"), published=WHEN
+                )
+                for i in range(n)
+            ]
+        )
 
     base = "/wp-json/wp/v2/posts"
     server.add(base, page(1, 2), "application/json")  # page 1: full (per_page=2)
@@ -283,7 +342,9 @@ def test_wordpress_pages_while_they_come_back_full(server, fetcher):
     assert not server.hits(f"{base}?per_page=2&page=4")  # a short page is the last one
 
     # Past the last page WordPress answers 400: the end, not a problem. max_pages bounds the walk.
-    server.add(f"{base}?per_page=2&page=3", b'{"code": "rest_post_invalid_page_number"}', "application/json", status=400)
+    server.add(
+        f"{base}?per_page=2&page=3", b'{"code": "rest_post_invalid_page_number"}', "application/json", status=400
+    )
     docs, problems = docs_and_problems(wordpress_posts(server.base, fetcher=fetcher, per_page=2))
     assert problems == [] and len(docs) == 4
     docs, problems = docs_and_problems(wordpress_posts(server.base, fetcher=fetcher, per_page=2, max_pages=1))

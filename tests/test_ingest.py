@@ -6,7 +6,7 @@ import gzip
 import json
 import sys
 import types
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -155,10 +155,23 @@ def test_longest_text_field_wins_and_wrapped_lists_are_found(tmp_path):
     # NewsAPI-like: a wrapper object, a truncated `content` beside a full `text`.
     path = tmp_path / "newsapi.json"
     full = "The full text of the report. " * 20
-    path.write_text(json.dumps({"status": "ok", "articles": [
-        {"source": {"id": None, "name": "Example News"}, "title": "T", "description": "Short summary.",
-         "content": "The full text of the... [+500 chars]", "text": full, "publishedAt": "2024-11-04T09:00:00Z"},
-    ]}))
+    path.write_text(
+        json.dumps(
+            {
+                "status": "ok",
+                "articles": [
+                    {
+                        "source": {"id": None, "name": "Example News"},
+                        "title": "T",
+                        "description": "Short summary.",
+                        "content": "The full text of the... [+500 chars]",
+                        "text": full,
+                        "publishedAt": "2024-11-04T09:00:00Z",
+                    },
+                ],
+            }
+        )
+    )
     (d,) = docs([path])
     assert d.origin == f"{path}#1"
     assert d.content.decode() == full
@@ -261,7 +274,9 @@ def test_article_inside_page_chrome_is_scraped():
 
 
 def test_two_line_article_with_short_headline_is_text():
-    assert detect_text_shape("Talks resume\n\nThe talks resumed on Monday after a week's pause, officials said.") == "text"
+    assert (
+        detect_text_shape("Talks resume\n\nThe talks resumed on Monday after a week's pause, officials said.") == "text"
+    )
 
 
 def test_leftover_tags_alone_do_not_make_html():
@@ -323,7 +338,7 @@ def test_html_declared_charset_is_used(tmp_path):
 
 
 def test_documents_from_bytes_for_content_in_hand():
-    when = datetime(2024, 11, 4, tzinfo=timezone.utc)
+    when = datetime(2024, 11, 4, tzinfo=UTC)
     (d,) = documents_from_bytes("https://x.example/a", WP_SEED.read_bytes(), fetched_at=when)
     assert d.shape == "wordpress" and d.fetched_at == when and d.origin == "https://x.example/a"
 
@@ -335,7 +350,7 @@ def test_documents_from_bytes_for_content_in_hand():
 def fake_feeds(monkeypatch):
     """A stand-in for digest.ingest.feeds that records what ingest hands it (no network)."""
     calls: list[str] = []
-    when = datetime(2024, 11, 4, tzinfo=timezone.utc)
+    when = datetime(2024, 11, 4, tzinfo=UTC)
 
     def ingest_url(url):
         calls.append(url)
@@ -358,7 +373,9 @@ def test_urls_are_handed_to_feeds(fake_feeds):
 
 def test_opml_file_lists_feeds(tmp_path, fake_feeds):
     opml = tmp_path / "subs.opml"
-    opml.write_text('<?xml version="1.0"?><opml version="2.0"><body><outline xmlUrl="https://a.example/feed"/></body></opml>')
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body><outline xmlUrl="https://a.example/feed"/></body></opml>'
+    )
     got = docs([opml])
     assert fake_feeds == ["opml:subs.opml", "https://a.example/feed", "https://b.example/feed"]
     assert len(got) == 2

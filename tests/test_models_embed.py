@@ -11,8 +11,8 @@ import pytest
 
 from digest.models import Embedder, ModelError, load_embedder, verify_model
 from digest.models.embed import packaged_minilm_path
-from digest.pipeline import read_sources
 from digest.models.onnx import OnnxEmbedder, ensure_onnx, onnx_file, pooling_mode
+from digest.pipeline import read_sources
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +29,13 @@ def test_vectors_are_normalised_float32_384d(emb):
 
 
 def test_paraphrases_are_closer_than_unrelated_sentences(emb):
-    a, b, c = emb.embed([
-        "Pyongyang has sent thousands of soldiers to fight for Moscow.",
-        "North Korea deployed troops to help Russia in its war.",
-        "The recipe needs two cups of flour and an egg.",
-    ])
+    a, b, c = emb.embed(
+        [
+            "Pyongyang has sent thousands of soldiers to fight for Moscow.",
+            "North Korea deployed troops to help Russia in its war.",
+            "The recipe needs two cups of flour and an egg.",
+        ]
+    )
     assert float(a @ b) > 0.5 > float(a @ c)
 
 

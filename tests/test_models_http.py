@@ -50,9 +50,22 @@ def server(tmp_path_factory):
     model = install_model("qwen2.5-coder-0.5b")
     log_path = tmp_path_factory.mktemp("server") / "server.log"  # a file: a full pipe would stall the server
     port = free_port()
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-           "--port", str(port), "--n_ctx", "2048", "--n_threads", str(default_threads())]
-    log = open(log_path, "w")
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+        "--n_threads",
+        str(default_threads()),
+    ]
+    log = open(log_path, "w")  # noqa: SIM115 - the server writes to it until the fixture ends
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -83,8 +96,13 @@ def server(tmp_path_factory):
 def test_real_server_answers_through_the_registry(server, tmp_path, monkeypatch):
     use_registry(tmp_path, monkeypatch, server + "/v1", model="qwen2.5-coder-0.5b", timeout=300)
     gen = load_generator("served")
-    out = gen.generate([{"role": "system", "content": "Answer with one word."},
-                        {"role": "user", "content": "What is the capital of France?"}], max_tokens=8)
+    out = gen.generate(
+        [
+            {"role": "system", "content": "Answer with one word."},
+            {"role": "user", "content": "What is the capital of France?"},
+        ],
+        max_tokens=8,
+    )
     assert "Paris" in out
     assert gen.generate("List the digits 1 to 5, one per line.", max_tokens=30, stop=["3"]).count("3") == 0
     assert 4 <= gen.count_tokens("Brussels and Seoul tighten relations.") <= 12  # the server's own tokenizer
@@ -135,7 +153,7 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
 
     calls = 0
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         if not self.path.endswith("/chat/completions"):
             self._send(404, b'{"error": {"message": "no such route"}}')

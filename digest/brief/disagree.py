@@ -32,7 +32,20 @@ log = logging.getLogger(__name__)
 TOPIC_SIMILARITY = 0.45  # sentences must be about the same matter for their figures to compete
 UNIT_SIMILARITY = 0.6  # "North Korean soldiers" ~ "troops": the same counted thing
 
-_TIME_UNITS = {"year", "month", "week", "day", "hour", "minute", "second", "time", "decade", "century", "age", "percent"}
+_TIME_UNITS = {
+    "year",
+    "month",
+    "week",
+    "day",
+    "hour",
+    "minute",
+    "second",
+    "time",
+    "decade",
+    "century",
+    "age",
+    "percent",
+}
 _ROLE_NOUNS = (
     "head of state|prime minister|minister|president|vice president|secretary|chancellor|premier|governor|mayor|director|"
     "chief|leader|ceo|chair|chairman|chairwoman|senator|sen\\.|representative|rep\\.|spokesman|spokeswoman|"
@@ -48,7 +61,7 @@ def _nlp():
     """spaCy's small English model (packaged), or None when it is not installed."""
     try:
         return english()
-    except Exception as exc:  # noqa: BLE001 - without spaCy we skip name/number roles, not the briefing
+    except Exception as exc:
         log.warning("spaCy model unavailable (%s); disagreements are not looked for", exc)
         return None
 
@@ -100,9 +113,16 @@ def _figures(source: int, index: int, doc) -> list[_Figure]:
         if head.lemma_.lower() in _TIME_UNITS or tok.ent_type_ in ("DATE", "TIME", "ORDINAL"):
             continue
         span = doc[tok.left_edge.i : tok.i + 1]
-        shown = re.sub(r"^(?:about|around|approximately|nearly|some|roughly|more than|over|at least|up to|almost)\s+", "", span.text, flags=re.I)
+        shown = re.sub(
+            r"^(?:about|around|approximately|nearly|some|roughly|more than|over|at least|up to|almost)\s+",
+            "",
+            span.text,
+            flags=re.I,
+        )
         values = frozenset(numbers(shown))
-        if not values or any(1900 <= float(v) <= 2100 and "," not in shown for v in values if v.replace(".", "").isdigit()):
+        if not values or any(
+            1900 <= float(v) <= 2100 and "," not in shown for v in values if v.replace(".", "").isdigit()
+        ):
             continue
         modifiers = [t for t in head.lefts if t.i > tok.i and t.dep_ in ("amod", "compound", "nmod")]
         start = min((t.left_edge.i for t in modifiers), default=head.i)
@@ -148,7 +168,7 @@ def _number_conflicts(figures: list[_Figure], ev: EvidenceSet, embedder: Embedde
         if all(vs == value_sources[0] for vs in value_sources) and len(value_sources[0]) == 1:
             continue
         sides = []
-        for values, fs in sorted(by_value.items(), key=lambda kv: min(float(v) for v in kv[0])):
+        for _values, fs in sorted(by_value.items(), key=lambda kv: min(float(v) for v in kv[0])):
             shown = max((f.shown for f in fs), key=lambda s: sum(c.isdigit() for c in s))
             sides.append(Side(value=shown, citations=tuple(sorted({f.source for f in fs}))))
         unit = max((f.unit for f in members), key=lambda u: (sum(f.unit == u for f in members), len(u)))
@@ -185,7 +205,9 @@ def _people(source: int, doc) -> list[_Person]:
             end += 2
         span = doc[ent.start : end]
         role = _role_before(doc, ent)
-        if ent.label_ != "PERSON" and not (role and ent.label_ in ("WORK_OF_ART", "ORG", "GPE", "FAC") and 2 <= len(span) <= 4):
+        if ent.label_ != "PERSON" and not (
+            role and ent.label_ in ("WORK_OF_ART", "ORG", "GPE", "FAC") and 2 <= len(span) <= 4
+        ):
             continue
         if not span.text[:1].isupper():
             continue
@@ -242,7 +264,9 @@ def _name_conflicts(people: list[_Person]) -> list[Disagreement]:
         if len(frozenset().union(*srcs)) < 2:
             continue
         sides = tuple(Side(shown(by_key[g]), tuple(sorted(s))) for g, s in zip(group, srcs))
-        out.append(Disagreement(about=f"spelling of {shown(by_key[group[0]])}", kind="name", severity="minor", sides=sides))
+        out.append(
+            Disagreement(about=f"spelling of {shown(by_key[group[0]])}", kind="name", severity="minor", sides=sides)
+        )
     # Different people in the same role.
     by_role: dict[str, dict[str, list[_Person]]] = defaultdict(lambda: defaultdict(list))
     for p in people:

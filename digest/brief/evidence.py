@@ -10,8 +10,8 @@ supporting evidence but are never put in front of a reader on their own.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -45,11 +45,16 @@ _DEPENDENT_OPENERS = re.compile(
 # A short opening phrase, then a pronoun subject: "Metaphor aside, it means ...", "In response, he said ...".
 _FRAMED_PRONOUN = re.compile(r"^(?:[\w’'-]+\s+){0,3}[\w’'-]+,\s+(?:he|she|it|they|this|these|those)\b", re.IGNORECASE)
 _UNRESOLVED_OPENERS = re.compile(r"^(he|she|they|then|but|and|also|so|yet|still|both|the two)\b", re.IGNORECASE)
-_DEBRIS = re.compile(r"(https?://|www\.|pic\.twitter|@\w|\bclick here\b|\bsubscribe\b|\bsign up\b|\bnewsletter\b|\bcookies?\b)", re.IGNORECASE)
+_DEBRIS = re.compile(
+    r"(https?://|www\.|pic\.twitter|@\w|\bclick here\b|\bsubscribe\b|\bsign up\b|\bnewsletter\b|\bcookies?\b)",
+    re.IGNORECASE,
+)
 _QUOTE = re.compile(r"[\"“”«»]")
 # Machine translation leaves function words capitalised mid-sentence ("(EU) They started",
 # "troops In Ukraine", "North Korea Yes Russia"); well-edited English almost never does.
-_GARBLE = re.compile(r"(?<=[a-z,)] )(They|He|She|It|We|Him|Them|Their|Its|In|On|At|Yes|And|But|Or|Is|Are|Was|Were|Has|Have|To|Of|With|For)\b(?![-.])")
+_GARBLE = re.compile(
+    r"(?<=[a-z,)] )(They|He|She|It|We|Him|Them|Their|Its|In|On|At|Yes|And|But|Or|Is|Are|Was|Were|Has|Have|To|Of|With|For)\b(?![-.])"
+)
 GARBLED_SOURCE_SHARE = 0.12  # a source with this share of garbled sentences is a poor translation throughout
 GARBLED_SOURCE_PENALTY = 0.12
 
@@ -104,7 +109,9 @@ class EvidenceSet:
         return [self.sentences[i].text for i in claim.members]
 
 
-_DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'’]+(?:[ ,]+[A-Z][A-Za-z.'’]+){0,3})\s*(?:\([^)]{1,30}\)\s*)?[–—-]{1,2}\s+(?=[A-Z“\"])")
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Za-z.'’]+(?:[ ,]+[A-Z][A-Za-z.'’]+){0,3})\s*(?:\([^)]{1,30}\)\s*)?[–—-]{1,2}\s+(?=[A-Z“\"])"
+)
 _FIRST_PERSON = re.compile(r"\b(I|we|We|our|Our|us|my|My|me)\b")
 
 
@@ -136,8 +143,11 @@ def _assess(text: str) -> tuple[bool, bool, bool, bool]:
     ok = ok and not _DEBRIS.search(text)
     opener = text.lstrip("\"“‘'(")
     # ... or ends a quote on "this"/"it": "... best placed to understand this," he said.
-    dependent = bool(_DEPENDENT_OPENERS.match(opener) or re.search(r"\b(this|that|it|them)\s*[.,!]?\s*[\"”]", text, re.I)
-                     or _FRAMED_PRONOUN.match(opener))
+    dependent = bool(
+        _DEPENDENT_OPENERS.match(opener)
+        or re.search(r"\b(this|that|it|them)\s*[.,!]?\s*[\"”]", text, re.I)
+        or _FRAMED_PRONOUN.match(opener)
+    )
     if _UNRESOLVED_OPENERS.match(opener):
         ok = False  # "He ...", "Then ...", "But ...": meaningless without the sentence before
     if has_quote and (not speech or _PRONOUN_SPEAKER.search(text)):
@@ -155,7 +165,7 @@ def _has_verb(texts: list[str]) -> list[bool]:
     """
     try:
         english()
-    except Exception:  # noqa: BLE001 - without the tagger, keep every sentence
+    except Exception:
         return [True] * len(texts)
     return [any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc) for doc in pipe(texts, TAGGER)]
 
@@ -208,7 +218,9 @@ def gather(
             if was_open or _FIRST_PERSON.search(_outside_quotes(text)) or any(raw.strip() in p for p in voiced):
                 selectable = False  # someone's words without quote marks or speaker: not ours to restate
             bad = garbled(text)
-            sentences.append(Evidence(len(sentences), n, position, text, selectable and not bad, dependent, reaction, has_quote, bad))
+            sentences.append(
+                Evidence(len(sentences), n, position, text, selectable and not bad, dependent, reaction, has_quote, bad)
+            )
             position += 1
     for e, verb in zip([e for e in sentences if e.selectable], _has_verb([e.text for e in sentences if e.selectable])):
         if not verb:
@@ -220,10 +232,19 @@ def gather(
                 e.poor_source = True
                 e.selectable = False  # glued words and odd order go undetected sentence by sentence
     titles = [clean_sentence(a.title) for a in articles if a.title]
-    vecs = embedder.embed([e.text for e in sentences] + titles) if sentences or titles else np.zeros((0, 384), np.float32)
+    vecs = (
+        embedder.embed([e.text for e in sentences] + titles) if sentences or titles else np.zeros((0, 384), np.float32)
+    )
     vectors, title_vectors = vecs[: len(sentences)], vecs[len(sentences) :]
     if not sentences:
-        return EvidenceSet([], vectors, [], np.zeros(vecs.shape[1] if vecs.ndim == 2 else 384, np.float32), len(articles), title_vectors)
+        return EvidenceSet(
+            [],
+            vectors,
+            [],
+            np.zeros(vecs.shape[1] if vecs.ndim == 2 else 384, np.float32),
+            len(articles),
+            title_vectors,
+        )
     # The story's centre: its sentences, with the titles (what editors thought it was about) counted extra.
     centre = vectors.mean(axis=0)
     if len(title_vectors):

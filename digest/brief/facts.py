@@ -15,24 +15,88 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 RELATIVE_DAYS = {"yesterday", "today", "tomorrow", "tonight"}
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "dozen": 12,
 }
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-           "trillion": 1_000_000_000_000, "k": 1_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000}
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-             "eighth": 8, "ninth": 9, "tenth": 10}
+_SCALES = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "trillion": 1_000_000_000_000,
+    "k": 1_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "bn": 1_000_000_000,
+}
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
 _NEGATIONS = {"not", "no", "never", "nor", "none", "neither", "without"}
 
 # Words that may open a sentence capitalised without being a name.
@@ -48,7 +112,7 @@ STOPWORDS = set(
     might must shall should mr mrs ms dr st""".split()
 )
 
-_QUOTE_CHARS = "\"“”„«»"
+_QUOTE_CHARS = '"“”„«»'
 _NUM_RE = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?![\w])")
 _NUM_SCALE_RE = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*-?\s*(hundred|thousand|million|billion|trillion|bn|mn|k|m)\b",
@@ -89,7 +153,9 @@ def _word_numbers(words: list[str]) -> list[tuple[int, int, float]]:
         w = words[i]
         if w in _UNITS and w != "one" or (w == "one" and i + 1 < len(words) and words[i + 1] in _SCALES):
             total, current, j = 0.0, 0.0, i
-            while j < len(words) and (words[j] in _UNITS or words[j] in _SCALES and words[j] not in ("k", "m", "mn", "bn")):
+            while j < len(words) and (
+                words[j] in _UNITS or words[j] in _SCALES and words[j] not in ("k", "m", "mn", "bn")
+            ):
                 if words[j] in _UNITS:
                     current += _UNITS[words[j]]
                 else:
@@ -138,9 +204,20 @@ def date_words(text: str) -> set[str]:
     out = set()
     for w in re.findall(r"[a-z]+", fold(text)):
         if w in MONTHS and (w != "may" or re.search(r"\bMay\b", text)):
-            if w in ("mar", "jan", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "feb", "apr", "sept") and not re.search(
-                rf"\b{w.capitalize()}\b\.?", text
-            ):
+            if w in (
+                "mar",
+                "jan",
+                "jun",
+                "jul",
+                "aug",
+                "sep",
+                "oct",
+                "nov",
+                "dec",
+                "feb",
+                "apr",
+                "sept",
+            ) and not re.search(rf"\b{w.capitalize()}\b\.?", text):
                 continue
             out.add(f"month{MONTHS[w]}")
         elif w in WEEKDAYS:

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from digest.types import BriefSentence
 
@@ -43,7 +44,9 @@ _EVENT_WORDS = re.compile(
     r"explosion|fire|crash|protest|protests|arrived|arrives|trial|court|hearing)\b",
     re.IGNORECASE,
 )
-_FRAMED = re.compile(r"^(?:in|on|at|during|after|before|earlier|later|last|this|yesterday|today|[\"“‘'«])", re.IGNORECASE)
+_FRAMED = re.compile(
+    r"^(?:in|on|at|during|after|before|earlier|later|last|this|yesterday|today|[\"“‘'«])", re.IGNORECASE
+)
 
 
 def anchor(
@@ -144,8 +147,9 @@ def _place(evidence, nlp) -> tuple[str | None, set[int], set[int]]:
     return shown[best], sources[best], framing[best]
 
 
-def _day(evidence, reference_days: Sequence[date | None], story_day: date | None,
-         placing: set[int]) -> tuple[date | None, set[int]]:
+def _day(
+    evidence, reference_days: Sequence[date | None], story_day: date | None, placing: set[int]
+) -> tuple[date | None, set[int]]:
     """The day the claim's evidence says the event happened, resolved: the latest that two
     sources give, or that one gives in a sentence which also places the event."""
     if story_day is None:

@@ -75,7 +75,9 @@ def _vector(ev: EvidenceSet, claim: Claim) -> np.ndarray:
     return v / (np.linalg.norm(v) or 1.0)
 
 
-def choose(ev: EvidenceSet, words: int = 150, *, lam: float | None = None, duplicate: float | None = None, length_of=None) -> list[Claim]:
+def choose(
+    ev: EvidenceSet, words: int = 150, *, lam: float | None = None, duplicate: float | None = None, length_of=None
+) -> list[Claim]:
     """MMR over ranked claims until the word budget is spent.
 
     `length_of(claim)` estimates how many words the claim will take in the

@@ -11,8 +11,8 @@ event is dated by the week's Monday with precision "week" ("week of ...").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Sequence
 
 from digest.models.base import Embedder
 from digest.types import Article, TimelineEvent, commonest_day
@@ -70,20 +70,31 @@ def build(ev: EvidenceSet, articles: Sequence[Article], embedder: Embedder, *, l
     merged: list[dict] = []
     for day, precision, idx, text in sorted(events, key=lambda t: (t[0], t[1] == "day", t[2])):
         for m in merged:
-            if (m["date"], m["precision"]) == (day, precision) and float(vecs[idx] @ vecs[m["index"]]) >= MERGE_SIMILARITY:
+            if (m["date"], m["precision"]) == (day, precision) and float(
+                vecs[idx] @ vecs[m["index"]]
+            ) >= MERGE_SIMILARITY:
                 m["citations"].add(ev.sentences[idx].source)
                 break
         else:
-            merged.append({"date": day, "precision": precision, "index": idx, "text": text,
-                           "citations": {ev.sentences[idx].source}})
+            merged.append(
+                {
+                    "date": day,
+                    "precision": precision,
+                    "index": idx,
+                    "text": text,
+                    "citations": {ev.sentences[idx].source},
+                }
+            )
+
     # Keep the most central and widely carried events when there are too many.
     def weight(m: dict) -> float:
         return len(m["citations"]) + float(vecs[m["index"]] @ ev.centroid)
 
     kept = sorted(merged, key=weight, reverse=True)[:limit]
     kept.sort(key=lambda m: (m["date"], m["precision"] == "day", m["index"]))  # a week before its days
-    return [TimelineEvent(m["date"].isoformat(), m["text"], tuple(sorted(m["citations"])), m["precision"])
-            for m in kept]
+    return [
+        TimelineEvent(m["date"].isoformat(), m["text"], tuple(sorted(m["citations"])), m["precision"]) for m in kept
+    ]
 
 
 __all__ = ["resolve", "reference_days", "stated_days", "build"]

@@ -19,9 +19,9 @@ sentence passes these checks or is replaced by a source sentence verbatim:
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Collection, Sequence
 
 import numpy as np
 
@@ -57,8 +57,14 @@ def unsupported(
                 text = text[:start] + text[end:]
     mine = facts(text)
     if title_case:
-        mine = Facts(mine.numbers, mine.ordinals, mine.dates,
-                     tuple(NameSpan((w,), w) for span in mine.names for w in span.words), mine.negations, mine.quotes)
+        mine = Facts(
+            mine.numbers,
+            mine.ordinals,
+            mine.dates,
+            tuple(NameSpan((w,), w) for span in mine.names for w in span.words),
+            mine.negations,
+            mine.quotes,
+        )
     theirs = [facts(s) for s in sources]
     problems: list[str] = []
     numbers = set().union(*(f.numbers for f in theirs)) if theirs else set()
@@ -101,10 +107,46 @@ def _stem(word: str) -> str:
 
 # A title stays glued to the name after it: "Defence Minister" + "Cho" is a new claim.
 _TITLES = {
-    "minister", "president", "secretary", "chancellor", "premier", "governor", "mayor", "director", "chief",
-    "leader", "ceo", "chair", "chairman", "chairwoman", "senator", "sen", "rep", "representative", "spokesman",
-    "spokeswoman", "spokesperson", "ambassador", "commissioner", "general", "judge", "justice", "king", "queen",
-    "prince", "envoy", "coach", "sheriff", "commander", "head", "dr", "mr", "mrs", "ms", "pope", "prof",
+    "minister",
+    "president",
+    "secretary",
+    "chancellor",
+    "premier",
+    "governor",
+    "mayor",
+    "director",
+    "chief",
+    "leader",
+    "ceo",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "ambassador",
+    "commissioner",
+    "general",
+    "judge",
+    "justice",
+    "king",
+    "queen",
+    "prince",
+    "envoy",
+    "coach",
+    "sheriff",
+    "commander",
+    "head",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "pope",
+    "prof",
 }
 
 
@@ -119,7 +161,11 @@ def _written_as_in_sources(words: tuple[str, ...], grams: set[tuple[str, ...]]) 
     ok[0] = True
     for end in range(1, n + 1):
         for start in range(max(0, end - 8), end):
-            if ok[start] and words[start:end] in grams and (start == 0 or (words[start - 1] not in _TITLES and words[start] not in _TITLES)):
+            if (
+                ok[start]
+                and words[start:end] in grams
+                and (start == 0 or (words[start - 1] not in _TITLES and words[start] not in _TITLES))
+            ):
                 ok[end] = True
                 break
     return ok[n]
@@ -225,7 +271,9 @@ def supporters(
 _SAID = r"(?:said|says|added|noted|stated|explained|told reporters|told [A-Z][\w.]*(?: [A-Z][\w.]*)*|reported|announced|wrote|posted)"
 _TRAILING = [
     # "..., he said." / "..., officials said on Monday." / "..., the ministry said in a statement."
-    re.compile(rf",\s+(?:(?:he|she|they|it|officials|police|authorities)|(?:the|a|an)\s[\w\s'’.-]{{1,50}}?|[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){{0,4}})\s+{_SAID}(?:\s+(?:on|in|at|late|early)\s[\w\s'’.-]{{1,30}}?)?\.$"),
+    re.compile(
+        rf",\s+(?:(?:he|she|they|it|officials|police|authorities)|(?:the|a|an)\s[\w\s'’.-]{{1,50}}?|[A-Z][\w'’.-]*(?:\s[A-Z][\w'’.-]*){{0,4}})\s+{_SAID}(?:\s+(?:on|in|at|late|early)\s[\w\s'’.-]{{1,30}}?)?\.$"
+    ),
     # "..., said Ms. Smith." / "..., according to the sheriff's office."
     re.compile(r",\s+(?:said|says|according to)\s+[^,;:“”\"]{1,60}\.$"),
 ]
@@ -248,9 +296,9 @@ def trim_attribution(sentence: str) -> str:
     """
     text = sentence.strip()
     link = _CONNECTIVE.match(text)
-    if link and word_count(text[link.end():]) >= 6:
+    if link and word_count(text[link.end() :]) >= 6:
         text = text[link.end()].upper() + text[link.end() + 1 :]
-    if any(c in text for c in "\"“”«»"):
+    if any(c in text for c in '"“”«»'):
         return text
     for pattern in _TRAILING:
         trimmed = pattern.sub(".", text)

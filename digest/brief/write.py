@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from digest.models.base import Generator
 
@@ -31,10 +31,17 @@ def _clean(text: str) -> str:
         if line.strip():
             text = line.strip()
             break
-    text = re.sub(r"^(?:\*\*)?(?:combined sentence|sentence|answer|headline|output|result)\s*:\s*(?:\*\*)?", "", text, flags=re.I)
+    text = re.sub(
+        r"^(?:\*\*)?(?:combined sentence|sentence|answer|headline|output|result)\s*:\s*(?:\*\*)?", "", text, flags=re.I
+    )
     text = re.sub(r"^(?:[-*•]|\d+[.)])\s+", "", text)
     text = text.strip().strip("*").strip()
-    if len(text) > 1 and text[0] in "\"“" and text[-1] in "\"”" and text.count('"') + text.count("“") + text.count("”") == 2:
+    if (
+        len(text) > 1
+        and text[0] in '"“'
+        and text[-1] in '"”'
+        and text.count('"') + text.count("“") + text.count("”") == 2
+    ):
         text = text[1:-1].strip()
     text = re.sub(r"\s+", " ", text)
     return _first_sentence(text)
@@ -60,7 +67,7 @@ def _ask(generator: Generator, user: str, max_tokens: int) -> str | None:
             temperature=0.0,
             stop=["\n\n"],
         )
-    except Exception as exc:  # noqa: BLE001 - a failing model means "use the source sentence"
+    except Exception as exc:
         log.warning("generator failed: %s", exc)
         return None
     return _clean(reply or "") or None

@@ -60,7 +60,7 @@ def clean(raw: RawDocument) -> Article:
 def article_id(origin: str, paragraphs: tuple[str, ...]) -> str:
     """Stable id: blake2b of the origin and the normalised text, 16 hex characters."""
     normalised = re.sub(r"\s+", " ", "\n".join(paragraphs)).strip().casefold()
-    return hashlib.blake2b(f"{origin}\n{normalised}".encode("utf-8"), digest_size=8).hexdigest()
+    return hashlib.blake2b(f"{origin}\n{normalised}".encode(), digest_size=8).hexdigest()
 
 
 # ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import html as html_entities
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import lxml.etree
 import lxml.html
@@ -61,10 +61,19 @@ _DATE_PARAMS = {
 _BOX_TAGS = {"figcaption": "caption", "footer": "footer", "nav": "boilerplate"}
 _BOX_ROLES = {"contentinfo": "footer", "navigation": "boilerplate", "banner": "boilerplate"}
 _BOX_WORDS = {
-    "caption": "caption", "credit": "caption", "credits": "caption",
-    "share": "share", "sharing": "share", "social": "share", "sharedaddy": "share",
-    "addtoany": "share", "shariff": "share",
-    "related": "related", "relatedposts": "related", "yarpp": "related", "recommended": "related",
+    "caption": "caption",
+    "credit": "caption",
+    "credits": "caption",
+    "share": "share",
+    "sharing": "share",
+    "social": "share",
+    "sharedaddy": "share",
+    "addtoany": "share",
+    "shariff": "share",
+    "related": "related",
+    "relatedposts": "related",
+    "yarpp": "related",
+    "recommended": "related",
 }
 # Cheap first sieve in C (substring tests); the word test in Python follows.
 _BOX_CANDIDATES = XPath(
@@ -133,7 +142,6 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
 
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
 
 
 # --- paragraph filter ---------------------------------------------------------
@@ -243,9 +251,8 @@ _AD_DISCLOSURE = re.compile(
     re.I,
 )
 
-def filter_paragraphs(
-    paragraphs: list[str], *, title: str | None = None
-) -> tuple[list[str], list[Dropped]]:
+
+def filter_paragraphs(paragraphs: list[str], *, title: str | None = None) -> tuple[list[str], list[Dropped]]:
     """Drop page furniture that survived extraction; say why for each drop.
 
     Besides single-line rules, a "Read also:" style header on its own line takes
@@ -291,7 +298,7 @@ def _line_reason(line: str) -> str | None:
         return "boilerplate"
     lead = _RELATED_LEAD.match(line)
     if lead and (
-        re.match(r"\s*([:|»›–-]|$)", line[lead.end():])  # "Read also: ...", or the bare label
+        re.match(r"\s*([:|»›–-]|$)", line[lead.end() :])  # "Read also: ...", or the bare label
         or (n <= 80 and _looks_like_headline(line))  # "Lesen Sie auch Headline" (no sentence end)
     ):
         return "related"
@@ -421,8 +428,13 @@ def _trafilatura_metadata(tree: lxml.html.HtmlElement, url: str | None) -> dict:
         from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
     except ImportError:  # pragma: no cover - a future trafilatura layout
         full = trafilatura.extract_metadata(tree, default_url=url, date_config=dict(_DATE_PARAMS))
-        return {"title": full.title, "author": full.author, "sitename": full.sitename,
-                "url": full.url, "date": full.date}
+        return {
+            "title": full.title,
+            "author": full.author,
+            "sitename": full.sitename,
+            "url": full.url,
+            "date": full.date,
+        }
     meta = tm.examine_meta(tree)
     if meta.author and " " not in meta.author:
         meta.author = None  # a single word is a user name or a site, not an author
@@ -484,7 +496,7 @@ def _exact_timestamp(tree: lxml.html.HtmlElement) -> datetime | None:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             continue
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return None
 
 
@@ -497,7 +509,7 @@ def parse_date(value: str | None) -> datetime | None:
             parsed = datetime.strptime(value, fmt)
         except ValueError:
             continue
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return None
 
 
@@ -521,5 +533,3 @@ def _clean_line(line: str) -> str:
     line = html_entities.unescape(line).replace("\u00ad", "").replace("\u200b", "")
     line = re.sub(r"\s+", " ", line).strip()
     return _BULLET.sub("", line)
-
-

@@ -9,7 +9,7 @@ these helpers only recognise and parse; they never decide what to drop.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlparse
 
 from dateutil import parser as dateparser
@@ -46,9 +46,15 @@ _TIME = r"(?:,?\s*(?:um\s+|at\s+|-\s*)?(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:\s*(?:
 
 # Each pattern names its groups y, m (number or month name as mon), d, and optionally hh/mm.
 _DATE_PATTERNS = [
-    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<hh>\d{2}):(?P<mm>\d{2})(?::\d{2})?(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?\b", re.I),
+    re.compile(
+        r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<hh>\d{2}):(?P<mm>\d{2})(?::\d{2})?(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?\b",
+        re.I,
+    ),
     re.compile(r"\b(?P<d>\d{1,2})\.\s?(?P<m>\d{1,2})\.\s?(?P<y>\d{4})\b" + _TIME, re.I),
-    re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?P<mon>" + _MONTH_RE + r")\.?,?\s+(?P<y>\d{4})\b" + _TIME, re.I),
+    re.compile(
+        r"\b(?P<d>\d{1,2})(?:st|nd|rd|th|\.)?\s+(?:of\s+)?(?P<mon>" + _MONTH_RE + r")\.?,?\s+(?P<y>\d{4})\b" + _TIME,
+        re.I,
+    ),
     re.compile(r"\b(?P<mon>" + _MONTH_RE + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d{4})\b" + _TIME, re.I),
 ]
 
@@ -99,7 +105,7 @@ def _from_match(match: re.Match[str]) -> datetime | None:
         minute = int(groups["mm"]) if groups.get("mm") else 0
         if not 1990 <= year <= 2100:
             return None
-        when = datetime(year, month, day, hour, minute, tzinfo=timezone.utc)
+        when = datetime(year, month, day, hour, minute, tzinfo=UTC)
     except (KeyError, ValueError, TypeError):
         return None
     tz = groups.get("tz")
@@ -107,7 +113,7 @@ def _from_match(match: re.Match[str]) -> datetime | None:
         try:
             when = dateparser.isoparse(match.group(0))
             if when.tzinfo is None:
-                when = when.replace(tzinfo=timezone.utc)
+                when = when.replace(tzinfo=UTC)
         except (ValueError, OverflowError):
             pass
     return when
@@ -118,7 +124,7 @@ def is_dateline(text: str) -> bool:
     found = find_date(text)
     if found is None or len(text) > 90:
         return False
-    rest = text[: found[1].start()] + " " + text[found[1].end():]
+    rest = text[: found[1].start()] + " " + text[found[1].end() :]
     rest = _DATELINE_FILLER.sub(" ", rest)
     rest = re.sub(r"\d{1,2}[:.]\d{2}|[\W\d_]+", " ", rest)
     return len(rest.split()) <= 1
@@ -138,7 +144,7 @@ def split_dateline_prefix(text: str) -> tuple[datetime, str, str] | None:
     head = _DATELINE_PREFIX.match(text)
     if head is None:
         return None
-    found = find_date(text[head.end():])
+    found = find_date(text[head.end() :])
     if found is None or found[1].start() > 3:
         return None
     cut = head.end() + found[1].end()
@@ -170,7 +176,7 @@ def parse_byline(text: str) -> str | None:
     if name is None:
         return None
     # What follows the name must be short credit debris (agency, role, date), not a clause.
-    tail = line[match.end():].strip(" ,|·•-–—")
+    tail = line[match.end() :].strip(" ,|·•-–—")
     if len(tail.split()) > 8:
         return None
     return name
@@ -213,5 +219,5 @@ def parse_any_date(value: str | None) -> datetime | None:
         except (ValueError, OverflowError, TypeError):
             return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return when

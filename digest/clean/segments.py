@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 __all__ = ["find_appended"]
 
@@ -32,11 +32,41 @@ _LABEL = re.compile(
 _QA_LABEL = re.compile(r"^(?P<name>Q|A|F|Frage|Antwort|Question|Answer|Interviewer|Interviewee)\s*[:.]\s+\S", re.I)
 # Openers that look like labels but introduce ordinary prose.
 _NOT_SPEAKERS = {
-    "note", "update", "updated", "source", "sources", "quelle", "foto", "photo", "read", "also", "see", "editor's note",
-    "disclaimer", "correction", "warning", "hinweis", "anmerkung", "achtung", "fazit", "conclusion", "summary",
-    "background", "hintergrund", "context", "key points", "tl;dr", "watch", "listen", "more", "related", "example",
+    "note",
+    "update",
+    "updated",
+    "source",
+    "sources",
+    "quelle",
+    "foto",
+    "photo",
+    "read",
+    "also",
+    "see",
+    "editor's note",
+    "disclaimer",
+    "correction",
+    "warning",
+    "hinweis",
+    "anmerkung",
+    "achtung",
+    "fazit",
+    "conclusion",
+    "summary",
+    "background",
+    "hintergrund",
+    "context",
+    "key points",
+    "tl;dr",
+    "watch",
+    "listen",
+    "more",
+    "related",
+    "example",
 }
-_INTRO = re.compile(r"\b(?:interview|q\s*&\s*a|transcript|gespräch|im\s+gespräch|intervista|entretien|conversation)\b", re.I)
+_INTRO = re.compile(
+    r"\b(?:interview|q\s*&\s*a|transcript|gespräch|im\s+gespräch|intervista|entretien|conversation)\b", re.I
+)
 _PERSON = re.compile(rf"(?:{_TITLES}\s+)?(?P<name>{_CAP}(?:\s+{_CAP}){{1,3}})")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # A tail after a heading is "another text" only when it shares almost no names and words with the body.

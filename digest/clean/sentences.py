@@ -16,8 +16,37 @@ __all__ = ["split_sentences"]
 
 # Abbreviations Punkt's English model does not know (lower case, without the final dot).
 _EXTRA_ABBREVIATIONS = [
-    "z.b", "u.a", "d.h", "bzw", "ca", "vgl", "sog", "inkl", "evtl", "ggf", "nr", "bspw", "hrsg", "mio", "mrd",
-    "tsd", "prof", "dr", "st", "mr", "mrs", "ms", "sen", "gov", "vs", "e.g", "i.e", "ph.d", "gen", "lt", "col",
+    "z.b",
+    "u.a",
+    "d.h",
+    "bzw",
+    "ca",
+    "vgl",
+    "sog",
+    "inkl",
+    "evtl",
+    "ggf",
+    "nr",
+    "bspw",
+    "hrsg",
+    "mio",
+    "mrd",
+    "tsd",
+    "prof",
+    "dr",
+    "st",
+    "mr",
+    "mrs",
+    "ms",
+    "sen",
+    "gov",
+    "vs",
+    "e.g",
+    "i.e",
+    "ph.d",
+    "gen",
+    "lt",
+    "col",
 ]
 # Short words the English model treats as abbreviations ("Am.", "So.") that end German sentences ("Er kam an.").
 _NOT_ABBREVIATIONS = ["an", "am", "so", "in", "um", "da", "ab", "zu", "es", "er"]
@@ -78,6 +107,4 @@ def _should_join(previous: str, piece: str) -> bool:
         return True
     if _ORDINAL_END.search(previous) and (_MONTH_START.match(piece) or first.isdigit()):
         return True
-    if _ABBREV_END.search(previous):
-        return True
-    return False
+    return bool(_ABBREV_END.search(previous))

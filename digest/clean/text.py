@@ -67,47 +67,295 @@ class TextResult:
 # Vocabulary. Keys are compared case-folded, with bullets and edge punctuation removed.
 
 _NAV_EXACT = {
-    "no result", "view all result", "view all results", "menu", "main menu", "hauptmenü", "navigation",
-    "toggle navigation", "open menu", "close menu", "menü", "menü öffnen", "menü schließen", "search",
-    "suche", "suchen", "search for", "type your search", "home", "homepage", "startseite", "start",
-    "skip to content", "skip to main content", "zum inhalt springen", "direkt zum inhalt", "zum inhalt",
-    "login", "log in", "logout", "anmelden", "abmelden", "sign in", "register", "registrieren",
-    "my account", "mein konto", "close", "schließen", "back", "zurück", "back to top", "nach oben",
-    "next", "previous", "weiter", "vorherige", "nächste", "load more", "mehr laden", "show more",
-    "mehr anzeigen", "more", "mehr", "sections", "rubriken", "ressorts", "all sections", "other sections",
-    "altre sezioni", "latest", "neueste", "aktuell", "top", "video", "videos", "audio", "podcast",
-    "podcasts", "gallery", "galerie", "bildergalerie", "e-paper", "epaper", "archive", "archiv",
-    "english", "deutsch", "italiano", "français", "español", "en", "de", "it", "fr", "es",
-    "advertisement", "anzeige", "werbung", "sponsored", "ad", "pause", "play", "mute", "weather", "wetter",
-    "cancel", "abbrechen", "ok", "accept", "akzeptieren", "loading", "lädt", "wird geladen",
-    "print", "page", "seite", "rss", "contents", "inhalt", "inhaltsverzeichnis", "table of contents",
-    "beitrags-navigation", "post navigation", "artikel-navigation", "antworten", "reply", "melden", "report",
+    "no result",
+    "view all result",
+    "view all results",
+    "menu",
+    "main menu",
+    "hauptmenü",
+    "navigation",
+    "toggle navigation",
+    "open menu",
+    "close menu",
+    "menü",
+    "menü öffnen",
+    "menü schließen",
+    "search",
+    "suche",
+    "suchen",
+    "search for",
+    "type your search",
+    "home",
+    "homepage",
+    "startseite",
+    "start",
+    "skip to content",
+    "skip to main content",
+    "zum inhalt springen",
+    "direkt zum inhalt",
+    "zum inhalt",
+    "login",
+    "log in",
+    "logout",
+    "anmelden",
+    "abmelden",
+    "sign in",
+    "register",
+    "registrieren",
+    "my account",
+    "mein konto",
+    "close",
+    "schließen",
+    "back",
+    "zurück",
+    "back to top",
+    "nach oben",
+    "next",
+    "previous",
+    "weiter",
+    "vorherige",
+    "nächste",
+    "load more",
+    "mehr laden",
+    "show more",
+    "mehr anzeigen",
+    "more",
+    "mehr",
+    "sections",
+    "rubriken",
+    "ressorts",
+    "all sections",
+    "other sections",
+    "altre sezioni",
+    "latest",
+    "neueste",
+    "aktuell",
+    "top",
+    "video",
+    "videos",
+    "audio",
+    "podcast",
+    "podcasts",
+    "gallery",
+    "galerie",
+    "bildergalerie",
+    "e-paper",
+    "epaper",
+    "archive",
+    "archiv",
+    "english",
+    "deutsch",
+    "italiano",
+    "français",
+    "español",
+    "en",
+    "de",
+    "it",
+    "fr",
+    "es",
+    "advertisement",
+    "anzeige",
+    "werbung",
+    "sponsored",
+    "ad",
+    "pause",
+    "play",
+    "mute",
+    "weather",
+    "wetter",
+    "cancel",
+    "abbrechen",
+    "ok",
+    "accept",
+    "akzeptieren",
+    "loading",
+    "lädt",
+    "wird geladen",
+    "print",
+    "page",
+    "seite",
+    "rss",
+    "contents",
+    "inhalt",
+    "inhaltsverzeichnis",
+    "table of contents",
+    "beitrags-navigation",
+    "post navigation",
+    "artikel-navigation",
+    "antworten",
+    "reply",
+    "melden",
+    "report",
 }
 
 _FOOTER_EXACT = {
-    "about us", "about", "über uns", "contact", "contacts", "contact us", "kontakt", "impressum", "imprint",
-    "privacy", "privacy policy", "datenschutz", "datenschutzerklärung", "cookie policy", "cookies",
-    "cookie settings", "cookie-einstellungen", "terms", "terms of use", "terms of service", "agb",
-    "nutzungsbedingungen", "advertise", "advertising", "mediadaten", "jobs", "karriere", "careers",
-    "sitemap", "accessibility", "barrierefreiheit", "faq", "hilfe", "help", "legal", "legal notice",
-    "disclaimer", "haftungsausschluss", "letters to the editor", "leserbriefe", "abo", "abonnement",
-    "redaktion", "editorial team", "team", "partner", "partners", "newsroom", "presse", "press",
+    "about us",
+    "about",
+    "über uns",
+    "contact",
+    "contacts",
+    "contact us",
+    "kontakt",
+    "impressum",
+    "imprint",
+    "privacy",
+    "privacy policy",
+    "datenschutz",
+    "datenschutzerklärung",
+    "cookie policy",
+    "cookies",
+    "cookie settings",
+    "cookie-einstellungen",
+    "terms",
+    "terms of use",
+    "terms of service",
+    "agb",
+    "nutzungsbedingungen",
+    "advertise",
+    "advertising",
+    "mediadaten",
+    "jobs",
+    "karriere",
+    "careers",
+    "sitemap",
+    "accessibility",
+    "barrierefreiheit",
+    "faq",
+    "hilfe",
+    "help",
+    "legal",
+    "legal notice",
+    "disclaimer",
+    "haftungsausschluss",
+    "letters to the editor",
+    "leserbriefe",
+    "abo",
+    "abonnement",
+    "redaktion",
+    "editorial team",
+    "team",
+    "partner",
+    "partners",
+    "newsroom",
+    "presse",
+    "press",
 }
 
 _SHARE_CORE = {
-    "share", "shares", "sharing", "tweet", "teilen", "facebook", "twitter", "whatsapp", "linkedin",
-    "telegram", "pinterest", "reddit", "xing", "flipboard", "email", "e-mail", "mail", "print", "drucken",
-    "kopieren", "copy", "copied", "kopiert", "merken", "speichern", "save", "bluesky", "threads",
-    "mastodon", "messenger", "pocket", "comment", "comments", "kommentar", "kommentare", "sms",
-    "instagram", "youtube", "tiktok", "rss", "feed", "like", "likes", "gefällt",
+    "share",
+    "shares",
+    "sharing",
+    "tweet",
+    "teilen",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "linkedin",
+    "telegram",
+    "pinterest",
+    "reddit",
+    "xing",
+    "flipboard",
+    "email",
+    "e-mail",
+    "mail",
+    "print",
+    "drucken",
+    "kopieren",
+    "copy",
+    "copied",
+    "kopiert",
+    "merken",
+    "speichern",
+    "save",
+    "bluesky",
+    "threads",
+    "mastodon",
+    "messenger",
+    "pocket",
+    "comment",
+    "comments",
+    "kommentar",
+    "kommentare",
+    "sms",
+    "instagram",
+    "youtube",
+    "tiktok",
+    "rss",
+    "feed",
+    "like",
+    "likes",
+    "gefällt",
 }
 _SHARE_FILLER = {
-    "x", "on", "auf", "via", "per", "the", "this", "that", "article", "artikel", "post", "page", "seite",
-    "diesen", "dieses", "den", "die", "story", "link", "to", "with", "mit", "a", "an", "und", "and",
-    "or", "oder", "us", "uns", "follow", "folgen", "send", "senden", "gift", "verschenken", "teilen:",
-    "share:", "now", "jetzt", "options", "optionen", "close", "schließen", "more", "mehr", "in", "bei",
-    "e", "f", "g", "p", "m", "0", "i", "news", "mir", "wird", "geladen", "loading", "lädt",
-    "sie", "dies", "teile", "beitrag", "condividi", "partager", "compartir",
+    "x",
+    "on",
+    "auf",
+    "via",
+    "per",
+    "the",
+    "this",
+    "that",
+    "article",
+    "artikel",
+    "post",
+    "page",
+    "seite",
+    "diesen",
+    "dieses",
+    "den",
+    "die",
+    "story",
+    "link",
+    "to",
+    "with",
+    "mit",
+    "a",
+    "an",
+    "und",
+    "and",
+    "or",
+    "oder",
+    "us",
+    "uns",
+    "follow",
+    "folgen",
+    "send",
+    "senden",
+    "gift",
+    "verschenken",
+    "teilen:",
+    "share:",
+    "now",
+    "jetzt",
+    "options",
+    "optionen",
+    "close",
+    "schließen",
+    "more",
+    "mehr",
+    "in",
+    "bei",
+    "e",
+    "f",
+    "g",
+    "p",
+    "m",
+    "0",
+    "i",
+    "news",
+    "mir",
+    "wird",
+    "geladen",
+    "loading",
+    "lädt",
+    "sie",
+    "dies",
+    "teile",
+    "beitrag",
+    "condividi",
+    "partager",
+    "compartir",
 }
 
 _RELATED_HEADINGS = re.compile(
@@ -132,9 +380,25 @@ _RELATED_INLINE = re.compile(
 )
 # The link label under a teaser's summary.
 _READ_MORE_LABELS = {
-    "read more", "continue reading", "read the full story", "read full story", "read full article", "read article",
-    "learn more", "find out more", "more", "weiterlesen", "mehr lesen", "lesen sie weiter", "zum artikel", "mehr",
-    "leggi di più", "continua a leggere", "lire la suite", "leer más", "seguir leyendo",
+    "read more",
+    "continue reading",
+    "read the full story",
+    "read full story",
+    "read full article",
+    "read article",
+    "learn more",
+    "find out more",
+    "more",
+    "weiterlesen",
+    "mehr lesen",
+    "lesen sie weiter",
+    "zum artikel",
+    "mehr",
+    "leggi di più",
+    "continua a leggere",
+    "lire la suite",
+    "leer más",
+    "seguir leyendo",
 }
 _COMMENTS_HEADINGS = re.compile(
     r"^(?:\d+\s+)?(?:comments?|kommentare?|leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|"
@@ -164,7 +428,9 @@ _AUTHOR_BIO = re.compile(
     r"(?:ist|war)\s+(?:\w+\s+){0,3}(?:redakteur|redakteurin|autor|autorin|journalist|journalistin|korrespondent|korrespondentin)\b)"
 )
 _BREADCRUMB_SEP = re.compile(r"\s+(?:»|›|>|/|\||::)\s+")
-_BREADCRUMB_HOME = re.compile(r"^(?:home|startseite|start|homepage|accueil|inicio|news|nachrichten)\s*(?:»|›|>|/|\|)", re.I)
+_BREADCRUMB_HOME = re.compile(
+    r"^(?:home|startseite|start|homepage|accueil|inicio|news|nachrichten)\s*(?:»|›|>|/|\|)", re.I
+)
 _LANGUAGE_SWITCH = re.compile(r"^(?:[a-z]{2}\s+[A-Z]{2,3}|[A-Z]{2}(?:\s*[|/·]\s*[A-Z]{2})+)$")
 
 _TRANSLATOR = re.compile(
@@ -178,7 +444,9 @@ _TAGS = re.compile(
     r"rubrik|ressort|keywords?|argomenti|mots-clés)\s*[:|]",
     re.I,
 )
-_CATEGORY_LINE = re.compile(r"^(?:in|posted\s+in|filed\s+in|veröffentlicht\s+in|unter)\s+[A-ZÄÖÜ][\w &'-]*(?:,\s*[A-ZÄÖÜa-z][\w &'-]*)*$")
+_CATEGORY_LINE = re.compile(
+    r"^(?:in|posted\s+in|filed\s+in|veröffentlicht\s+in|unter)\s+[A-ZÄÖÜ][\w &'-]*(?:,\s*[A-ZÄÖÜa-z][\w &'-]*)*$"
+)
 
 _SUBSCRIBE_STRONG = re.compile(
     r"\b(?:subscribe\s+(?:to|now|for|here|today)|sign\s+up\s+(?:for|to|now|here)|enter\s+your\s+e-?mail|"
@@ -201,7 +469,10 @@ _SUBSCRIBE_STRONG = re.compile(
     r"download\s+the\s+(?:[\w-]+\s+){0,4}apps?\s+(?:for|on|from)\s+(?:ios|android|iphone|the\s+app\s+store|google\s+play))",
     re.I,
 )
-_SUBSCRIBE_WEAK = re.compile(r"\b(?:subscribe|subscription|newsletter|abonnieren|abonnement|abo|sign\s+up|follow\s+us|folgen\s+sie\s+uns|podcast)\b", re.I)
+_SUBSCRIBE_WEAK = re.compile(
+    r"\b(?:subscribe|subscription|newsletter|abonnieren|abonnement|abo|sign\s+up|follow\s+us|folgen\s+sie\s+uns|podcast)\b",
+    re.I,
+)
 
 _ADVERT = re.compile(
     r"\b(?:advertising\s+disclosure|we\s+may\s+(?:receive|earn)\s+(?:compensation|a\s+commission)|affiliate[- ]links?|"
@@ -273,7 +544,9 @@ _POSITION_MARKER = re.compile(
     r"|\([LR]\).*\([LR]\)",
     re.I,
 )
-_ENDS_WITH_DATE = re.compile(r",\s*(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}\.?\s+[A-Za-zä]+\.?\s+\d{4}|[A-Za-z]+\s+\d{1,2},?\s+\d{4})$")
+_ENDS_WITH_DATE = re.compile(
+    r",\s*(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}\.?\s+[A-Za-zä]+\.?\s+\d{4}|[A-Za-z]+\s+\d{1,2},?\s+\d{4})$"
+)
 
 _EMBED = re.compile(
     r"pic\.twitter\.com/\w+|\b(?:t\.co|x\.com|twitter\.com)/\w+/status|"
@@ -285,7 +558,9 @@ _EMBED = re.compile(
     r"(?:tweet|post|beitrag)\s+(?:anzeigen|laden)",
     re.I,
 )
-_TWEET_END = re.compile(r"(?:pic\.twitter\.com/\w+|\(@\w{1,30}\)\s+\S+\s+\d{1,2},?\s+\d{4}|\(@\w{1,30}\)\s+\d{1,2}\.?\s+\S+\s+\d{4})")
+_TWEET_END = re.compile(
+    r"(?:pic\.twitter\.com/\w+|\(@\w{1,30}\)\s+\S+\s+\d{1,2},?\s+\d{4}|\(@\w{1,30}\)\s+\d{1,2}\.?\s+\S+\s+\d{4})"
+)
 
 # Code and shell lines: a prompt or keyword at the start, a call, an assignment, braces.
 _CODE = re.compile(
@@ -293,7 +568,9 @@ _CODE = re.compile(
     r"pip\s+install|npm\s|apt(?:-get)?\s+install|git\s+\w)"
     r"|\w\([^()]*\)\s*(?:[:;{]|$)|^[\w.\[\]'\"-]+\s*(?:[+*/-]?=|==|:=|=>|->)\s*\S|[{};]\s*$|^\s*[}\])]|^\[[^\]]*[\"'\d][^\]]*\]$"
 )
-_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s+[^<>]*?)?/?>|<!--.*?-->|</?[a-zA-Z][a-zA-Z0-9-]*\s+[a-z-]+=\"[^\"]*\"[^<>]*$")
+_TAG = re.compile(
+    r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s+[^<>]*?)?/?>|<!--.*?-->|</?[a-zA-Z][a-zA-Z0-9-]*\s+[a-z-]+=\"[^\"]*\"[^<>]*$"
+)
 _BULLET = re.compile(r"^\s*(?:[•·▪▸►‣◦∙*+]|-(?=\s)|–(?=\s)|\d{1,2}[.)](?=\s))\s*")
 _TRAILING_SHARE = re.compile(r"(?<=[.!?\"”“»'’)])\s+(?:share|teilen|tweet)\s*$", re.I)
 _TERMINAL = re.compile(r"[.!?…:;]['\"”“’»«)\]]*$")
@@ -549,7 +826,8 @@ def _classify(block: _Block) -> None:
     if n <= 35 and _TRAILING_CREDIT.search(text):
         return drop("caption")
     if key in _FOOTER_EXACT or (
-        n <= 30 and (_FOOTER.search(text) or (not sentence_like and (_ADDRESS.search(text) or _FOOTER_LINKS.search(text))))
+        n <= 30
+        and (_FOOTER.search(text) or (not sentence_like and (_ADDRESS.search(text) or _FOOTER_LINKS.search(text))))
     ):
         return drop("footer")
     if (n <= 35 and _SUBSCRIBE_STRONG.search(text)) or (n <= 8 and not sentence_like and _SUBSCRIBE_WEAK.search(text)):
@@ -570,9 +848,7 @@ def _is_anchor(block: _Block, prose_language: bool) -> bool:
         return False
     if _ELLIPSIS_END.search(block.text) and len(words) < 45:
         return False  # teaser snippets are cut off with "..."
-    if prose_language and _stopword_ratio(words) < 0.12:
-        return False
-    return True
+    return not (prose_language and _stopword_ratio(words) < 0.12)
 
 
 def _is_heading(text: str) -> bool:
@@ -582,9 +858,7 @@ def _is_heading(text: str) -> bool:
     first = text.lstrip("\"'“„«‘(")[:1]
     if not (first.isupper() or first.isdigit()):
         return False
-    if text.rstrip().endswith((".", ",", ";")) and not text.rstrip().endswith("..."):
-        return False
-    return True
+    return not (text.rstrip().endswith((".", ",", ";")) and not text.rstrip().endswith("..."))
 
 
 # ---------------------------------------------------------------------------
@@ -608,7 +882,11 @@ def _mark_zones(blocks: list[_Block], trusted: bool = False) -> None:
             anchors_seen += 1
         if zone_reason is None:
             continue
-        if zone_reason == "related" and _is_anchor(block, prose_language) and _report_resumes(blocks, i, prose_language):
+        if (
+            zone_reason == "related"
+            and _is_anchor(block, prose_language)
+            and _report_resumes(blocks, i, prose_language)
+        ):
             zone_reason = None
             continue
         if block.reason is None:
@@ -653,9 +931,7 @@ def _mark_zones(blocks: list[_Block], trusted: bool = False) -> None:
             block.reason = "byline"  # a second author line inside the report ("By Nada Tawfik, BBC News")
         elif _is_heading(block.text) and not block.bullet:
             block.kind = "heading"
-        elif len(words) >= 12 and _stopword_ratio(words) >= 0.12:
-            block.kind = "body"
-        elif block.bullet and len(words) >= 3:
+        elif len(words) >= 12 and _stopword_ratio(words) >= 0.12 or block.bullet and len(words) >= 3:
             block.kind = "body"
         elif _is_code(block.text):
             block.kind = "body"  # an example quoted in a report about software
@@ -854,9 +1130,13 @@ def _title_from_page(blocks: list[_Block]) -> str | None:
         if block.kind != "header" or block.bullet:
             continue
         words = _words(block.text)
-        if len(words) >= 4 and _is_heading(block.text) and not metadata.is_dateline(block.text):
-            if metadata.parse_byline(block.text) is None:
-                return block.text
+        if (
+            len(words) >= 4
+            and _is_heading(block.text)
+            and not metadata.is_dateline(block.text)
+            and metadata.parse_byline(block.text) is None
+        ):
+            return block.text
     return None
 
 
@@ -903,7 +1183,9 @@ _OUTLET_CLAIM = re.compile(
     r"|^(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*[-–,]?\s*(?P<name2>[A-Z][\w.&' -]{1,40}?)\s*(?:[.,|]|$)",
     re.I,
 )
-_COMPANY_SUFFIX = re.compile(r"\b(?:s\.?p\.?a|s\.?r\.?l|gmbh|ag|ltd|inc|llc|plc|corp|co\.?\s*kg|se|sa|nv|bv)\b\.?", re.I)
+_COMPANY_SUFFIX = re.compile(
+    r"\b(?:s\.?p\.?a|s\.?r\.?l|gmbh|ag|ltd|inc|llc|plc|corp|co\.?\s*kg|se|sa|nv|bv)\b\.?", re.I
+)
 
 
 def _find_outlet(blocks: list[_Block]) -> str | None:
@@ -943,7 +1225,9 @@ def _mark_embeds(blocks: list[_Block]) -> None:
             prev = blocks[j - 1]
             if prev.reason is not None or prev.kind == "heading":
                 break
-            earlier = set().union(*(_sentence_keys(b.text) for b in blocks[: j - 1] if b.reason is None)) if j > 1 else set()
+            earlier = (
+                set().union(*(_sentence_keys(b.text) for b in blocks[: j - 1] if b.reason is None)) if j > 1 else set()
+            )
             repeats = _sentence_keys(prev.text) & earlier
             if blocks[j].gap_before >= 2 or repeats:
                 prev.reason = "embed"

@@ -36,10 +36,47 @@ class WordPressPost:
 
 
 _BLOCK_TAGS = {
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dt", "dd", "td", "th", "div",
-    "section", "article", "figure", "ul", "ol", "table", "tr", "header", "footer", "aside", "nav", "hr",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "dt",
+    "dd",
+    "td",
+    "th",
+    "div",
+    "section",
+    "article",
+    "figure",
+    "ul",
+    "ol",
+    "table",
+    "tr",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "hr",
 }
-_REMOVE_TAGS = ("script", "style", "noscript", "iframe", "svg", "form", "button", "template", "object", "video", "audio")
+_REMOVE_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "svg",
+    "form",
+    "button",
+    "template",
+    "object",
+    "video",
+    "audio",
+)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CLASS_WORDS = re.compile(r"[\s_-]+")
 _EMBED_CLASSES = re.compile(r"\b(?:twitter-tweet|twitter-video|instagram-media|tiktok-embed|fb-post|wp-block-embed)\b")
@@ -123,8 +160,13 @@ def html_fragment_to_text(fragment: str) -> tuple[str, list[Dropped]]:
             element.drop_tree()
     # <figcaption>, and the classic editor's caption shortcode: <div class="wp-caption"> with
     # <p class="wp-caption-text">. A class word "caption", not letters: "nocaption" stays.
-    captions = [e for e in root.iter() if isinstance(e.tag, str) and e is not root
-                and (e.tag == "figcaption" or "caption" in _CLASS_WORDS.split(e.get("class", "").lower()))]
+    captions = [
+        e
+        for e in root.iter()
+        if isinstance(e.tag, str)
+        and e is not root
+        and (e.tag == "figcaption" or "caption" in _CLASS_WORDS.split(e.get("class", "").lower()))
+    ]
     removed: set[Any] = set()
     for element in captions:
         if any(a in removed for a in element.iterancestors()):

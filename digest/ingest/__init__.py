@@ -16,9 +16,9 @@ import importlib
 import logging
 import os
 import re
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Iterator
 from urllib.parse import unquote, urlparse
 
 from ..types import Problem, RawDocument
@@ -82,7 +82,7 @@ def documents_from_bytes(
     a `.jsonl` name makes even a one-line file JSON Lines, and a `.json` file
     holding a bare value ("42") is refused. Gzip must already be undone.
     """
-    fetched_at = fetched_at or datetime.now(timezone.utc)
+    fetched_at = fetched_at or datetime.now(UTC)
     if not data:
         yield Problem(origin, "empty file")
         return
@@ -128,7 +128,7 @@ def documents_from_bytes(
 
 def _from_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Problem]:
     origin = str(path)
-    fetched_at = datetime.now(timezone.utc)
+    fetched_at = datetime.now(UTC)
     try:
         data = read_bytes(path, max_bytes)
     except ReadError as exc:

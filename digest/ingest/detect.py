@@ -32,7 +32,7 @@ def looks_like_json(text: str) -> bool:
     if head.startswith("{"):
         return head[1:].lstrip()[:1] in ('"', "}", "")
     if head.startswith("["):
-        return head[1:].lstrip()[:1] in ('{', "[", '"', "]", "") or bool(re.match(r"\[\s*(-?\d|true|false|null)", head))
+        return head[1:].lstrip()[:1] in ("{", "[", '"', "]", "") or bool(re.match(r"\[\s*(-?\d|true|false|null)", head))
     return False
 
 

@@ -19,11 +19,11 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -117,7 +117,7 @@ class Fetcher:
         if self._own_client and self.client is not None:
             self.client.close()
 
-    def __enter__(self) -> "Fetcher":
+    def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -195,7 +195,9 @@ class Fetcher:
                     if size > max_bytes:
                         raise FetchError(f"larger than the {max_bytes // (1024 * 1024)} MB cap")
                     chunks.append(chunk)
-                return Fetched(str(resp.url), resp.status_code, {k.lower(): v for k, v in resp.headers.items()}, b"".join(chunks))
+                return Fetched(
+                    str(resp.url), resp.status_code, {k.lower(): v for k, v in resp.headers.items()}, b"".join(chunks)
+                )
         except httpx.TimeoutException as exc:
             raise FetchError(f"timed out ({type(exc).__name__})") from None
         except httpx.TooManyRedirects:
@@ -228,7 +230,7 @@ def xml_refusal(body: bytes) -> str | None:
         DET.fromstring(body)
     except DefusedXmlException as exc:
         return f"refused: unsafe XML ({type(exc).__name__})"
-    except Exception:  # noqa: BLE001 - a parse error is feedparser's business, not a safety issue
+    except Exception:
         pass
     return None
 
@@ -292,7 +294,7 @@ def _conditional_get(url: str, fetcher: Fetcher, state, max_bytes: int) -> Itera
         etag, modified = got.headers.get("etag"), got.headers.get("last-modified")
         if etag or modified:
             state.save_feed_cache(
-                url, etag=etag, last_modified=modified, body=got.content, fetched_at=datetime.now(timezone.utc)
+                url, etag=etag, last_modified=modified, body=got.content, fetched_at=datetime.now(UTC)
             )
     return got.content, got.headers.get("content-type")
 
@@ -327,9 +329,14 @@ def parse_feed(
         yield Problem(url, "not an RSS/Atom feed" + (f" ({_one_line(why)})" if why else ""))
         return
     if parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"), _BENIGN):
-        log.warning("%s: malformed feed (%s); read %d entries anyway", url, _one_line(parsed.get("bozo_exception")), len(parsed.entries))
+        log.warning(
+            "%s: malformed feed (%s); read %d entries anyway",
+            url,
+            _one_line(parsed.get("bozo_exception")),
+            len(parsed.entries),
+        )
 
-    fetched_at = datetime.now(timezone.utc)
+    fetched_at = datetime.now(UTC)
     outlet = _plain(parsed.feed.get("title", "")) or urlsplit(url).hostname or url
     # Each slot is a document, a Problem, or a page still to fetch (link, hints).
     slots: list[RawDocument | Problem | tuple[str, dict[str, str]]] = []
@@ -341,7 +348,9 @@ def parse_feed(
             continue
         content = _full_content(entry)
         if content is not None and (len(_plain(content)) >= FULL_TEXT_CHARS or not link):
-            slots.append(RawDocument(link or f"{url}#{n}", _as_page(content, hints), "html", fetched_at, "utf-8", hints))
+            slots.append(
+                RawDocument(link or f"{url}#{n}", _as_page(content, hints), "html", fetched_at, "utf-8", hints)
+            )
         elif link:
             if state is not None and state.knows_url(link):
                 log.debug("%s: already read on an earlier run", link)
@@ -382,7 +391,7 @@ def fetch_article(link: str, hints: dict[str, str], fetcher: Fetcher) -> RawDocu
     if got.content_type and "html" not in got.content_type and "xml" not in got.content_type:
         return Problem(link, f"article page is not HTML ({got.content_type})")
     encoding = _encoding(got)
-    return RawDocument(link, got.content, "html", datetime.now(timezone.utc), encoding, dict(hints))
+    return RawDocument(link, got.content, "html", datetime.now(UTC), encoding, dict(hints))
 
 
 def _encoding(got: Fetched) -> str:
@@ -396,7 +405,7 @@ def _encoding(got: Fetched) -> str:
         from .read import decode
 
         return decode(got.content)[1]
-    except Exception:  # noqa: BLE001 - clean will report undecodable bytes itself
+    except Exception:
         return "utf-8"
 
 
@@ -415,7 +424,7 @@ def _entry_hints(entry, link: str | None, outlet: str) -> dict[str, str]:
         hints["url"] = link
     when = entry.get("published_parsed") or entry.get("updated_parsed")
     if when:
-        hints["published"] = datetime(*when[:6], tzinfo=timezone.utc).isoformat()
+        hints["published"] = datetime(*when[:6], tzinfo=UTC).isoformat()
     author = _plain(entry.get("author", ""))
     if author:
         hints["author"] = author
@@ -431,7 +440,7 @@ def _as_page(fragment: str, hints: dict[str, str]) -> bytes:
     Clean reads a page's own metadata first, so the feed's title, outlet, date,
     author and link go into the page head, where a real article page has them.
     """
-    esc = lambda v: html.escape(v, quote=True)  # noqa: E731
+    esc = lambda v: html.escape(v, quote=True)
     head = ['<meta charset="utf-8">']
     if hints.get("title"):
         head.append(f"<title>{esc(hints['title'])}</title>")
@@ -445,9 +454,8 @@ def _as_page(fragment: str, hints: dict[str, str]) -> bytes:
     if hints.get("url"):
         head.append(f'<link rel="canonical" href="{esc(hints["url"])}">')
     return (
-        f"<!DOCTYPE html>\n<html><head>{''.join(head)}</head>"
-        f"<body><article>\n{fragment}\n</article></body></html>\n"
-    ).encode("utf-8")
+        f"<!DOCTYPE html>\n<html><head>{''.join(head)}</head><body><article>\n{fragment}\n</article></body></html>\n"
+    ).encode()
 
 
 _TAG = re.compile(r"<[^>]+>")
@@ -534,7 +542,7 @@ def _wordpress_documents(body: bytes, endpoint: str, site_url: str) -> Iterator[
         return 0
     from .records import is_wordpress_post, wordpress_hints
 
-    fetched_at = datetime.now(timezone.utc)
+    fetched_at = datetime.now(UTC)
     host = urlsplit(site_url).hostname or site_url
     for n, post in enumerate(posts, 1):
         if not is_wordpress_post(post):
@@ -566,7 +574,7 @@ def read_opml(path: str | Path) -> list[str]:
         raise OPMLError(f"{path}: no such OPML file") from None
     except DefusedXmlException as exc:
         raise OPMLError(f"{path}: refused unsafe XML ({type(exc).__name__})") from None
-    except Exception as exc:  # noqa: BLE001 - ParseError, OSError: one line naming the file
+    except Exception as exc:
         raise OPMLError(f"{path}: not a readable OPML file: {_one_line(exc)}") from None
     urls: list[str] = []
     for node in tree.iter():

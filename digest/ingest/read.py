@@ -15,8 +15,8 @@ import os
 import re
 import stat
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 log = logging.getLogger(__name__)
 
@@ -147,14 +147,15 @@ _BOMS = [
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
-_DECLARED = re.compile(rb"""(?:<meta[^>]{0,200}?charset\s*=\s*["']?|<\?xml[^>]{0,100}?encoding\s*=\s*["'])([A-Za-z0-9_.:-]{2,40})""", re.I)
+_DECLARED = re.compile(
+    rb"""(?:<meta[^>]{0,200}?charset\s*=\s*["']?|<\?xml[^>]{0,100}?encoding\s*=\s*["'])([A-Za-z0-9_.:-]{2,40})""", re.I
+)
 
 # What cp1252 decodes Western European text to: Latin letters and typography.
 # Superscripts and the Icelandic letters are left out on purpose: they are
 # what cp1250 (Polish, Czech) and cp1254 (Turkish) text looks like in cp1252.
 _WESTERN = set(
-    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜßàáâãäåæçèéêëìíîïñòóôõöøùúûüÿŒœŠšŽžŸƒ"
-    "“”‘’„‚–—…•€£¥©®°«»¡¿·§¶\u00a0™´¨¸½¼¾±²‹›†‡µ¢"
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜßàáâãäåæçèéêëìíîïñòóôõöøùúûüÿŒœŠšŽžŸƒ“”‘’„‚–—…•€£¥©®°«»¡¿·§¶\u00a0™´¨¸½¼¾±²‹›†‡µ¢"
 )
 
 

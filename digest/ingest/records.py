@@ -12,8 +12,9 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Iterator
+from typing import Any
 
 from ..types import Problem, RawDocument
 from ..wordpress import post_author
@@ -28,8 +29,15 @@ HINT_FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline"),
     "url": ("url", "link", "canonical_url", "permalink"),
     "published": (
-        "published", "date_publish", "publishedAt", "published_at", "datePublished", "date_published",
-        "pubDate", "date", "created_at",
+        "published",
+        "date_publish",
+        "publishedAt",
+        "published_at",
+        "datePublished",
+        "date_published",
+        "pubDate",
+        "date",
+        "created_at",
     ),
     "outlet": ("outlet", "source", "source_name", "publisher", "site_name", "source_domain", "domain"),
     "author": ("author", "authors", "byline", "creator"),
@@ -77,7 +85,9 @@ def json_documents(
             if isinstance(items, list) and any(isinstance(i, dict) for i in items):
                 yield from list_documents(origin, items, fetched_at)
                 return
-        raise JSONProblem(f"no text field in the JSON object (looked for {', '.join(TEXT_FIELDS)}; found {_keys(data)})")
+        raise JSONProblem(
+            f"no text field in the JSON object (looked for {', '.join(TEXT_FIELDS)}; found {_keys(data)})"
+        )
     if isinstance(data, list):
         yield from list_documents(origin, data, fetched_at)
         return
@@ -135,7 +145,9 @@ def jsonl_documents(origin: str, text: str, fetched_at: datetime) -> Iterator[Ra
     if not any(isinstance(d, RawDocument) for d in docs):
         first = next((i for i in items if isinstance(i, dict)), None)
         seen = f"; found {_keys(first)}" if first else ""
-        raise JSONProblem(f"no record with a text field among {len(items)} lines (looked for {', '.join(TEXT_FIELDS)}{seen})")
+        raise JSONProblem(
+            f"no record with a text field among {len(items)} lines (looked for {', '.join(TEXT_FIELDS)}{seen})"
+        )
     yield from docs
 
 

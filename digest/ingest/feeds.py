@@ -17,7 +17,7 @@ import html
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -205,7 +205,9 @@ def ingest_url(
             fetcher.close()
 
 
-def _conditional_get(url: str, fetcher: Fetcher, state, max_bytes: int) -> Iterator[Problem]:
+def _conditional_get(
+    url: str, fetcher: Fetcher, state, max_bytes: int
+) -> Generator[Problem, None, tuple[bytes, str | None] | None]:
     """(body, content type) of `url`, from the network or (on 304 Not Modified) the state cache.
 
     A generator so that its single Problem can be yielded; returns None after a Problem.
@@ -371,7 +373,11 @@ def _entry_hints(entry, link: str | None, outlet: str) -> dict[str, str]:
         hints["url"] = link
     when = entry.get("published_parsed") or entry.get("updated_parsed")
     if when:
-        hints["published"] = datetime(*when[:6], tzinfo=UTC).isoformat()
+        try:
+            y, mo, d, h, mi, sec = tuple(when)[:6]
+            hints["published"] = datetime(y, mo, d, h, mi, sec, tzinfo=UTC).isoformat()
+        except (TypeError, ValueError, OverflowError):
+            pass  # a date no calendar has (year 0, month 13): the entry is simply undated
     author = _plain(entry.get("author", ""))
     if author:
         hints["author"] = author
@@ -475,7 +481,7 @@ def _wordpress_endpoint(endpoint: str, site_url: str, fetcher: Fetcher, state) -
         yield from _wordpress_documents(got[0], endpoint, site_url)
 
 
-def _wordpress_documents(body: bytes, endpoint: str, site_url: str) -> Iterator[RawDocument | Problem]:
+def _wordpress_documents(body: bytes, endpoint: str, site_url: str) -> Generator[RawDocument | Problem, None, int]:
     """The posts of one REST answer as documents; returns how many posts the answer held."""
     from .records import loads
 

@@ -463,9 +463,9 @@ class Fetcher:
             log.warning("%s/robots.txt: %s; not fetching article pages from this host", _printable(host), exc)
             return None
         if got.status in (404, 410):
-            rp.allow_all = True
+            rp.allow_all = True  # type: ignore[attr-defined]
         elif got.status in (401, 403):
-            rp.disallow_all = True
+            rp.disallow_all = True  # type: ignore[attr-defined]
         elif got.status != 200:
             log.warning(
                 "%s/robots.txt: HTTP %d; not fetching article pages from this host", _printable(host), got.status

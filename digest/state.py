@@ -392,6 +392,7 @@ class State:
         except sqlite3.Error as exc:
             raise StateError(f"{self.path}: cannot open the digest state database: {exc}") from None
         try:
+            self._check_version()  # before anything writes to the file (WAL mode rewrites its header)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -406,14 +407,17 @@ class State:
 
     # -- housekeeping -------------------------------------------------------
 
-    def _migrate(self) -> None:
+    def _check_version(self) -> int:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StateError(
                 f"{self.path}: schema version {version} is newer than this digest knows ({SCHEMA_VERSION}); "
                 "upgrade digest (the file was left as it is)"
             )
-        _migrate(self.db, version)
+        return version
+
+    def _migrate(self) -> None:
+        _migrate(self.db, self._check_version())
 
     @property
     def version(self) -> int:

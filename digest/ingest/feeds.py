@@ -266,7 +266,7 @@ def parse_feed(
         parsed["version"] = ""
     if not parsed.entries:
         if parsed.get("version"):
-            log.info("%s: feed has no entries", url)
+            log.warning("%s: feed has no entries", url)
             return
         why = parsed.get("bozo_exception")
         yield Problem(url, "not an RSS/Atom feed" + (f" ({_one_line(why)})" if why else ""))
@@ -308,7 +308,7 @@ def parse_feed(
         fetcher = fetcher or Fetcher()
         try:
             with ThreadPoolExecutor(max_workers=max(1, fetcher.max_workers)) as pool:
-                results = iter(list(pool.map(lambda job: fetch_article(job[0], job[1], fetcher), pages)))
+                results = iter(list(pool.map(lambda job: fetch_article(job[0], job[1], fetcher, url), pages)))
         finally:
             if own:
                 fetcher.close()
@@ -321,18 +321,19 @@ def parse_feed(
 _BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
-def fetch_article(link: str, hints: dict[str, str], fetcher: Fetcher) -> RawDocument | Problem:
+def fetch_article(link: str, hints: dict[str, str], fetcher: Fetcher, feed: str | None = None) -> RawDocument | Problem:
     """The article page behind a feed entry, as an "html" document carrying the entry's hints.
 
     The link was found in fetched content: the fetch policy decides (an origin
-    the user named, or a public address), before robots.txt is even asked.
+    the user named, or a public address), before robots.txt is even asked. A
+    refusal names the `feed` the link came from too.
     """
     try:
         if not fetcher.allowed(link):
             return Problem(link, "article page disallowed by robots.txt; skipped")
         got = fetcher.get(link, max_bytes=MAX_PAGE_BYTES, headers={"Accept": "text/html,application/xhtml+xml"})
     except Refused as exc:
-        return Problem(link, f"article page {exc}")
+        return Problem(link, f"article page {exc}" + (f" (linked from {feed})" if feed else ""))
     except FetchError as exc:
         return Problem(link, f"article page: {exc}")
     if got.status != 200:

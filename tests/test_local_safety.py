@@ -197,7 +197,7 @@ def test_a_planted_symlink_at_a_temp_name_is_not_followed(tmp_path, monkeypatch)
 def test_a_failed_pair_write_leaves_neither_file_nor_temp(tmp_path, monkeypatch, fault):
     (tmp_path / "day.json").write_text("old json\n")
     calls = {"n": 0}
-    real_replace, real_fsync = os.replace, os.fsync
+    real_replace = os.replace
 
     def replace(src, dst):
         calls["n"] += 1

@@ -60,6 +60,15 @@ class SourceConfig(BaseModel):
         return f"{self.kind} = {self.value}"
 
 
+class FetchConfig(BaseModel):
+    """The `[fetch]` table: how long fetching may take (see docs/security.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    request_seconds: float = Field(60.0, gt=0, le=3600)  # one request, redirects and slow bytes included
+    run_seconds: float = Field(900.0, gt=0, le=24 * 3600)  # all fetching of one run
+
+
 class Config(BaseModel):
     """The whole `digest.toml`. Relative paths are resolved against the file's folder."""
 
@@ -70,6 +79,7 @@ class Config(BaseModel):
     window_hours: int = Field(24, ge=1, le=24 * 31)
     model: str | None = None  # None: the registry's default generator; "none": extractive only
     words: int = Field(150, ge=40, le=1000)
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
     sources: list[SourceConfig] = Field(default_factory=list)
 
     @property
@@ -103,7 +113,9 @@ def _error_lines(path: Path, exc: ValidationError) -> list[str]:
             msg = "unknown key" + (
                 f" (sources take one of {', '.join(SOURCE_KINDS)})"
                 if "sources" in where
-                else " (allowed: output_dir, state_db, window_hours, model, words, sources)"
+                else " (fetch takes request_seconds, run_seconds)"
+                if where.startswith("fetch")
+                else " (allowed: output_dir, state_db, window_hours, model, words, fetch, sources)"
             )
         lines.append(f"{path}: {where}: {msg}")
     return lines
@@ -115,6 +127,10 @@ def parse_config(data: dict[str, Any], *, base: Path, origin: str | Path = "dige
         cfg = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError("\n".join(_error_lines(Path(origin), exc))) from None
+    if not cfg.sources:  # a digest of nothing, exit 0, is a mistake nobody would notice
+        raise ConfigError(
+            f"{origin}: no sources: add at least one [[sources]] table with path, feed, wordpress or opml"
+        )
     return cfg.model_copy(
         update={
             "output_dir": _resolve(base, cfg.output_dir),
@@ -171,6 +187,12 @@ window_hours = 24
 
 # Word budget of each story's briefing paragraph (40-1000). Default 150.
 words = 150
+
+# Fetching: the overall deadline of one request (a server that sends a byte at a
+# time is given up then) and of all fetching in one run, in seconds.
+# [fetch]
+# request_seconds = 60
+# run_seconds = 900
 
 # Each source is one [[sources]] table with exactly one of:
 #   path      = a folder (read recursively) or a file of articles

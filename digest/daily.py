@@ -25,14 +25,12 @@ same reason. A lock file beside the state database keeps two runs apart.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import hashlib
 import logging
 import os
+import tempfile
 import time as time_mod
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from datetime import date as Date
@@ -40,9 +38,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import write_atomic
+from .atomic import remove_stale_temps, write_atomic, write_together
 from .config import Config, SourceConfig
-from .state import DigestRow, State, StoredStory, StoryDay
+from .sanitize import md_code, printable
+from .state import DigestRow, Locked, State, StoredStory, StoryDay, locked
 from .types import Article, Briefing, Problem, RawDocument, Story
 
 log = logging.getLogger(__name__)
@@ -54,8 +53,7 @@ LOCK_WAIT = 30.0  # seconds a second run waits for the first before giving up
 LEAD_WORDS = 60
 
 
-class DailyLocked(RuntimeError):
-    """Another `digest daily` run holds the lock."""
+DailyLocked = Locked  # another `digest daily` run holds the lock (a StateError: exit code 3)
 
 
 @dataclass(frozen=True)
@@ -102,15 +100,33 @@ def run_daily(
     """
     out_dir = Path(config.output_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    _check_writable(out_dir)  # before any work: a folder we cannot write to fails now, not after the model
     state_path = Path(config.state_path)
     wait = lock_wait if lock_wait is not None else _env_float("DIGEST_LOCK_WAIT", LOCK_WAIT)
     with (
-        _locked(state_path.with_name(state_path.name + ".lock"), wait),
+        locked(state_path.with_name(state_path.name + ".lock"), wait),
         State(state_path) as state,
         _Reporter(progress) as report,
-        state.transaction(),
     ):
-        return _run(config, date, state, out_dir, report, fetcher, generator, embedder)
+        # Under the lock no other run writes here: temp files left now are a killed run's.
+        for folder in dict.fromkeys((out_dir, state_path.parent)):
+            remove_stale_temps(folder)
+        # The day's files are written (as a pair) before the state commits, so a kill in
+        # between leaves files the state does not know: the next run does the day again.
+        with state.transaction():
+            result = _run(config, date, state, out_dir, report, fetcher, generator, embedder)
+        # The index lists only what the committed state and the folder both hold.
+        index = write_atomic(out_dir / "index.md", render_index(state, out_dir))
+        return replace(result, written=(*result.written, index))
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".digest.{os.getpid()}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise PermissionError(exc.errno, f"cannot write digests to {folder}: {exc.strerror}") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, generator, embedder) -> DailyResult:
@@ -118,9 +134,11 @@ def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, genera
 
     clock = _Clock()
     own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher()
-    window_end = datetime.combine(day + timedelta(days=1), time(0), UTC)
-    window_start = window_end - timedelta(hours=config.window_hours)
+    fetcher = fetcher or Fetcher(request_seconds=config.fetch.request_seconds, run_seconds=config.fetch.run_seconds)
+    for source in config.sources:  # every source the user named, before any is read (OPML feeds may share an origin)
+        if source.kind in ("feed", "wordpress"):
+            fetcher.name(source.value)
+    window_start, window_end = window(config, state, day)
     try:
         articles, problems = _read_sources(config.sources, state, fetcher, report, window_start)
     finally:
@@ -156,7 +174,10 @@ def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, genera
         if generator is ...:
             generator = _generator(config)
         model_name = getattr(generator, "name", None) or "extractive"
-        context = state.articles_first_seen(day - timedelta(days=LINK_DAYS), day - timedelta(days=1))
+        earlier_days = state.digest_dates(before=day)
+        # The previous LINK_DAYS runs, however far apart they were: a story continues across a gap.
+        since = earlier_days[LINK_DAYS - 1] if len(earlier_days) >= LINK_DAYS else day - timedelta(days=LINK_DAYS)
+        context = state.articles_first_seen(min(since, day - timedelta(days=LINK_DAYS)), day - timedelta(days=1))
         clock.lap("load models")
         plans = plan_stories(new, context, state, day, embedder)
         clock.lap("cluster")
@@ -195,14 +216,12 @@ def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, genera
             sha256=hashlib.sha256(md_text.encode("utf-8")).hexdigest(),
         )
     )
-    write_atomic(md_path, md_text)
-    write_atomic(json_path, json_text)
-    index_path = write_atomic(out_dir / "index.md", render_index(state))
+    write_together([(json_path, json_text), (md_path, md_text)])  # the .md last: if it is there, so is its .json
     n_updated = sum(1 for s in statuses.values() if s[0] == "updated")
     clock.lap("write")
     return DailyResult(
         date=day,
-        written=(md_path, json_path, index_path),
+        written=(md_path, json_path),
         new_articles=len(new),
         stories=len(briefings),
         new_stories=len(briefings) - n_updated,
@@ -211,6 +230,22 @@ def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, genera
         model=model_name,
         seconds=clock.laps,
     )
+
+
+def window(config: Config, state: State, day: Date) -> tuple[datetime, datetime]:
+    """The publication times whose articles count for day D: [start, end of D).
+
+    The start is `window_hours` before the end of D, or the start of the day of
+    the last earlier digest when that is earlier: an article published after a
+    run, or on a day no run happened (the machine was off), is reported by the
+    next run however long after. Articles dated after D wait for their own day.
+    """
+    end = datetime.combine(day + timedelta(days=1), time(0), UTC)
+    start = end - timedelta(hours=config.window_hours)
+    earlier = state.digest_dates(before=day)
+    if earlier:
+        start = min(start, datetime.combine(earlier[0], time(0), UTC))
+    return start, end
 
 
 def _progress_kw(report) -> dict:
@@ -267,7 +302,7 @@ def _read_sources(
 
 
 def _documents(source: SourceConfig, state: State, fetcher, not_before: datetime) -> Iterator[RawDocument | Problem]:
-    from .ingest.feeds import OPMLError, ingest_url, read_opml, wordpress_posts
+    from .ingest.feeds import ingest_opml, ingest_url, wordpress_posts
 
     if source.kind == "path":
         from .ingest import ingest_path
@@ -278,15 +313,8 @@ def _documents(source: SourceConfig, state: State, fetcher, not_before: datetime
     elif source.kind == "wordpress":
         yield from wordpress_posts(source.value, state=state, fetcher=fetcher)
     else:
-        try:
-            urls = read_opml(source.value)
-        except OPMLError as exc:
-            yield Problem(source.value, str(exc).removeprefix(f"{source.value}: "))
-            return
-        if not urls:
-            yield Problem(source.value, "OPML file lists no feeds (no outline with xmlUrl)")
-        for url in urls:
-            yield from ingest_url(url, state=state, fetcher=fetcher, not_before=not_before)
+        # The feeds an OPML file lists are links, not names: only http(s), under the fetch policy.
+        yield from ingest_opml(source.value, fetcher=fetcher, state=state, not_before=not_before)
 
 
 # ---------------------------------------------------------------- stories across days
@@ -322,7 +350,10 @@ def plan_stories(new: list[Article], context: list[Article], state: State, day: 
 
     new_ids = {a.id for a in new}
     stories = pipeline.make_stories(list(new) + list(context), embedder)
-    stored = {s.id: s for s in state.stories_before(day, since=day - timedelta(days=CENTROID_DAYS))}
+    earlier_days = state.digest_dates(before=day)
+    # Stories told in the last CENTROID_DAYS days, or in the last CENTROID_DAYS runs when runs were further apart.
+    since = min([day - timedelta(days=CENTROID_DAYS), *earlier_days[CENTROID_DAYS - 1 : CENTROID_DAYS]])
+    stored = {s.id: s for s in state.stories_before(day, since=since)}
 
     candidates = []  # (story with new articles only, all member ids, centroid)
     for story in stories:
@@ -414,7 +445,7 @@ def render_digest(
         intro = "Nothing new today: no article has appeared since the last digest."
     if problems:
         names = sorted({p.origin for p in problems})
-        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        shown = ", ".join(md_code(n) for n in names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
         intro += f"\n\n_Could not read {len(names)} {_plural(len(names), 'source')}: {shown}._"
     md = render_markdown(
         briefings,
@@ -435,10 +466,12 @@ def render_digest(
     return md, dumps(out)
 
 
-def render_index(state: State) -> str:
-    """OUTDIR/index.md: every digest written, newest first."""
+def render_index(state: State, out_dir: Path | None = None) -> str:
+    """OUTDIR/index.md: every digest the state records (and, given `out_dir`, whose two files exist), newest first."""
     lines = ["# Daily digests", "", "Newest first.", ""]
     for row in state.digests():
+        if out_dir is not None and not ((out_dir / row.markdown).is_file() and (out_dir / row.json).is_file()):
+            continue
         what = (
             f"{row.stories} {_plural(row.stories, 'story', 'stories')}, "
             f"{row.new_articles} new {_plural(row.new_articles, 'article')}"
@@ -454,33 +487,6 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 # ---------------------------------------------------------------- lock and progress
-
-
-@contextmanager
-def _locked(path: Path, wait: float) -> Iterator[None]:
-    """Hold an exclusive flock on `path`; wait up to `wait` seconds, then raise DailyLocked."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time_mod.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise
-                if time_mod.monotonic() >= deadline:
-                    raise DailyLocked(
-                        f"another `digest daily` run is using {path.with_suffix('')} (lock {path}); "
-                        f"gave up after waiting {wait:.0f} s"
-                    ) from None
-                time_mod.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        yield
-    finally:
-        os.close(fd)  # closing releases the flock
 
 
 def _env_float(name: str, default: float) -> float:
@@ -503,7 +509,9 @@ class _Reporter:
     def note(self, message: str) -> None:
         log.info("%s", message)
         if self._status is not None:
-            self._status.update(f"daily: {message}")
+            from rich.markup import escape
+
+            self._status.update(escape(f"daily: {printable(message)}"))
 
     def __enter__(self) -> _Reporter:
         if self._status is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["printable", "md_inline", "md_code", "md_url", "safe_url", "strip_controls"]
+__all__ = ["printable", "md_inline", "md_code", "md_url", "safe_url", "strip_controls", "json_safe"]
 
 # C0 and C1 controls, DEL, the bidirectional overrides and isolates (which reorder
 # what a reader sees), and lone surrogates (a file name that was not UTF-8).
@@ -94,3 +94,13 @@ def safe_url(url: object) -> str | None:
 def md_url(url: str) -> str:
     """A safe_url() inside a Markdown link's parentheses: the characters that could end it escaped."""
     return url.replace("(", "%28").replace(")", "%29").replace("[", "%5B").replace("]", "%5D")
+
+
+# What json.dumps(ensure_ascii=False) leaves raw though a terminal may act on it: C1 controls,
+# bidi overrides, and the line and paragraph separators JavaScript reads as line ends.
+_JSON_RAW = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from json.dumps) with those characters written as \\uXXXX escapes: the same JSON."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -655,6 +655,11 @@ class State:
             (row.date, row.markdown, row.json, row.stories, row.new_articles, row.model, row.sha256),
         )
 
+    def digest_dates(self, *, before: Date | str) -> list[Date]:
+        """Dates of the digests written for days before `before`, newest first."""
+        rows = self.db.execute("SELECT date FROM digests WHERE date < ? ORDER BY date DESC", (_day(before),))
+        return [Date.fromisoformat(r[0]) for r in rows]
+
     def digests(self) -> list[DigestRow]:
         """Every digest written, newest first."""
         rows = self.db.execute(

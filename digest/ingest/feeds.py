@@ -587,7 +587,10 @@ def ingest_opml(
             if scheme not in ("http", "https"):
                 yield Problem(url, f"refused: listed in {origin}, but only http(s) feeds are read from an OPML file")
                 continue
-            yield from ingest_url(url, fetcher=fetcher, state=state, not_before=not_before, named=False)
+            for item in ingest_url(url, fetcher=fetcher, state=state, not_before=not_before, named=False):
+                if isinstance(item, Problem) and item.origin == url and item.message.startswith("refused"):
+                    item = Problem(url, f"{item.message} (listed in {origin})")
+                yield item
     finally:
         if own:
             fetcher.close()

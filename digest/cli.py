@@ -125,7 +125,7 @@ def _progress(enabled: bool) -> Iterator:
 
 def _say(text: str, style: str | None = None) -> None:
     """One message on stderr: never read as markup, control characters escaped."""
-    err.print(printable(text), style=style, markup=False, highlight=False)
+    err.print(printable(text), style=style, markup=False, highlight=False, soft_wrap=True)
 
 
 def _check_output(output: Path | None) -> None:
@@ -164,7 +164,7 @@ def _fatal(message: str) -> None:
     from rich.text import Text
 
     for line in str(message).splitlines() or [""]:  # a config error has one line per mistake
-        err.print(Text.assemble(("error:", "red"), " ", printable(line)), highlight=False)
+        err.print(Text.assemble(("error:", "red"), " ", printable(line)), highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_FATAL)
 
 

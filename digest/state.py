@@ -327,7 +327,7 @@ def _make_private(path: Path) -> None:
 
 def _sqlite_reason(exc: sqlite3.Error) -> str:
     text = str(exc) or type(exc).__name__
-    if "full" in text:
+    if "disk is full" in text or "disk full" in text:
         return f"the disk is full ({text})"
     return text
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -65,8 +65,8 @@ class FetchConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    request_seconds: float = Field(60.0, gt=0, le=3600)  # one request, redirects and slow bytes included
-    run_seconds: float = Field(900.0, gt=0, le=24 * 3600)  # all fetching of one run
+    request_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0  # one request, redirects and slow bytes included
+    run_seconds: Annotated[float, Field(gt=0, le=24 * 3600)] = 900.0  # all fetching of one run
 
 
 class Config(BaseModel):
@@ -79,7 +79,7 @@ class Config(BaseModel):
     window_hours: int = Field(24, ge=1, le=24 * 31)
     model: str | None = None  # None: the registry's default generator; "none": extractive only
     words: int = Field(150, ge=40, le=1000)
-    fetch: FetchConfig = Field(default_factory=FetchConfig)
+    fetch: FetchConfig = FetchConfig()  # frozen: one shared default is safe
     sources: list[SourceConfig] = Field(default_factory=list)
 
     @property

@@ -124,6 +124,8 @@ def build(folder: Path) -> list[Case]:
     bad("one-word.txt", "Hello\n", "no report text")
     bad("only-script.html", "<html><head><script>alert(1)</script><style>p{}</style></head><body></body></html>")
     bad("nav-only.html", "<html><body><nav><a href='/'>Home</a><a href='/x'>World</a></nav></body></html>")
+    bad("twenty-mib.txt", b"", "too large")
+    os.truncate(folder / "twenty-mib.txt", 20 * 1024 * 1024)  # the 20 MB article: refused in one line
     bad("huge-sparse.txt", b"", "too large")
     os.truncate(folder / "huge-sparse.txt", 25 * 1024 * 1024)  # 25 MB of holes: refused before reading
 
@@ -158,6 +160,7 @@ def build(folder: Path) -> list[Case]:
     )
     cases[-1] = Case(cases[-1].path, False, "Holt")  # its bad line is reported as mixed.jsonl#2
     cases.append(Case(folder / "mixed.jsonl#2", True, "invalid JSON"))
+    bad("blank-text.json", json.dumps({"title": "Only a title", "text": "   \n\t "}), "")
     bad("dates.json", json.dumps({"title": "x", "published": "year 99999 or so", "text": 7}), "no text field")
 
     # -- feeds saved to disk -------------------------------------------------------------------
@@ -170,6 +173,13 @@ def build(folder: Path) -> list[Case]:
     bad("bomb-utf32.xml", "\ufeff".encode("utf-32-le") + bomb32.encode("utf-32-le"), "entit")
     ebcdic = ENTITY_BOMB.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="cp037"?>')
     bad("bomb-ebcdic.xml", ebcdic.encode("cp037"), "")
+    bomb16 = ENTITY_BOMB.replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="utf-16"?>')
+    bad("bomb-utf16.atom", bomb16.replace("<rss", "<feed").encode("utf-16"), "entit")
+    bad(
+        "many-empty.rss",
+        rss("Empty", "https://x.example/", [{"title": f"t{i}"} for i in range(3000)]),
+        "3000 feed entries",
+    )
     bad("broken.rss", '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>B</title>\n<<item <<>> &', "")
     bad("no-items.rss", rss("Empty Feed", "https://x.example/", []), "")
     bad(

@@ -60,6 +60,9 @@ log = logging.getLogger(__name__)
 
 MAX_FEED_BYTES = 10 * 1024 * 1024  # a feed larger than this is not a news feed
 FULL_TEXT_CHARS = 400  # entry content shorter than this (as text) is a blurb: fetch the page
+# Article pages fetched for one feed, at most: a news feed lists 10 to 50 entries, and a
+# feed listing thousands of links must not turn one source into thousands of requests.
+MAX_PAGES_PER_FEED = 100
 
 # ---------------------------------------------------------------- XML safety
 
@@ -283,6 +286,7 @@ def parse_feed(
     outlet = _plain(parsed.feed.get("title", "")) or urlsplit(url).hostname or url
     # Each slot is a document, a Problem, or a page still to fetch (link, hints).
     slots: list[RawDocument | Problem | tuple[str, dict[str, str]]] = []
+    empty: list[int] = []  # entries with neither text nor a link
     for n, entry in enumerate(parsed.entries, 1):
         link = entry.get("link")
         link = urljoin(url, link) if link else None
@@ -300,9 +304,19 @@ def parse_feed(
                 continue
             slots.append((link, hints))
         else:
-            slots.append(Problem(f"{url}#{n}", "feed entry has neither text nor a link"))
+            empty.append(n)
+    if empty:  # one line for all of them: a feed of a thousand empty entries is one bad source
+        first = f"{url}#{empty[0]}"
+        yield Problem(first if len(empty) == 1 else url, _plural_entries(empty) + " neither text nor a link")
 
     pages = [s for s in slots if isinstance(s, tuple)]
+    if len(pages) > MAX_PAGES_PER_FEED:
+        dropped = {id(p) for p in pages[MAX_PAGES_PER_FEED:]}
+        slots = [s for s in slots if id(s) not in dropped]
+        log.warning(
+            "%s: %d entries link to pages; only the first %d are fetched", url, len(pages), MAX_PAGES_PER_FEED
+        )
+        pages = pages[:MAX_PAGES_PER_FEED]
     if pages:
         own = fetcher is None
         fetcher = fetcher or Fetcher()
@@ -314,6 +328,10 @@ def parse_feed(
                 fetcher.close()
         slots = [next(results) if isinstance(s, tuple) else s for s in slots]
     yield from slots  # type: ignore[misc]
+
+
+def _plural_entries(numbers: list[int]) -> str:
+    return "feed entry has" if len(numbers) == 1 else f"{len(numbers)} feed entries have"
 
 
 # Bozo reasons that say nothing about the feed's content (a text/html content type,

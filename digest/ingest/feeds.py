@@ -313,9 +313,7 @@ def parse_feed(
     if len(pages) > MAX_PAGES_PER_FEED:
         dropped = {id(p) for p in pages[MAX_PAGES_PER_FEED:]}
         slots = [s for s in slots if id(s) not in dropped]
-        log.warning(
-            "%s: %d entries link to pages; only the first %d are fetched", url, len(pages), MAX_PAGES_PER_FEED
-        )
+        log.warning("%s: %d entries link to pages; only the first %d are fetched", url, len(pages), MAX_PAGES_PER_FEED)
         pages = pages[:MAX_PAGES_PER_FEED]
     if pages:
         own = fetcher is None

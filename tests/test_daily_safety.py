@@ -11,6 +11,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -236,3 +237,30 @@ def test_a_config_without_sources_is_an_error_not_an_empty_digest(tmp_path):
     (tmp_path / "digest.toml").write_text('output_dir = "out"\nmodel = "none"\n')
     done = run_cli("daily", "--config", "digest.toml", "--no-progress", cwd=tmp_path)
     assert done.returncode == 3 and "no sources" in done.stderr and not (tmp_path / "out").exists()
+
+
+def test_the_config_run_deadline_bounds_a_daily_run_against_a_slow_drip(tmp_path):
+    from test_fetch_policy import DripServer
+
+    drip = DripServer(every=0.3)
+    url = drip.url
+    try:
+        news = tmp_path / "news"
+        news.mkdir()
+        (news / "a.txt").write_text("Bridge closed\n\nThe city of Corvel closed the Ostrander Bridge on Monday.\n")
+        cfg_path = write_config(tmp_path, [("feed", drip.url), ("path", str(news))])
+        cfg_path.write_text(
+            cfg_path.read_text().replace(
+                'model = "none"', 'model = "none"\n\n[fetch]\nrequest_seconds = 30\nrun_seconds = 2\n'
+            )
+        )
+        cfg = load_config(cfg_path)
+        started = time.monotonic()
+        result = run_daily(cfg, D1)
+        took = time.monotonic() - started
+    finally:
+        drip.close()
+    [problem] = result.problems
+    assert problem.origin == url and "the run's 2 s fetch deadline passed" in problem.message
+    assert result.new_articles == 1  # the folder was still read
+    assert took < 30  # the drip was given up at the run's deadline, not the request's 30 s

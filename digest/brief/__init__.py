@@ -28,7 +28,7 @@ from .facts import word_count
 
 log = logging.getLogger(__name__)
 
-__all__ = ["brief", "BriefContext", "BriefStats", "ModelBudget", "sources_of", "stated_days"]
+__all__ = ["brief", "bounded", "BriefContext", "BriefStats", "ModelBudget", "sources_of", "stated_days"]
 
 stated_days = timeline.stated_days
 

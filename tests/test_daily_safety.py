@@ -264,3 +264,13 @@ def test_the_config_run_deadline_bounds_a_daily_run_against_a_slow_drip(tmp_path
     assert problem.origin == url and "the run's 2 s fetch deadline passed" in problem.message
     assert result.new_articles == 1  # the folder was still read
     assert took < 30  # the drip was given up at the run's deadline, not the request's 30 s
+
+
+def test_moving_the_folder_and_rerunning_the_day_adds_nothing(day_one):
+    tmp_path, cfg_path, cfg = day_one
+    before = snapshot(cfg)
+    (tmp_path / "news").rename(tmp_path / "moved")
+    cfg_path.write_text(cfg_path.read_text().replace(str(tmp_path / "news"), str(tmp_path / "moved")))
+    result = run_daily(load_config(cfg_path), D1)
+    assert result.new_articles == 2 and snapshot(cfg)[0] == before[0]  # not "4 new articles"
+    assert run_daily(load_config(cfg_path), D2).new_articles == 0  # and nothing is new the next day

@@ -83,7 +83,7 @@ url = "https://example.org"
     text = "\n".join(lines)
     assert "window_hours: Input should be greater than or equal to 1" in text
     assert "words: Input should be a valid integer" in text
-    assert "colour: unknown key (allowed: output_dir, state_db, window_hours, model, words, fetch, sources)" in text
+    assert "colour: unknown key (allowed: output_dir, state_db, window_hours, model, words, fetch, formats, delivery, sources)" in text
     assert "sources[1]: needs exactly one of path, feed, wordpress, opml (got path, feed)" in text
     assert "sources[2].feed: must be an http:// or https:// URL, got 'ftp://example.org/rss'" in text
     assert "sources[3].url: unknown key" in text

@@ -291,8 +291,13 @@ EXAMPLE = """\
 # digest.toml: the sources and settings of `digest daily` (reference: docs/config.md).
 # Relative paths are relative to this file's folder.
 
-# Where the daily digests go: OUTPUT_DIR/YYYY-MM-DD.md, .json and index.md.
+# Where the daily digests go: OUTPUT_DIR/YYYY-MM-DD.md, .json, .html, index.md,
+# index.html (the archive) and feed.xml (an Atom feed of the last 30 days).
 output_dir = "digests"
+
+# What each day writes: "md" and "json" always; leave "html" out to skip the
+# web page, the archive and the feed.
+formats = ["md", "json", "html"]
 
 # The SQLite file that remembers articles and stories across days.
 # Default: OUTPUT_DIR/state.db
@@ -314,6 +319,20 @@ words = {words}
 # [fetch]
 # request_seconds = {request_seconds:g}
 # run_seconds = {run_seconds:g}
+
+# Delivery (optional). base_url: where you publish OUTPUT_DIR (the feed's links).
+# [delivery]
+# base_url = "https://example.org/news/"
+#
+# E-mail each day's digest once (HTML with the Markdown as its text part).
+# The password is never in this file: password_env NAMES the variable holding it.
+# [delivery.email]
+# host = "smtp.example.org"
+# port = 587
+# starttls = true
+# from = "Daily digest <digest@example.org>"
+# to = ["me@example.org"]
+# password_env = "SMTP_PASSWORD"
 
 # Each source is one [[sources]] table with exactly one of:
 #   path      = a folder (read recursively) or a file of articles

@@ -58,7 +58,7 @@ class SMTPSink:
         sink = self
 
         class Handler:
-            async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+            async def handle_DATA(self, server, session, envelope):
                 if not session.authenticated:
                     return "530 Authentication required"
                 sink.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
@@ -161,6 +161,7 @@ def world(tmp_path_factory):
         after_dead = snapshot(out)
         cfg.write_text(cfg.read_text().replace(f"port = {dead}", f"port = {smtp.port}"))
         runs["d3-retry"] = daily(folder, D3)  # the failed send was not recorded: this run sends it
+        after_retry = snapshot(out)
         yield {
             "folder": folder,
             "out": out,
@@ -169,6 +170,7 @@ def world(tmp_path_factory):
             "after_d2": after_d2,
             "after_rerun": after_rerun,
             "after_dead": after_dead,
+            "after_retry": after_retry,
             "sent": (sent_after_d2, sent_after_rerun, sent_after_resend),
         }
 
@@ -285,7 +287,7 @@ def test_one_message_per_day_with_both_parts_and_no_second_send(world):
 
 
 def test_a_dead_mail_server_is_one_line_exit_4_and_the_files_stay(world):
-    dead, out = world["runs"]["d3-dead"], world["out"]
+    dead = world["runs"]["d3-dead"]
     assert dead.returncode == 4, dead.stderr[-2000:]
     failing = [line for line in dead.stderr.splitlines() if "e-mail not sent" in line]
     assert len(failing) == 1 and "Traceback" not in dead.stderr
@@ -298,6 +300,7 @@ def test_a_dead_mail_server_is_one_line_exit_4_and_the_files_stay(world):
     # the files printed on stdout are all there, and a retry sends the day (the failure was not recorded)
     assert [Path(p).name for p in dead.stdout.split()][:3] == ["2024-11-06.md", "2024-11-06.json", "2024-11-06.html"]
     assert world["runs"]["d3-retry"].returncode == 0
+    assert world["after_retry"] == files  # what the failed run left is exactly what a good run writes
 
 
 def test_the_password_is_in_no_file_and_no_log(world):
@@ -400,3 +403,27 @@ def test_pages_in_headless_chromium(world, page, tmp_path):
     assert not dom.xpath("//script | //iframe | //object | //embed | //img | //form")
     assert not [a for el in dom.iter() if isinstance(el.tag, str) for a in el.attrib if a.lower().startswith("on")]
 
+
+# ---------------------------------------------------------------- the mail module on its own
+
+
+def test_starttls_is_required_by_default_and_nothing_goes_in_the_clear():
+    from digest.deliver import DeliveryError, Mail, send_digest
+
+    with SMTPSink() as smtp:  # a server without STARTTLS
+        mail = Mail("127.0.0.1", smtp.port, LOGIN, ("reader@example.org",), username=LOGIN, password=PASSWORD)
+        assert PASSWORD not in repr(mail)
+        with pytest.raises(DeliveryError, match="does not support STARTTLS"):
+            send_digest(mail, subject="s", text="t", html="<p>h</p>")
+        assert smtp.messages == []
+
+
+def test_a_wrong_password_is_one_line_without_the_password():
+    from digest.deliver import DeliveryError, Mail, send_digest
+
+    with SMTPSink() as smtp:
+        mail = Mail("127.0.0.1", smtp.port, LOGIN, ("r@example.org",), starttls=False, username=LOGIN, password="nope")
+        with pytest.raises(DeliveryError) as exc:
+            send_digest(mail, subject="s", text="t", html="<p>h</p>")
+        assert str(exc.value) == f"e-mail not sent via 127.0.0.1:{smtp.port}: login refused (535)"
+        assert smtp.messages == []

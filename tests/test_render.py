@@ -58,3 +58,41 @@ def test_a_source_without_a_title_is_shown_by_its_opening_words():
     assert "1. Title 1 · 2024-11-04 · `in/1.txt`" in md  # a titled source shows only its title
     data = json.loads(to_json(_digest(b, when=datetime(2024, 11, 5, tzinfo=UTC))))
     assert data["stories"][0]["sources"][2]["opening"] == "South Korea and the EU started a dialogue…"
+
+
+def test_html_links_citations_to_the_source_list_and_shows_disagreements_as_a_table():
+    from lxml import html as lxml_html
+
+    from digest.render import to_html
+
+    b = _briefing([4, 4, 1])
+    evil = Source(3, "a3", "in/3.txt", "javascript:alert(1)", "<b>x</b>", "T <script>alert(2)</script>", None)
+    b = Briefing(b.story_id, b.headline, b.headline_by, b.sentences, (*b.sources[:2], evil), b.disagreements)
+    page = to_html(_digest(b, when=datetime(2024, 11, 5, tzinfo=UTC)))
+    doc = lxml_html.fromstring(page)
+    assert [a.get("href") for a in doc.xpath("//p[@class='briefing']/a")] == ["#s1-src1", "#s1-src2", "#s1-src3"]
+    assert [li.get("id") for li in doc.xpath("//section[@class='sources']/ol/li")] == ["s1-src1", "s1-src2", "s1-src3"]
+    rows = doc.xpath("//section[@class='differ']//tbody/tr")
+    assert [r.xpath("string(.)") for r in rows] == ["troops7,000[1]", "8,000[2]"]
+    assert not doc.xpath("//script | //b") and "javascript:" not in " ".join(doc.xpath("//@href"))
+    assert "T &lt;script&gt;alert(2)&lt;/script&gt; · &lt;b&gt;x&lt;/b&gt;" in page
+    # the page is self-contained: no script, no external anything
+    assert "<script" not in page and "<link" not in page and "src=" not in page
+
+
+def test_the_feed_is_the_same_bytes_for_the_same_days_and_ids_follow_the_feed_id():
+    import feedparser
+
+    from digest.deliver import Day, render_feed
+    from digest.render import digest_json
+
+    when = datetime(2024, 11, 5, tzinfo=UTC)
+    data = digest_json(Digest("T", when, "m", (DigestStory(_briefing([4]), "new", when.date()),), day=when.date()))
+    days = [Day("2024-11-05", json.loads(json.dumps(data)), True, True)]
+    fid = "urn:uuid:12345678-1234-5678-1234-567812345678"
+    one, two = render_feed(days, feed_id=fid), render_feed(days, feed_id=fid)
+    assert one == two
+    parsed = feedparser.parse(one)
+    assert not parsed.bozo and parsed.feed.id == fid and parsed.entries[0].link == "2024-11-05.html"
+    other = feedparser.parse(render_feed(days, feed_id="urn:uuid:87654321-1234-5678-1234-567812345678"))
+    assert parsed.entries[0].id != other.entries[0].id  # two feeds never share an entry id

@@ -219,7 +219,8 @@ def html_from_json(
     are (label, href) links above the page, our own relative links only.
     """
     data = text_only(data)
-    generated = datetime.fromisoformat(data["generated_at"]).strftime("%Y-%m-%d %H:%M UTC")
+    when = data.get("generated_at")
+    generated = datetime.fromisoformat(when).strftime("%Y-%m-%d %H:%M UTC") if when else ""
     unread = sorted({p["origin"] for p in data.get("problems") or []})
     return (
         html_env()
@@ -228,6 +229,7 @@ def html_from_json(
             title=strip_controls(title),
             data=data,
             generated=generated,
+            generated_iso=when or "",
             summary=html_summary(data),
             unread=unread,
             standalone=standalone,

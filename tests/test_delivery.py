@@ -70,7 +70,7 @@ class SMTPSink:
                 and auth_data.login == LOGIN.encode()
                 and auth_data.password == PASSWORD.encode()
             )
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)  # aiosmtpd answers 235 or 535 itself
 
         self.controller = Controller(
             Handler(),
@@ -427,3 +427,14 @@ def test_a_wrong_password_is_one_line_without_the_password():
             send_digest(mail, subject="s", text="t", html="<p>h</p>")
         assert str(exc.value) == f"e-mail not sent via 127.0.0.1:{smtp.port}: login refused (535)"
         assert smtp.messages == []
+
+
+def test_formats_without_html_write_no_page_archive_or_feed(tmp_path):
+    with FixtureServer() as server:
+        urls = serve_day(server, 1)
+        cfg = write_config(tmp_path, urls, free_port())
+        text = cfg.read_text().replace('formats = ["md", "json", "html"]', 'formats = ["md", "json"]')
+        cfg.write_text(text[: text.index("[delivery]")] + text[text.index("[[sources]]") :])  # and no e-mail
+        done = daily(tmp_path, D1)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert sorted(snapshot(tmp_path / "out")) == ["2024-11-04.json", "2024-11-04.md", "index.md"]

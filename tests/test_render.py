@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from digest.render import story_date, to_json, to_markdown
+from digest.render import digest_json, story_date, to_json, to_markdown
 from digest.types import Briefing, BriefSentence, Digest, DigestStory, Disagreement, Side, Source
 
 
@@ -96,3 +96,23 @@ def test_the_feed_is_the_same_bytes_for_the_same_days_and_ids_follow_the_feed_id
     assert not parsed.bozo and parsed.feed.id == fid and parsed.entries[0].link == "2024-11-05.html"
     other = feedparser.parse(render_feed(days, feed_id="urn:uuid:87654321-1234-5678-1234-567812345678"))
     assert parsed.entries[0].id != other.entries[0].id  # two feeds never share an entry id
+
+
+def test_the_feed_keeps_the_last_30_digests_and_leaves_out_a_broken_one(caplog):
+    import feedparser
+
+    from digest.deliver import Day, render_archive, render_feed
+
+    days = []
+    for i in range(31, 0, -1):  # newest first, as the state lists them
+        day = datetime(2024, 10, 1, tzinfo=UTC).replace(day=i)
+        d = digest_json(Digest("T", day, "m", (DigestStory(_briefing([4]), "new", day.date()),), day=day.date()))
+        days.append(Day(day.date().isoformat(), json.loads(json.dumps(d)), True, True))
+    feed = feedparser.parse(render_feed(days, feed_id="urn:uuid:12345678-1234-5678-1234-567812345678"))
+    assert len(feed.entries) == 30 and feed.entries[0].title == "Daily digest, 2024-10-31"
+    broken = [Day("2024-11-01", {"stories": [{"headline": "x"}]}, True, True), *days[:2]]
+    with caplog.at_level("WARNING"):
+        feed = feedparser.parse(render_feed(broken, feed_id="urn:uuid:12345678-1234-5678-1234-567812345678"))
+    assert [e.title for e in feed.entries] == ["Daily digest, 2024-10-31", "Daily digest, 2024-10-30"]
+    assert "2024-11-01.json: left out of the feed" in caplog.text
+    assert "2024-10-30.html#story-1" in render_archive(days)

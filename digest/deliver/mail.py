@@ -13,12 +13,17 @@ import logging
 import os
 import smtplib
 import ssl
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
+from typing import TYPE_CHECKING
 
 from ..sanitize import printable
+
+if TYPE_CHECKING:
+    from ..config import EmailConfig
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +47,7 @@ class Mail:
     timeout_seconds: float = 30.0
 
     @classmethod
-    def from_config(cls, cfg, environ=os.environ) -> Mail:
+    def from_config(cls, cfg: EmailConfig, environ: Mapping[str, str] = os.environ) -> Mail:
         """Build from an EmailConfig; the password from the environment variable it names."""
         password = None
         if cfg.password_env:

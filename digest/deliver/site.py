@@ -19,6 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from jinja2 import TemplateError
+
 from ..render import html_env, html_from_json, html_summary, text_only
 
 log = logging.getLogger(__name__)
@@ -104,7 +106,11 @@ def render_archive(days: Sequence[Day]) -> str:
     link = day_linker(days)
     rows = []
     for day in days:
-        heads = _headlines(day, link)
+        try:
+            heads = _headlines(day, link)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            log.warning("%s.json: left out of the archive: not a digest (%s)", day.date, exc)
+            continue
         rows.append(
             {
                 "date": day.date,
@@ -142,8 +148,12 @@ def render_feed(days: Sequence[Day], *, feed_id: str, base_url: str | None = Non
     entries = []
     for day in list(days)[:FEED_ENTRIES]:
         title = f"Daily digest, {day.date}"
-        when = _atom_time(day.data.get("generated_at"), day.date)
-        body = html_from_json(day.data, title=title, standalone=False, day_href=link)
+        try:
+            when = _atom_time(day.data.get("generated_at"), day.date)
+            body = html_from_json(day.data, title=title, standalone=False, day_href=link)
+        except (AttributeError, KeyError, TypeError, ValueError, TemplateError) as exc:
+            log.warning("%s.json: left out of the feed: not a digest (%s)", day.date, exc)
+            continue
         entries.append(
             {
                 "id": _entry_id(feed_id, day.date),

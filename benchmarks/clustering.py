@@ -252,22 +252,20 @@ def main() -> None:
     if args.part == "synthetic":
         print(json.dumps(part_synthetic(args.n)))
         return
-    results = {}
-    for name, extra in (("quality", []), ("synthetic", ["--n", "10000"]), ("synthetic5k", ["--n", "5000"])):
-        part = name.rstrip("5k")
-        proc = subprocess.run([sys.executable, __file__, "--part", part, *extra], capture_output=True, text=True)
+    for name, extra in (("quality", []), ("synthetic", ["--n", "10000"]), ("synthetic", ["--n", "5000"])):
+        proc = subprocess.run([sys.executable, __file__, "--part", name, *extra], capture_output=True, text=True)
         if proc.returncode != 0:
             sys.exit(f"part {name} failed:\n{proc.stderr[-2000:]}")
-        results[name] = json.loads(proc.stdout.strip().splitlines()[-1])
-    report(results)
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        report_quality(result) if name == "quality" else report_synthetic(result)
+        sys.stdout.flush()
 
 
 def _target(row: dict) -> float | None:
     return {"undated": TARGET_UNDATED, "dated": TARGET_DATED, "same_topic": TARGET_SAME_TOPIC}.get(row["kind"])
 
 
-def report(res: dict) -> None:
-    q = res["quality"]
+def report_quality(q: dict) -> None:
     print("B-cubed, product path (digest.pipeline.find_stories) vs TF-IDF + average linkage")
     print(f"(baseline distance threshold {q['baseline_distance']}: its best mean F1 over windows 1-6, both ways)")
     print("model trained on windows 1-3; 4-6, same_topic and the extra piles are held out\n")
@@ -296,14 +294,15 @@ def report(res: dict) -> None:
     for d in q["duplicates"]:
         print(f"  {d['set']:<34} planted {d['planted']}, found {d['found']}, false {d['false']}")
     print(f"peak RSS (quality part) {q['peak_rss_mb']:.0f} MB")
-    for key in ("synthetic", "synthetic5k"):
-        s = res[key]
-        print(
-            f"\nsynthetic: {s['articles']} articles of shuffled dev sentences (1% exact copies): {s['total_s']} s wall, "
-            f"{s['cpu_s']} s CPU (model load {s['model_load_s']} s); peak RSS {s['peak_rss_mb']:.0f} MB "
-            f"({s['rss_before_mb']:.0f} MB before clustering); {s['stories']} stories, largest {s['largest_story']}, "
-            f"{s['duplicates']} duplicates"
-        )
+
+
+def report_synthetic(s: dict) -> None:
+    print(
+        f"\nsynthetic: {s['articles']} articles of shuffled dev sentences (1% exact copies): {s['total_s']} s wall, "
+        f"{s['cpu_s']} s CPU (model load {s['model_load_s']} s); peak RSS {s['peak_rss_mb']:.0f} MB "
+        f"({s['rss_before_mb']:.0f} MB before clustering); {s['stories']} stories, largest {s['largest_story']}, "
+        f"{s['duplicates']} duplicates"
+    )
 
 
 if __name__ == "__main__":

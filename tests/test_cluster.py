@@ -169,7 +169,7 @@ def test_without_dates_the_two_fed_stories_still_stay_apart(embedder):
 
     undated = [replace(a, published=None) for a in fed_articles()]
     for part in partition(cluster(dedupe(undated), embedder)):
-        assert len({name.rstrip("0123456789.txt") for name in part}) == 1, part
+        assert len({name[:5] for name in part}) == 1, part  # "rates" or "stres"
 
 
 def test_being_close_in_time_never_makes_a_story_on_its_own():

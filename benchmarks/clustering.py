@@ -6,8 +6,8 @@
 
 Parts, each in its own process so that its peak memory (max RSS) is its own:
 
-* quality: the product path, `digest.pipeline.find_stories` (dedupe + cluster, what
-  `digest cluster` runs), on the AllSides dev windows 1-6 (each with its dates moved by a
+* quality: the product path, `digest.pipeline.group` (dedupe + cluster + threads; its `stories`, scored here, are what
+  `digest cluster` prints), on the AllSides dev windows 1-6 (each with its dates moved by a
   seeded -30 h..+6 h per article, read as JSON Lines, and as the plain-text pile without
   dates), the same-topic pile (hard negatives) both ways, the older five-month pile and
   Multi-News (full-length, untitled, undated). B-cubed precision, recall and F1 per pile. In the
@@ -77,10 +77,11 @@ def peak_mb() -> float:
 
 def run_product(arts: list[Article], embedder) -> tuple[dict[str, str], list[tuple[str, str]], float]:
     """The product's path: what `digest cluster` calls. Story per article id, duplicate pairs, seconds."""
-    from digest.pipeline import find_stories
+    from digest.pipeline import group
+    from digest.settings import DEFAULTS
 
     t0 = time.perf_counter()
-    stories, _ = find_stories(arts, embedder)
+    stories = group(arts, embedder, DEFAULTS).stories
     took = time.perf_counter() - t0
     pred, dups = {}, []
     for s in stories:
@@ -213,7 +214,8 @@ def synthetic_articles(n: int = 10_000, seed: int = 7) -> list[Article]:
 
 def part_synthetic(n: int) -> dict:
     from digest.models import load_embedder
-    from digest.pipeline import find_stories
+    from digest.pipeline import group
+    from digest.settings import DEFAULTS
 
     arts = synthetic_articles(n)
     arts = arts[: n - n // 100] + [replace(a, id=a.id + "c", origin=a.origin + ".copy") for a in arts[: n // 100]]
@@ -222,7 +224,7 @@ def part_synthetic(n: int) -> dict:
     t0 = time.perf_counter()
     embedder = load_embedder()
     t1 = time.perf_counter()
-    stories, _ = find_stories(arts, embedder)
+    stories = group(arts, embedder, DEFAULTS).stories
     t2 = time.perf_counter()
     sizes = sorted((len(s.articles) for s in stories), reverse=True)
     return {
@@ -266,7 +268,7 @@ def _target(row: dict) -> float | None:
 
 
 def report_quality(q: dict) -> None:
-    print("B-cubed, product path (digest.pipeline.find_stories) vs TF-IDF + average linkage")
+    print("B-cubed, product path (digest.pipeline.group(...).stories) vs TF-IDF + average linkage")
     print(f"(baseline distance threshold {q['baseline_distance']}: its best mean F1 over windows 1-6, both ways)")
     print("model trained on windows 1-3; 4-6, same_topic and the extra piles are held out\n")
     head = f"{'pile':<34} {'docs':>5}  {'ours P':>6} {'R':>6} {'F1':>6}   {'base P':>6} {'R':>6} {'F1':>6}  target"

@@ -9,10 +9,11 @@ How (details and the reasons for each choice in docs/cluster.md):
 2. Candidate pairs are each article's nearest neighbours by embedding and by terms,
    so memory stays linear in the number of articles (no n x n matrix).
 3. A small same-story model (logistic regression, weights shipped in
-   `digest/data/`, trained by `scripts/train_cluster.py` on dev windows 1-3) turns
-   a pair's similarities, how high each article ranks among the other's nearest
-   neighbours, and, only when both dates are known, their time gap, into the log-odds
-   that the two report the same story.
+   `digest/data/`, trained by `scripts/train_cluster.py` on dev windows 1-3 and small
+   piles drawn from them) turns a pair's similarities, their margins below each
+   article's own nearest neighbours, and, only when both dates are known, their time
+   gap, into the log-odds that the two report the same story. No feature depends on
+   the pile's size, so one model serves two articles and ten thousand.
 4. Average linkage over those log-odds: two groups merge while the mean log-odds over
    all their cross pairs is at least the model's merge level (chosen by
    cross-validation with the weights). Pairs outside the candidate graph are scored
@@ -54,7 +55,7 @@ class ClusterOptions:
     they are learned, and live in the same-story model file keyed to the embedder."""
 
     lead_words: int = 20  # body words embedded after the title (embedding is the slow part)
-    term_words: int = 400  # body words whose TF-IDF terms are compared (cheap; whole excerpts, most of an article)
+    term_words: int = 2000  # body words whose TF-IDF terms are compared (cheap: the whole of nearly any article)
     entity_words: int = 15  # body words searched for named entities (for `why`; NER is slow)
     model: str = "same-story"  # digest/data/<model>-<embedder>.json
     default_embedder: str = "minilm-l6"  # whose model is used, with a warning, for an embedder without one
@@ -242,21 +243,23 @@ def _days(when: datetime | None) -> float:
 
 # ------------------------------------------------------------ same-story model
 
-# The pair features, in the order of the model file's weights. Ranks are 0 for an article's
-# nearest neighbour; an article outside the other's `neighbours` nearest counts as rank `neighbours`.
+# The pair features, in the order of the model file's weights. None depends on how many articles
+# the pile holds: a margin compares the pair's similarity with how close each article's own nearest
+# neighbours are (its first and its third), which reads the same in a pile of six and of ten thousand.
 FEATURES = (
     "embedding",  # cosine of the title + lead embeddings
     "terms",  # cosine of the TF-IDF vectors of title + body
     "title_terms",  # cosine of the TF-IDF vectors of the titles
-    "rank_embedding_max",  # log(1 + the larger of the two ranks by embedding)
-    "rank_terms_max",  # the same by terms
-    "rank_embedding_min",  # log(1 + the smaller of the two ranks by embedding)
-    "rank_terms_min",
+    "embedding_margin_first",  # embedding cosine minus the larger of the two articles' nearest-neighbour cosines
+    "embedding_margin_third",  # the same against each article's third-nearest neighbour
+    "terms_margin_first",  # the same by terms
+    "terms_margin_third",
     "days_apart",  # both dated: time gap beyond a day and a half, in units of 3 days, at most 1; else 0
     "same_days",  # both dated and at most a day and a half apart: 1; else 0
 )
 SAME_DAYS = 1.5  # days: one story's reports come out over a day or so (dateline, updates, time zones)
 DAYS_SCALE = 3.0  # days beyond SAME_DAYS after which a gap says nothing more
+MARGIN_NEIGHBOURS = (1, 3)  # which nearest neighbours the margins are taken against (first, third)
 
 
 @dataclass(frozen=True)
@@ -264,28 +267,28 @@ class SameStoryModel:
     """Logistic regression over FEATURES: log-odds that two articles report the same story."""
 
     embedder: str
-    neighbours: int
+    neighbours: int  # candidate pairs: each article's nearest this many by embedding and by terms
     weights: np.ndarray
     intercept: float
     merge_at: float  # groups merge while their mean cross-pair log-odds is at least this
+    # A margin is taken against an article's nearest neighbours, but never against less than this
+    # (embedding, terms) cosine: an article with nothing close in the pile (a pile of two, a story of its
+    # own) must not find its "nearest" unrelated neighbour as close as a same-story partner.
+    floors: tuple[float, float] = (0.0, 0.0)
     source: str = ""
-    # For a pile of `neighbours` articles or fewer, where "among the nearest" says nothing (every
-    # article is among every other's nearest): the same model trained without the rank features.
-    small_pile: SameStoryModel | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str = "") -> SameStoryModel:
         if list(data["features"]) != list(FEATURES):
             raise ValueError(f"{source}: features {data['features']} are not {list(FEATURES)}")
-        small = data.get("small_pile")
         return cls(
             embedder=str(data["embedder"]),
             neighbours=int(data["neighbours"]),
             weights=np.asarray(data["weights"], dtype=np.float64),
             intercept=float(data["intercept"]),
             merge_at=float(data["merge_at"]),
+            floors=(float(data["margin_floors"]["embedding"]), float(data["margin_floors"]["terms"])),
             source=source,
-            small_pile=cls.from_dict({**data, **small, "small_pile": None}, source) if small else None,
         )
 
 
@@ -310,34 +313,41 @@ def same_story_model(embedder: str | None, options: ClusterOptions = OPTIONS) ->
 
 @dataclass
 class Neighbours:
-    """Each article's nearest neighbours by embedding and by terms, as rank lookups."""
+    """Candidate pairs, and how close each article's own nearest neighbours are (for the margins)."""
 
-    k: int  # an article outside the other's list counts as rank k
-    by_embedding: sparse.csr_matrix  # (n, n): rank + 1 of column j among row i's nearest, else 0
-    by_terms: sparse.csr_matrix
-    pairs: np.ndarray  # (m, 2) candidate pairs i < j: in either list of either article
+    pairs: np.ndarray  # (m, 2) candidate pairs i < j: in either article's nearest by embedding or by terms
+    embedding_near: np.ndarray  # (n, 2): cosine of each article's first and third nearest by embedding
+    terms_near: np.ndarray  # (n, 2): the same by terms
 
 
-def neighbours(feats: Features, k: int) -> Neighbours:
-    """The candidate lists and the ranks in them."""
+def neighbours(feats: Features, k: int, floors: tuple[float, float] = (0.0, 0.0)) -> Neighbours:
+    """Each article's `k` nearest by embedding and by terms: the candidate pairs and the margins' references
+    (never below `floors`, see SameStoryModel.floors)."""
     n = feats.embeddings.shape[0]
-    listed = max(1, min(k, n - 1))
-    emb = _nearest(lambda s, e: feats.embeddings[s:e] @ feats.embeddings.T, n, listed)
-    found = [emb]
+    listed = max(1, min(max(k, max(MARGIN_NEIGHBOURS)), n - 1))
+    emb, emb_sims = _nearest(lambda s, e: feats.embeddings[s:e] @ feats.embeddings.T, n, listed)
+    found = [emb[:, :k]]
     if feats.terms.shape[1] > 1:
-        terms = _nearest(lambda s, e: (feats.terms[s:e] @ feats.terms.T).toarray(), n, listed)
-        found.append(terms)
+        terms, terms_sims = _nearest(lambda s, e: (feats.terms[s:e] @ feats.terms.T).toarray(), n, listed)
+        found.append(terms[:, :k])
     else:
-        terms = np.zeros((n, 0), dtype=np.int64)
+        terms_sims = np.zeros((n, listed), dtype=np.float32)
     pairs = np.concatenate([np.stack([np.repeat(np.arange(n), f.shape[1]), f.ravel()], axis=1) for f in found])
     pairs = np.sort(pairs, axis=1)
     pairs = np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
-    return Neighbours(k, _rank_matrix(emb, n), _rank_matrix(terms, n), pairs)
+    return Neighbours(pairs, _near_references(emb_sims, floors[0]), _near_references(terms_sims, floors[1]))
 
 
-def _nearest(block_sims: Callable[[int, int], np.ndarray], n: int, k: int) -> np.ndarray:
-    """(n, k) indices of each row's k most similar other rows, most similar first, ties by index."""
-    out = []
+def _near_references(sims: np.ndarray, floor: float) -> np.ndarray:
+    """(n, 2) similarity of the first and third nearest neighbour (the farthest there is, in a pile under
+    four), at least `floor`."""
+    cols = [min(r, sims.shape[1]) - 1 for r in MARGIN_NEIGHBOURS]
+    return np.maximum(sims[:, cols].astype(np.float64), floor)
+
+
+def _nearest(block_sims: Callable[[int, int], np.ndarray], n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(n, k) indices of each row's k most similar other rows, most similar first, ties by index; and their similarities."""
+    out, out_sims = [], []
     for s in range(0, n, _BLOCK):
         e = min(n, s + _BLOCK)
         sims = np.asarray(block_sims(s, e), dtype=np.float32)
@@ -346,14 +356,10 @@ def _nearest(block_sims: Callable[[int, int], np.ndarray], n: int, k: int) -> np
         top = np.take_along_axis(sims, idx, axis=1)
         order = np.lexsort((idx, -top), axis=1)
         out.append(np.take_along_axis(idx, order, axis=1))
-    return np.concatenate(out) if out else np.zeros((0, k), dtype=np.int64)
-
-
-def _rank_matrix(knn: np.ndarray, n: int) -> sparse.csr_matrix:
-    k = knn.shape[1]
-    rows = np.repeat(np.arange(n), k)
-    ranks = np.tile(np.arange(1, k + 1, dtype=np.float32), n)
-    return sparse.csr_matrix((ranks, (rows, knn.ravel())), shape=(n, n))
+        out_sims.append(np.take_along_axis(top, order, axis=1))
+    if not out:
+        return np.zeros((0, k), dtype=np.int64), np.zeros((0, k), dtype=np.float32)
+    return np.concatenate(out), np.concatenate(out_sims)
 
 
 def pair_features(feats: Features, near: Neighbours, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -365,10 +371,9 @@ def pair_features(feats: Features, near: Neighbours, i: np.ndarray, j: np.ndarra
             np.einsum("ij,ij->i", feats.embeddings[a], feats.embeddings[b]),
             np.asarray(feats.terms[a].multiply(feats.terms[b]).sum(axis=1)).ravel(),
             np.asarray(feats.title_terms[a].multiply(feats.title_terms[b]).sum(axis=1)).ravel(),
-            (_pick(near.by_embedding, a, b), _pick(near.by_embedding, b, a)),
-            (_pick(near.by_terms, a, b), _pick(near.by_terms, b, a)),
+            np.maximum(near.embedding_near[a], near.embedding_near[b]),
+            np.maximum(near.terms_near[a], near.terms_near[b]),
             np.abs(feats.days[a] - feats.days[b]),
-            near.k,
         )
     return out
 
@@ -379,43 +384,32 @@ def block_features(feats: Features, near: Neighbours, rows: np.ndarray, cols: np
         feats.embeddings[rows] @ feats.embeddings[cols].T,
         (feats.terms[rows] @ feats.terms[cols].T).toarray(),
         (feats.title_terms[rows] @ feats.title_terms[cols].T).toarray(),
-        (near.by_embedding[rows][:, cols].toarray(), near.by_embedding[cols][:, rows].toarray().T),
-        (near.by_terms[rows][:, cols].toarray(), near.by_terms[cols][:, rows].toarray().T),
+        np.maximum(near.embedding_near[rows][:, None, :], near.embedding_near[cols][None, :, :]),
+        np.maximum(near.terms_near[rows][:, None, :], near.terms_near[cols][None, :, :]),
         np.abs(feats.days[rows][:, None] - feats.days[cols][None, :]),
-        near.k,
     )
-
-
-def _pick(ranks: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Entry (a[t], b[t]) of a rank matrix (rank + 1, or 0 when b[t] is not among a[t]'s nearest)."""
-    if ranks.nnz == 0:
-        return np.zeros(len(a))
-    return np.asarray(ranks[a, b]).ravel()
 
 
 def _combine(
     embedding: np.ndarray,
     terms: np.ndarray,
     title_terms: np.ndarray,
-    rank_embedding: tuple[np.ndarray, np.ndarray],
-    rank_terms: tuple[np.ndarray, np.ndarray],
+    embedding_near: np.ndarray,
+    terms_near: np.ndarray,
     gap: np.ndarray,
-    k: int,
 ) -> np.ndarray:
-    """The FEATURES columns from elementwise inputs of any (same) shape; ranks as stored (rank + 1, 0 = absent)."""
-    cols = [np.asarray(embedding, dtype=np.float64), np.asarray(terms, dtype=np.float64), title_terms]
-    mins = []
-    for ab, ba in (rank_embedding, rank_terms):
-        r_ab = np.where(ab > 0, ab - 1.0, float(k))
-        r_ba = np.where(ba > 0, ba - 1.0, float(k))
-        cols.append(np.log1p(np.maximum(r_ab, r_ba)))
-        mins.append(np.log1p(np.minimum(r_ab, r_ba)))
-    cols.extend(mins)
+    """The FEATURES columns from elementwise inputs of any (same) shape; `*_near` carry a last axis of
+    (first, third) reference similarities, the larger of the pair's two articles."""
+    embedding = np.asarray(embedding, dtype=np.float64)
+    terms = np.asarray(terms, dtype=np.float64)
+    cols = [embedding, terms, np.asarray(title_terms, dtype=np.float64)]
+    cols += [embedding - embedding_near[..., 0], embedding - embedding_near[..., 1]]
+    cols += [terms - terms_near[..., 0], terms - terms_near[..., 1]]
     dated = ~np.isnan(gap)
     gap = np.where(dated, gap, 0.0)
     cols.append(np.where(dated, np.clip((gap - SAME_DAYS) / DAYS_SCALE, 0.0, 1.0), 0.0))
     cols.append((dated & (gap <= SAME_DAYS)).astype(np.float64))
-    return np.stack([np.asarray(c, dtype=np.float64) for c in cols], axis=-1)
+    return np.stack(cols, axis=-1)
 
 
 def pair_log_odds(feats: Features, near: Neighbours, model: SameStoryModel, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -436,9 +430,7 @@ def group(feats: Features, model: SameStoryModel) -> np.ndarray:
     n = feats.embeddings.shape[0]
     if n < 2:
         return np.zeros(n, dtype=np.int64)
-    if n <= model.neighbours and model.small_pile is not None:
-        model = model.small_pile
-    near = neighbours(feats, model.neighbours)
+    near = neighbours(feats, model.neighbours, model.floors)
     members: list[np.ndarray] = [np.array([r]) for r in range(n)]
     alive = [True] * n
     first = list(range(n))  # smallest article index in each group: the tie-breaker

@@ -173,20 +173,39 @@ def test_without_dates_the_two_fed_stories_still_stay_apart(embedder):
 
 
 def test_being_close_in_time_never_makes_a_story_on_its_own():
-    """Dates refine: two reports with nothing in common (no shared words, far down each other's
-    neighbour lists) published an hour apart stay apart; the time terms only move content evidence."""
-    import math
-
+    """Dates refine: two reports with nothing in common (cosines 0, so their margins are at most minus
+    the floors) published an hour apart stay apart; the time terms only move content evidence."""
     import numpy as np
 
     model = cluster_module.same_story_model("minilm-l6")
-    k = model.neighbours
-    far = math.log1p(k)
-    x = dict(zip(cluster_module.FEATURES, [0.0, 0.0, 0.0, far, far, far, far, 0.0, 1.0]))
+    fe, ft = model.floors
+    x = dict(zip(cluster_module.FEATURES, [0.0, 0.0, 0.0, -fe, -fe, -ft, -ft, 0.0, 1.0]))
     close_but_unrelated = np.array([x[f] for f in cluster_module.FEATURES]) @ model.weights + model.intercept
     assert close_but_unrelated < model.merge_at
     w = dict(zip(cluster_module.FEATURES, model.weights))
     assert w["days_apart"] < 0  # far apart in time: less likely one story
+
+
+def test_a_pile_of_two_is_judged_like_any_other(embedder):
+    """No pile is too small for the model: alone in a pile, two reports of one rate decision are one
+    story, and a rate decision beside a report on another matter are two (undated: content decides).
+    (Known limit, docs/cluster.md: two different Fed stories alone in a pile of two are merged; with
+    more of the pile around them, as in the test above, they are not.)"""
+    from dataclasses import replace
+
+    rates0, rates1 = [replace(a, published=None) for a in fed_articles()[:2]]
+    quake = art(
+        "quake.txt",
+        "Magnitude 6.1 earthquake shakes central Chile, no damage reported",
+        [
+            "SANTIAGO (Reuters) - A magnitude 6.1 earthquake struck central Chile on Wednesday, the U.S. "
+            "Geological Survey said, shaking buildings in the capital. Authorities said there were no "
+            "immediate reports of damage or injuries and no tsunami warning was issued."
+        ],
+        None,
+    )
+    assert len(cluster(dedupe([rates0, rates1]), embedder)) == 1
+    assert len(cluster(dedupe([rates0, quake]), embedder)) == 2
 
 
 def test_shipped_model_is_keyed_to_the_default_embedder_and_records_its_cross_validation():
@@ -209,7 +228,7 @@ def test_average_linkage_over_the_candidate_graph_is_exact(embedder):
     feats = cluster_module.describe(arts, embedder)
     model = cluster_module.same_story_model("minilm-l6")
     labels = cluster_module.group(feats, model)
-    near = cluster_module.neighbours(feats, model.neighbours)
+    near = cluster_module.neighbours(feats, model.neighbours, model.floors)
     n = len(arts)
     i, j = np.triu_indices(n, 1)
     full = np.zeros((n, n))
@@ -240,7 +259,8 @@ def test_a_held_out_dense_window_without_dates_beats_tfidf(devdata, embedder):
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from digest.pipeline import find_stories, read_sources
+    from digest.pipeline import group, read_sources
+    from digest.settings import DEFAULTS
 
     folder = devdata / "allsides-dev" / "windows" / "clusters" / "window_5_nodates"
     labels = json.loads((folder / "labels.json").read_text())
@@ -256,7 +276,7 @@ def test_a_held_out_dense_window_without_dates_beats_tfidf(devdata, embedder):
         r = sum(len(by_pred[pred[k]] & by_gold[gold[k]]) / len(by_gold[gold[k]]) for k in gold) / len(gold)
         return 2 * p * r / (p + r)
 
-    stories, _ = find_stories(arts, embedder)
+    stories = group(arts, embedder, DEFAULTS).stories
     ours = f1(
         {a.id: s.id for s in stories for a in s.articles} | {d.article.id: s.id for s in stories for d in s.duplicates}
     )

@@ -5,12 +5,14 @@ summaries (`salience.py`); a claim (one fact as several outlets state it) is
 as salient as its best showable sentence, which becomes its representative.
 Claims are taken best first, skipping any that restates one already taken
 (`Calibration.restates`: a cosine that means "the same thing said again" for
-the story's embedder). The brief stage fills its word budget from this list,
+the story's embedder) without naming anyone or anything new. The brief stage fills its word budget from this list,
 then `order` makes the chosen claims read as one account: the lead fact, the
 context in the order reporters gave it, then reactions.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -52,10 +54,13 @@ def plan(ev: EvidenceSet, model: SalienceModel, *, restates: float) -> list[Clai
     ranked.sort(key=lambda c: (-c.score, c.members))
     chosen: list[Claim] = []
     vectors: list[np.ndarray] = []
+    said: set[str] = set()
     for claim in ranked:
         v = _vector(ev, claim)
-        if any(float(v @ u) >= restates for u in vectors):
+        text = ev.sentences[_rep(claim)].text
+        if any(float(v @ u) >= restates for u in vectors) and not (_specifics(text) - said):
             continue
+        said |= _specifics(text)
         if not chosen and ev.sentences[_rep(claim)].dependent:
             continue
         chosen.append(claim)
@@ -77,6 +82,18 @@ def order(ev: EvidenceSet, chosen: list[Claim]) -> list[Claim]:
     context = sorted((c for c in rest if not c.reaction), key=mean_position)
     reactions = sorted((c for c in rest if c.reaction), key=mean_position)
     return [lead, *context, *reactions]
+
+
+_SPECIFIC = re.compile(r"\b(?:[A-Z][\w’'-]+|\d[\d,.]*)")
+
+
+def _specifics(text: str) -> set[str]:
+    """Names and numbers a sentence states (its first word aside: capitalised by position).
+
+    Two sentences about one meeting embed close together; a close one that names
+    someone or something new ("... met Foreign Minister Cho Tae-yul") adds a fact.
+    """
+    return {m.lower() for m in _SPECIFIC.findall(text.split(" ", 1)[1] if " " in text else "")}
 
 
 def _rep(claim: Claim) -> int:

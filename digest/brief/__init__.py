@@ -23,7 +23,7 @@ from digest.models.base import Embedder, Generator
 from digest.nlp import english, parse
 from digest.types import Briefing, BriefSentence, Source, Story, commonest_day
 
-from . import disagree, evidence, lead, only_in, select, timeline, verify, write
+from . import disagree, evidence, lead, measures, only_in, select, timeline, verify, write
 from .facts import word_count
 
 log = logging.getLogger(__name__)
@@ -146,13 +146,19 @@ def brief(
     # The headline may run a little over the budget: every story needs one.
     headline, headline_by = _headline(story, ev, used, generator, embedder, stats, model_seconds + 3.0, budget)
     text = " ".join(s.text for s in sentences)
+    story_facts = measures.extract(
+        [
+            measures.Statement(e.source, e.index, e.text, articles[e.source - 1].published, e.selectable)
+            for e in ev.sentences
+        ]
+    )
     return Briefing(
         story_id=story.id,
         headline=headline,
         headline_by=headline_by,
         sentences=tuple(sentences),
         sources=sources_of(story),
-        disagreements=tuple(disagree.find(ev, embedder)),
+        disagreements=tuple(disagree.find(story_facts)),
         timeline=tuple(timeline.build(ev, articles, embedder)),
         only_in=tuple(only_in.build(ev, used, text + " " + headline)),
         duplicates=story.duplicates,

@@ -145,10 +145,11 @@ def brief(story: Story, ctx: BriefContext, *, stats: BriefStats | None = None) -
         sentences[0] = _anchor_lead(sentences[0], used[0], ev, articles)
     # The headline may run a little over the budget: every story needs one.
     headline, headline_by = _headline(story, ev, used, ctx, stats)
-    text = " ".join(s.text for s in sentences)
     story_facts = measures.extract(
         [
-            measures.Statement(e.source, e.index, e.text, articles[e.source - 1].published, e.selectable)
+            measures.Statement(
+                e.source, e.index, e.text, articles[e.source - 1].published, e.selectable and not e.dependent
+            )
             for e in ev.sentences
         ]
     )
@@ -159,8 +160,18 @@ def brief(story: Story, ctx: BriefContext, *, stats: BriefStats | None = None) -
         sentences=tuple(sentences),
         sources=sources_of(story),
         disagreements=tuple(disagree.find(story_facts)),
-        timeline=tuple(timeline.build(ev, articles, embedder)),
-        only_in=tuple(only_in.build(ev, used, text + " " + headline)),
+        timeline=tuple(
+            timeline.build(story_facts, ev.vectors, ctx.calibration, ev.centroid, present=verify.trim_attribution)
+        ),
+        only_in=tuple(
+            only_in.build(
+                story_facts,
+                [s.text for s in sentences] + [headline],
+                ev.vectors,
+                ev.centroid,
+                present=verify.trim_attribution,
+            )
+        ),
         duplicates=story.duplicates,
         model_calls=stats.model_calls,
         model_limited=stats.limited,

@@ -19,6 +19,7 @@ API: `find(facts)` with the `SentenceFacts` of a whole story (`measures.extract`
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -95,8 +96,14 @@ def _sides(group: Sequence, same: Callable) -> list[list]:
 
 def _shown(side: Sequence) -> str:
     """The side's value as most of its sources write it (the longer on a tie: "61,482" over "61,482 people")."""
-    counts = Counter(x.shown.strip(" ,.;:") for x in side)
+    counts = Counter(_trim(x.shown) for x in side)
     return max(counts, key=lambda s: (counts[s], sum(c.isdigit() for c in s), -len(s)))
+
+
+def _trim(shown: str) -> str:
+    """Punctuation around a value, not the points of "a.m." ("12 December." -> "12 December")."""
+    shown = shown.strip(" ,;:")
+    return shown if re.search(r"\b[ap]\.m\.$", shown) else shown.rstrip(".")
 
 
 def _citations(side: Sequence) -> tuple[int, ...]:
@@ -410,7 +417,9 @@ def _role_holders(named: Sequence[Person], who: Person | None, role: str) -> int
     """How many different people `named` holds in `role` (for whose side `who` is, when given)."""
     keys: list[Person] = []
     for p in named:
-        same_role = (p.title == role or p.acts == role) and (who is None or _qualifiers_agree(p.qualifier, who.qualifier))
+        same_role = (p.title == role or p.acts == role) and (
+            who is None or _qualifiers_agree(p.qualifier, who.qualifier)
+        )
         if same_role and not any(_one_person(p, k) for k in keys):
             keys.append(p)
     return len(keys)

@@ -39,7 +39,7 @@ from typing import Literal
 
 from digest.types import commonest_day
 
-from .facts import MONTHS, date_spans, fold
+from .facts import MONTHS, date_spans, fold, week_spans
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +237,7 @@ _THING_SYNONYMS = {
     "injury": "person", "troop": "soldier", "charge": "cost", "expense": "cost", "cut": "job", "role": "job", "post": "job", "position": "job",
     "twister": "tornado", "quake": "earthquake", "tremor": "earthquake", "ceasefire": "agreement",
     "truce": "agreement", "deal": "agreement", "accord": "agreement", "pact": "agreement",
+    "workforce": "staff", "employee": "staff", "personnel": "staff", "worker": "staff",
 }  # fmt: skip
 _EVENT_SYNONYMS = {
     "kill": "killed", "die": "killed", "dead": "killed", "death": "killed", "fatality": "killed",
@@ -339,6 +340,8 @@ class Moment:
     clock: int | None = None  # minutes after midnight
     year: int | None = None
     weekday: int | None = None  # 0 = Monday, for "on Monday" in an undated report (no day to resolve it to)
+    guessed_day: date | None = None  # that weekday resolved against the story's day (for the timeline only)
+    week: date | None = None  # the Monday of "last week", "this week"
     frame: Frame = field(default_factory=lambda: Frame("date"))
     start: int = 0
     end: int = 0
@@ -470,7 +473,7 @@ def supports(claim: SentenceFacts, sources: Sequence[SentenceFacts]) -> bool:
     moments = [m for s in sources for m in s.moments]
     names = {w for s in sources for p in s.people for w in p.words}
     for q in claim.quantities:
-        if not any(q.amount.same(o.amount) and _may_measure_same(q.frame, o.frame) for o in quantities):
+        if not any(q.amount.same(o.amount) and may_measure_same(q.frame, o.frame) for o in quantities):
             return False
     for m in claim.moments:
         if not any(_moment_stated(m, o) for o in moments):
@@ -507,7 +510,7 @@ _WEEKDAY_NUMBERS = {
 }
 
 
-def _may_measure_same(a: Frame, b: Frame) -> bool:
+def may_measure_same(a: Frame, b: Frame) -> bool:
     """Lenient: nothing says they measure different things (for citations: "12 injured" is not "12 killed")."""
     if a.dimension != b.dimension or a.per != b.per:
         return False
@@ -1413,6 +1416,7 @@ _MONTH_PAIR = re.compile(
 _WEEKDAY_DAY = re.compile(
     r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:a\.?m|p\.?m|:))"
 )
+_FUTURE = re.compile(r"\b(?:will|due|expected|scheduled|set to|plans? to|next|upcoming)\b", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"\b({_MONTHS_RE})\b")
 _MONTH_DAY = re.compile(rf"\b({_MONTHS_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})(?![:.]\d)")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS_RE})\b\.?(?!,?\s*\d{{4}})")
@@ -1468,14 +1472,20 @@ def _moments(st: Statement, position: int, doc, skip: int, published: date | Non
         if re.search(r"\d{4}", written):
             add(s, e, day=d, year=d.year)
         elif any(c.isdigit() for c in written):
-            continue  # "30 October": month and day below; its year is a guess
+            # "30 October": compared by month and day (its year is a guess), placed on the timeline by the guess;
+            # a date the sentence puts in the future is this year's or next, not last year's
+            if published is not None and d < published and _FUTURE.search(text):
+                d = _safe_date(d.year + 1, d.month, d.day) or d
+            add(s, e, monthday=(d.month, d.day), guessed_day=d)
         elif st.published is None:
-            # An undated report's "Monday" is some Monday: keep the weekday, guess no day.
-            weekday = _weekday_of(written)
-            if weekday is not None:
-                add(s, e, weekday=weekday)
+            # An undated report's "Monday" is some Monday: keep the weekday; the day resolved
+            # against the story's day is only a guess (good enough to place it on a timeline).
+            add(s, e, weekday=_weekday_of(written), guessed_day=d)
         else:
             add(s, e, day=d, year=d.year)
+    for s, e, monday in week_spans(text, published):
+        if text[e : e + 2] != "'s":
+            add(s, e, week=monday)
     # Days of one month written together: "17 and 18 November", "November 17 and 18", "Monday 17 and Tuesday 18 November".
     for m in _DAY_PAIR.finditer(text):
         month = MONTHS.get(m.group(3).lower().rstrip("."))
@@ -1529,12 +1539,21 @@ def _moments(st: Statement, position: int, doc, skip: int, published: date | Non
                 mo.clock,
                 mo.year,
                 mo.weekday,
+                mo.guessed_day,
+                mo.week,
                 frame,
                 mo.start,
                 mo.end,
             )
         )
     return out
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _moment_frame(doc, span) -> Frame:
@@ -1630,7 +1649,13 @@ def _people(st: Statement, position: int, doc) -> list[Person]:
     out = []
     for ent in doc.ents:
         start, end = ent.start, ent.end
-        while end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].is_alpha and not doc[end].whitespace_:
+        while (
+            end + 1 < len(doc)
+            and doc[end].text == "-"
+            and doc[end + 1].is_alpha
+            and not doc[end].whitespace_
+            and (doc[end + 1].is_lower or ent.label_ == "PERSON")  # "Suk-yeol", not "EU-South"
+        ):
             end += 2
         inner_title = []
         while start < end - 1 and doc[start].pos_ == "NOUN" and ent.label_ != "PERSON":
@@ -1681,6 +1706,8 @@ def _title_before(doc, start: int) -> tuple[str, str]:
             i -= 1
             continue
         break
+    if words and words[-1].pos_ not in ("NOUN", "PROPN"):
+        return "", ""  # a title ends in a noun: "the first EU-South Korea ..." has none
     title: list[str] = []
     qualifier: list[str] = []
     of = next((k for k in range(len(words) - 1, 0, -1) if words[k].lower_ == "of"), None)
@@ -1766,6 +1793,7 @@ __all__ = [
     "Statement",
     "extract",
     "facts_of",
+    "may_measure_same",
     "same_measure",
     "supports",
 ]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from digest.types import Disagreement, Side
 
@@ -33,11 +33,12 @@ def find(facts: Sequence[SentenceFacts]) -> list[Disagreement]:
     """All disagreements of one story: figures, then dates, then names (each most widely reported first)."""
     facts = [f for f in facts if f.analysed]
     published = {f.statement.source: f.statement.published for f in facts}
-    texts = {f.position: f.statement.text for f in facts}
+    # The day each sentence dates what it reports ("15% contained on Monday", "the council said on Monday").
+    as_of = {f.position: max(m.day for m in f.moments if m.day) for f in facts if any(m.day for m in f.moments)}
     quantities = [q for f in facts for q in f.quantities]
     moments = [m for f in facts for m in f.moments]
     people = [p for f in facts for p in f.people]
-    found = _number_disagreements(quantities, published, texts)
+    found = _number_disagreements(quantities, published, as_of)
     found += _date_disagreements(moments)
     found += _name_disagreements(people)
     return found
@@ -141,7 +142,7 @@ def _same_value(a: Quantity, b: Quantity) -> bool:
 
 
 def _number_disagreements(
-    quantities: list[Quantity], published: dict[int, datetime | None], texts: dict[int, str]
+    quantities: list[Quantity], published: dict[int, datetime | None], as_of: dict[int, date]
 ) -> list[Disagreement]:
     groups = _groups(quantities, lambda a, b: same_measure(a.frame, b.frame), _agree, _quantity_score)
     out = []
@@ -152,7 +153,7 @@ def _number_disagreements(
         if len(sides) < 2:
             continue
         sources_of = [{q.source for q in side} for side in sides]
-        update = _update_order(sides, published)
+        update = _update_order(sides, published, as_of)
         if update is not None:
             ordered = [sides[k] for k in update]
             out.append(
@@ -188,10 +189,18 @@ def _number_disagreements(
 
 
 def _merge_rounded(sides: list[list[Quantity]]) -> list[list[Quantity]]:
-    """A rounded figure ("nearly 61,500", "about 4,900 hectares") joins the one precise value it covers."""
+    """A rounded figure ("nearly 61,500", "about 4,900 hectares") joins the one exact value it covers
+    (not a bound: "about 450" is not "more than 300" said again)."""
     hedged = [s for s in sides if all(q.amount.qualifier in ("about", "nearly") for q in s)]
     for side in hedged:
-        covers = [o for o in sides if o is not side and o not in hedged and side[0].amount.compatible(o[0].amount)]
+        covers = [
+            o
+            for o in sides
+            if o is not side
+            and o not in hedged
+            and o[0].amount.qualifier == ""
+            and side[0].amount.compatible(o[0].amount)
+        ]
         if len(covers) == 1:
             covers[0].extend(side)
             sides = [s for s in sides if s is not side]
@@ -204,15 +213,18 @@ def _first_published(side: Sequence, published: dict[int, datetime | None]) -> d
     return min(known) if known else None
 
 
-def _update_order(sides: list[list[Quantity]], published: dict[int, datetime | None]) -> list[int] | None:
-    """Side indices oldest first when the figure rose from report to report, else None.
+def _update_order(
+    sides: list[list[Quantity]], published: dict[int, datetime | None], as_of: dict[int, date]
+) -> list[int] | None:
+    """Side indices oldest first when the figure grew from report to report, else None.
 
-    Sides are taken in the order of their values, and the dated reports must agree with
-    that order: each side's reports later than every report of a smaller value (a toll
-    that goes back and forth is a contradiction). Evidence that the figure grew is
-    needed: at least two sides dated, and a later report saying the figure grew ("the toll
-    rose to five") or an earlier one giving only a bound or a running count ("at least
-    four", "so far"). An undated report fits in by its value.
+    Sides are taken in the order of their values; the times known must agree with that
+    order (each side later than every side of a smaller value: a toll that goes back and
+    forth is a contradiction). Two kinds of time count: when the reports were published,
+    and the day a sentence dates its own figure ("15% contained on Monday", "the council
+    said on Monday"). At least two sides must be timed, and something must say the figure
+    grew: a later report ("the toll rose to five"), an earlier one that counts "so far",
+    or the figures' own days. A bound alone ("more than 20" before 27) is not growth.
     """
     if any(
         q.amount.qualifier in ("tally", "range") or q.frame.dimension in ("year", "ordinal") for s in sides for q in s
@@ -224,18 +236,30 @@ def _update_order(sides: list[list[Quantity]], published: dict[int, datetime | N
     values = [sorted({q.amount.value for q in sides[k]}) for k in order]
     if any(values[i][-1] >= values[i + 1][0] for i in range(len(values) - 1)):
         return None
-    spans = []
-    for k in order:
-        known = [t for t in (published.get(q.source) for q in sides[k]) if t is not None]
-        if known:
-            spans.append((min(known), max(known)))
-    if any(spans[i][1] >= spans[i + 1][0] for i in range(len(spans) - 1)):
+
+    def spans(times_of) -> list[tuple]:
+        out = []
+        for k in order:
+            known = [t for t in (times_of(q) for q in sides[k]) if t is not None]
+            if known:
+                out.append((min(known), max(known)))
+        return out
+
+    def ordered(sp: list[tuple], strict: bool) -> bool:
+        return all(sp[i][1] < sp[i + 1][0] or (not strict and sp[i][1] == sp[i + 1][0]) for i in range(len(sp) - 1))
+
+    reported = spans(lambda q: published.get(q.source))
+    # A sentence's day may be the event's ("killing four on Tuesday") as well as the figure's:
+    # reports of one day are not out of order, and only days that advance show growth.
+    dated = spans(lambda q: as_of.get(q.statement))
+    if not ordered(reported, strict=True) or not ordered(dated, strict=False):
+        return None
+    if max(len(reported), len(dated)) < 2:
         return None
     moved = any(q.frame.moved for k in order[1:] for q in sides[k])
-    provisional = any(
-        q.amount.qualifier in ("at least", "more than") or q.frame.provisional for k in order[:-1] for q in sides[k]
-    )
-    return order if len(spans) >= 2 and (moved or provisional) else None
+    so_far = any(q.frame.provisional for k in order[:-1] for q in sides[k])
+    days_advance = len(dated) >= 2 and ordered(dated, strict=True)
+    return order if moved or so_far or days_advance else None
 
 
 # ----------------------------------------------------------------------------- dates

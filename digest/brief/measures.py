@@ -1083,24 +1083,8 @@ def _unwrap(noun):
 
 
 def _subject_of(pred, exclude) -> str:
-    subjects = [c for c in pred.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in exclude]
-    # "The magnitude 6.4 quake struck": the parser makes the scale word the subject.
-    subjects = [
-        next((a for a in c.children if a.dep_ == "appos"), c) if _lemma(c) in _SCALE_PREFIXES else c for c in subjects
-    ]
-    subjects.sort(key=lambda c: _lemma(c) in _SCALE_PREFIXES)
-    for c in subjects:
-        if _lemma(c) not in _WRAPPERS:
-            head = c
-            if c.lower_ in _RELATIVE and pred.dep_ == "relcl":
-                head = pred.head
-            if head.lower_ in _PRONOUNS or head.pos_ == "PRON":
-                return ""
-            if head.pos_ in ("NOUN", "PROPN"):
-                return _subject_word(head)
-    if pred.dep_ in ("relcl", "acl") and pred.head.pos_ in ("NOUN", "PROPN") and pred.head.i not in exclude:
-        return _canon_thing(pred.head)[0]
-    return ""
+    tok = _subject_tok(pred, exclude)
+    return _subject_word(tok) if tok is not None else ""
 
 
 def _subject_word(tok) -> str:
@@ -1556,79 +1540,86 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
+_DATE_ROLES = {"from": "from", "since": "from", "between": "from", "until": "until", "till": "until", "by": "until"}
+# Verbs that only schedule or host an event: "the hearing will be held / is due / will take place on ...".
+_SCHEDULING = {"due", "expect", "schedule", "set", "plan", "hold", "be"}
+
+
 def _moment_frame(doc, span) -> Frame:
-    """What a date is the date of: the event it is attached to and its subject ("the hearing will be held")."""
+    """What a date is the date of: the event it is attached to and what it happened to.
+
+    "The hearing will be held on 19 December" dates the hearing; "the company discovered
+    the breach on 3 October" the discovery of the breach; "the next decision is due on
+    6 November" the next decision (its anchor "next" keeps it apart from the last one).
+    """
     tokens = {t.i for t in span}
-    root = span.root
-    t = root
+    t = span.root
     role = ""
     while t.dep_ in ("compound", "npadvmod", "nummod", "appos", "amod", "nmod", "conj") and t.head.i != t.i:
-        if t.head.i in tokens:
-            t = t.head
-            continue
-        if t.dep_ == "npadvmod" or t.head.pos_ in ("VERB", "AUX", "ADJ"):
+        if t.head.i not in tokens and (t.dep_ == "npadvmod" or t.head.pos_ in ("VERB", "AUX", "ADJ")):
             break
         t = t.head
     pred = t.head if t.head.i != t.i else t
     if t.dep_ == "pobj" or pred.pos_ == "ADP":
         prep = pred if pred.pos_ == "ADP" else t.head
-        role = {
-            "from": "from",
-            "since": "from",
-            "between": "from",
-            "until": "until",
-            "till": "until",
-            "by": "until",
-            "before": "until",
-        }.get(prep.lower_, "")
+        role = _DATE_ROLES.get(prep.lower_, "")
         pred = prep.head
-    # "The next rate decision is due on 30 October": "due" is the predicate, the decision its subject.
     while pred.pos_ in ("NOUN", "PROPN") and pred.dep_ in ("pobj", "appos", "conj") and pred.head.i != pred.i:
         pred = pred.head.head if pred.dep_ == "pobj" else pred.head
-    theme = ""
+    event = ""
+    theme_tok = None
     if pred.pos_ in ("NOUN", "PROPN"):
-        theme = _canon_thing(pred)[0]
-        event = ""
+        theme_tok = pred  # "the vote on Monday"
     else:
         event = _canon_event(pred)
-        if event in ("due", "expect", "schedule", "set", "plan", "take", "hold", "be", "begin", "start"):
-            event = {"begin": "start", "take": "start"}.get(event, "")
-        # What the event happened to: its object ("discovered the breach", "found out about the breach"),
-        # else its subject ("the quake struck", "the cubs were born").
-        theme = ""
-        obj = next((c for c in pred.children if c.dep_ == "dobj" and c.i not in tokens), None)
-        if obj is None:
-            about = next((c for c in pred.children if c.dep_ == "prep" and c.lower_ == "about"), None)
-            obj = next((c for c in about.children if c.dep_ == "pobj"), None) if about is not None else None
-        if obj is not None and obj.pos_ == "NOUN" and obj.lower_ not in _PRONOUNS and _lemma(obj) not in _LIGHT_OBJECTS:
-            theme = _canon_thing(obj)[0]
-        if not theme:
-            theme = _subject_of(pred, tokens)
-        # "expected to close in the third quarter": climb through xcomp to the governing verb's subject.
+        event = "start" if event in ("begin", "take") else ("" if event in _SCHEDULING else event)
+        # What the event happened to: its object ("discovered the breach", "found out about the
+        # breach"), else its subject ("the quake struck"); through "due to", "expected to".
         up = pred
-        for _ in range(2):  # "proceedings are due to begin", "expected to close": the governing verb's subject
-            if (
-                theme
-                or up.dep_ not in ("xcomp", "ccomp", "advcl", "acomp", "attr")
-                or up.head.pos_
-                not in (
-                    "VERB",
-                    "AUX",
-                    "ADJ",
-                )
-            ):
+        for _ in range(3):
+            theme_tok = _object_tok(up, tokens) or _subject_tok(up, tokens)
+            if theme_tok is not None or up.dep_ not in ("xcomp", "ccomp", "advcl", "acomp", "attr"):
+                break
+            if up.head.pos_ not in ("VERB", "AUX", "ADJ"):
                 break
             up = up.head
-            theme = _subject_of(up, tokens)
-            obj = next((c for c in up.children if c.dep_ == "dobj"), None)
-            if not theme and obj is not None and obj.pos_ == "NOUN":
-                theme = _canon_thing(obj)[0]
-    label = " ".join(x for x in (theme, pred.text if event else "") if x)
-    theme_tok = pred if pred.pos_ in ("NOUN", "PROPN") else None
-    if theme_tok is None:
-        theme_tok = next((c for c in pred.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "NOUN"), None)
+    theme = ""
+    if theme_tok is not None:
+        theme = _SOMEONE if theme_tok.ent_type_ == "PERSON" else _canon_thing(theme_tok)[0]
     anchor = _anchor([theme_tok]) if theme_tok is not None else ""
+    label = " ".join(x for x in (theme if theme != _SOMEONE else "", pred.text if event else "") if x)
     return Frame("date", theme, event, role, "", anchor, "", frozenset(), label)
+
+
+def _object_tok(pred, exclude):
+    obj = next((c for c in pred.children if c.dep_ == "dobj" and c.i not in exclude), None)
+    if obj is None:
+        about = next((c for c in pred.children if c.dep_ == "prep" and c.lower_ == "about"), None)
+        obj = next((c for c in about.children if c.dep_ == "pobj"), None) if about is not None else None
+    if obj is None or obj.pos_ != "NOUN" or obj.lower_ in _PRONOUNS or _lemma(obj) in _LIGHT_OBJECTS:
+        return None
+    return obj
+
+
+def _subject_tok(pred, exclude):
+    """The subject's head token: through a relative pronoun to its antecedent, never a pronoun or a wrapper."""
+    subjects = [c for c in pred.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in exclude]
+    # "The magnitude 6.4 quake struck": the parser makes the scale word the subject.
+    subjects = [
+        next((a for a in c.children if a.dep_ == "appos"), c) if _lemma(c) in _SCALE_PREFIXES else c for c in subjects
+    ]
+    subjects.sort(key=lambda c: _lemma(c) in _SCALE_PREFIXES)
+    for c in subjects:
+        if _lemma(c) in _WRAPPERS:
+            continue
+        head = pred.head if c.lower_ in _RELATIVE and pred.dep_ == "relcl" else c
+        if head.lower_ in _PRONOUNS or head.pos_ == "PRON":
+            return None
+        if head.pos_ in ("NOUN", "PROPN"):
+            return head
+    if pred.dep_ in ("relcl", "acl") and pred.head.pos_ in ("NOUN", "PROPN") and pred.head.i not in exclude:
+        return pred.head
+    return None
 
 
 # ----------------------------------------------------------------------------- people and places

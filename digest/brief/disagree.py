@@ -49,8 +49,8 @@ def find(facts: Sequence[SentenceFacts]) -> list[Disagreement]:
 
 def _groups(items: Sequence, same: Callable, agree: Callable, score: Callable) -> list[list]:
     """Facts grouped by what they measure: pairs from different sources that `same` accepts
-    are joined, best-scored first, unless the join would put two values of one source that
-    `agree` rejects into one group (a source does not contradict itself)."""
+    are joined, best-scored first, unless the join would put two members that `agree`
+    rejects into one group (a source does not contradict itself)."""
     pairs = []
     for i, a in enumerate(items):
         for j in range(i + 1, len(items)):
@@ -71,11 +71,7 @@ def _groups(items: Sequence, same: Callable, agree: Callable, score: Callable) -
         ri, rj = root(i), root(j)
         if ri == rj:
             continue
-        if any(
-            items[x].source == items[y].source and not agree(items[x], items[y])
-            for x in members[ri]
-            for y in members[rj]
-        ):
+        if any(not agree(items[x], items[y]) for x in members[ri] for y in members[rj]):
             continue
         parent[rj] = ri
         members[ri].extend(members.pop(rj))
@@ -134,7 +130,18 @@ def _quantity_score(a: Quantity, b: Quantity) -> float:
 
 
 def _agree(a: Quantity, b: Quantity) -> bool:
-    return a.amount.compatible(b.amount)
+    """May these two share a group? One source's values must be compatible, and a group
+    of counts is of one event: a chain through a figure that names none ("8,000 soldiers")
+    must not join "7,000 transferred" and "10,000 sent"."""
+    if a.statement == b.statement:
+        return False  # one sentence does not state one measure twice ("8% in Virginia, 6% in Carolina")
+    if a.source == b.source and not (
+        a.amount.same(b.amount)
+        or (a.amount.compatible(b.amount) and "about" in (a.amount.qualifier, b.amount.qualifier))
+    ):
+        return False  # a source gives one value for one measure (or rounds it: "about 300", "310")
+    fa, fb = a.frame, b.frame
+    return not (fa.dimension == "count" and fa.event and fb.event and fa.event != fb.event)
 
 
 def _same_value(a: Quantity, b: Quantity) -> bool:
@@ -144,7 +151,22 @@ def _same_value(a: Quantity, b: Quantity) -> bool:
 def _number_disagreements(
     quantities: list[Quantity], published: dict[int, datetime | None], as_of: dict[int, date]
 ) -> list[Disagreement]:
-    groups = _groups(quantities, lambda a, b: same_measure(a.frame, b.frame), _agree, _quantity_score)
+    # A sentence that gives two values of one measure gives parts ("200 million doses this year and
+    # 300 million next", "8% in Virginia, 6% in Carolina"): a part is not compared with another
+    # report's figure, which may be the whole.
+    parts = {
+        id(q)
+        for q in quantities
+        for o in quantities
+        if o is not q
+        and o.statement == q.statement
+        and q.frame.thing
+        and o.frame.thing == q.frame.thing
+        and not o.amount.same(q.amount)
+        and same_measure(q.frame, o.frame)
+    }
+    whole = [q for q in quantities if id(q) not in parts]
+    groups = _groups(whole, lambda a, b: same_measure(a.frame, b.frame), _agree, _quantity_score)
     out = []
     for group in groups:
         if len({q.source for q in group}) < 2:
@@ -165,9 +187,15 @@ def _number_disagreements(
                 )
             )
             continue
-        # A disagreement needs two values from different sources that cannot both be true.
+        # A disagreement needs two values from different sources that cannot both be true, and
+        # that are of one size: reports of one count differ by a few percent or a few tens of
+        # percent; a figure several times another is a part and a whole ("18 in Chicago", "180
+        # across the country"), which the sentences did not say.
+        sides = [s for s in sides if any(_close_in_size(s[0], o[0]) for o in sides if o is not s)]
+        sources_of = [{q.source for q in side} for side in sides]
         clash = any(
             not sa[0].amount.compatible(sb[0].amount)
+            and _close_in_size(sa[0], sb[0])
             and (sources_of[i] - sources_of[j] or sources_of[j] - sources_of[i])
             for i, sa in enumerate(sides)
             for j, sb in enumerate(sides)
@@ -186,6 +214,19 @@ def _number_disagreements(
         )
     out.sort(key=lambda d: -sum(len(s.citations) for s in d.sides))
     return out
+
+
+# Two reports of one measure that differ by more than this factor are taken to count different
+# things. The planted conflicts of the dev stories differ by at most 1.4x; real outlets' figures
+# for one count rarely differ by more than half. Years, times, ordinals and tallies are exempt.
+SIZE_FACTOR = 3.0
+
+
+def _close_in_size(a: Quantity, b: Quantity) -> bool:
+    if a.frame.dimension in ("year", "ordinal", "tally") or a.frame.dimension.startswith(("scale:", "code:")):
+        return True
+    x, y = abs(a.amount.value), abs(b.amount.value)
+    return min(x, y) > 0 and max(x, y) / min(x, y) <= SIZE_FACTOR
 
 
 def _merge_rounded(sides: list[list[Quantity]]) -> list[list[Quantity]]:
@@ -298,7 +339,7 @@ def _date_disagreements(moments: list[Moment]) -> list[Disagreement]:
     dated = [
         m for m in moments if m.day or m.monthday or m.month or m.period or m.clock is not None or m.weekday is not None
     ]
-    groups = _groups(dated, _same_event, lambda a, b: not a.conflicts(b), _moment_score)
+    groups = _groups(dated, _same_event, lambda a, b: a.source != b.source or not a.conflicts(b), _moment_score)
     out = []
     for group in groups:
         sides = _sides(group, lambda a, b: a.same(b))
@@ -343,14 +384,32 @@ def variant(a: str, b: str) -> bool:
     return _edits(a, b) <= max(1, min(len(a), len(b)) // 8)
 
 
+_GENERATIONS = ("jr", "sr", "ii", "iii", "iv", "v")
+
+
+def _same_generation(a: str, b: str) -> bool:
+    """ "blackwelljr" and "blackwellsr" are father and son, not one name spelled twice."""
+    ends = [next((g for g in _GENERATIONS if k.endswith(g)), "") for k in (a, b)]
+    return ends[0] == ends[1]
+
+
 def _one_person(a: Person, b: Person) -> bool:
-    """The same person named twice: the same name, a variant, or one name inside the other ("Kim" / "Kim Yong Hyun")."""
-    return a.key == b.key or variant(a.key, b.key) or set(a.words) <= set(b.words) or set(b.words) <= set(a.words)
+    """The same person named twice: the same name, a variant, one name inside the other ("Kim" / "Kim
+    Yong Hyun"), or a short first name ("Chris Wray" / "Christopher Wray")."""
+    if a.key == b.key or variant(a.key, b.key) or set(a.words) <= set(b.words) or set(b.words) <= set(a.words):
+        return True
+    return (
+        len(a.words) == len(b.words) == 2
+        and a.words[-1] == b.words[-1]
+        and a.words[0] != b.words[0]
+        and len(min(a.words[0], b.words[0], key=len)) >= 3
+        and (a.words[0].startswith(b.words[0]) or b.words[0].startswith(a.words[0]))
+    )
 
 
 def _qualifiers_agree(a: str, b: str) -> bool:
-    """Whose role: "south korean" and "south korea" agree; "lumetra" and "corvane" do not; none agrees
-    with any; a former holder is not the holder."""
+    """Whose role: "south korean" and "south korea" agree; "lumetra" and "corvane" do not, nor a
+    qualified title and a bare one; a former holder is not the holder."""
     wa, wb = a.split(), b.split()
     status_a = {w for w in wa if w in _STATUS}
     status_b = {w for w in wb if w in _STATUS}
@@ -358,11 +417,21 @@ def _qualifiers_agree(a: str, b: str) -> bool:
         return False
     wa = [w for w in wa if w not in _STATUS]
     wb = [w for w in wb if w not in _STATUS]
-    if not wa or not wb:
+    if not wa and not wb:
         return True
+    if not wa or not wb:
+        return False  # "President Biden" and "French President Macron": not one post
     return any(x[:5] == y[:5] for x in wa for y in wb)
 
 
+# Offices held in every country, state or city: two holders named without saying where are
+# not one post ("Mayor Plusquellic", "Mayor Freeman-Wilson"). A title elsewhere (referee, judge,
+# mine manager) is one post in the story.
+_OFFICES = {
+    "president", "chancellor", "minister", "secretary", "mayor", "governor", "senator", "ambassador", "king",
+    "queen", "premier", "state", "representative", "congressman", "congresswoman", "councillor", "councilman",
+    "lawmaker", "mp", "leader", "prince", "princess", "speaker",
+}  # fmt: skip
 _STATUS = {"former", "ex", "then", "acting", "interim", "late", "incoming", "outgoing", "deputy", "vice"}
 
 
@@ -382,13 +451,13 @@ def _name_disagreements(people: list[Person]) -> list[Disagreement]:
     for k in keys:
         if k in seen:
             continue
-        group = [k] + [o for o in keys if o != k and o not in seen and variant(k, o)]
+        group = [k] + [o for o in keys if o != k and o not in seen and variant(k, o) and _same_generation(k, o)]
         if len(group) < 2:
             continue
         seen.update(group)
         srcs = [frozenset(p.source for p in by_key[g]) for g in group]
-        if len(frozenset().union(*srcs)) < 2:
-            continue
+        if len(frozenset().union(*srcs)) < 2 or all(srcs[0] == x for x in srcs[1:]):
+            continue  # every source writes both: two names ("Richards III", "Richards IV"), not two spellings
         sides = tuple(Side(shown(by_key[g]), tuple(sorted(s))) for g, s in zip(group, srcs))
         sides = tuple(sorted(sides, key=lambda s: (-len(s.citations), s.citations)))
         out.append(
@@ -402,11 +471,14 @@ def _name_disagreements(people: list[Person]) -> list[Disagreement]:
     reported: set[frozenset[str]] = set()
     for i, a in enumerate(holders):
         for b in holders[i + 1 :]:
-            if a.source == b.source or _one_person(a, b):
-                continue
+            same_surname = len(a.words) == len(b.words) == 2 and a.words[-1] == b.words[-1]
+            if a.source == b.source or _one_person(a, b) or same_surname:
+                continue  # one surname in one role: one person ("Mike" / "Michael Cantaloupe")
             role = _shared_role(a, b)
             if not role:
                 continue
+            if role.split()[-1] in _OFFICES and not (a.qualifier and b.qualifier):
+                continue  # "Chancellor Hammond" and "Chancellor Merkel": an office held in many places
             # Each source names one person in this role, and never names the other person at all.
             if any(_one_person(b, x) for x in named_in[a.source]) or any(_one_person(a, x) for x in named_in[b.source]):
                 continue

@@ -32,7 +32,7 @@ import logging
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Literal
@@ -237,7 +237,7 @@ _THING_SYNONYMS = {
     "injury": "person", "troop": "soldier", "charge": "cost", "expense": "cost", "cut": "job", "role": "job", "post": "job", "position": "job",
     "twister": "tornado", "quake": "earthquake", "tremor": "earthquake", "ceasefire": "agreement",
     "truce": "agreement", "deal": "agreement", "accord": "agreement", "pact": "agreement",
-    "workforce": "staff", "employee": "staff", "personnel": "staff", "worker": "staff",
+    "contract": "agreement", "workforce": "staff", "employee": "staff", "personnel": "staff", "worker": "staff",
 }  # fmt: skip
 _EVENT_SYNONYMS = {
     "kill": "killed", "die": "killed", "dead": "killed", "death": "killed", "fatality": "killed",
@@ -257,7 +257,10 @@ _CHANGE_VERBS = {
 }  # fmt: skip
 _RISING = {"rise", "climb", "grow", "increase", "jump", "soar", "surge", "reach", "top", "exceed", "double"}
 # Verbs that carry no measure of their own: the measure is their subject ("turnout was 41%").
-_LIGHT_VERBS = {"be", "have", "remain", "stand", "reach", "total", "number", "become", "stay", "hit", "see", "show"}
+_LIGHT_VERBS = {
+    "be", "have", "remain", "stand", "reach", "total", "number", "become", "stay", "hit", "see", "show", "affect",
+    "involve", "include",
+}  # fmt: skip
 # Objects of phrasal verbs, not things: "take place", "take effect", "take part".
 _LIGHT_OBJECTS = {"place", "effect", "part", "shape", "hold", "action"}
 # How money is paid, not what it is ("$14.6 billion in cash").
@@ -313,6 +316,7 @@ class Frame:
     moved: bool = False  # the sentence says this figure moved to its value ("the toll rose to five")
     prop: bool = False  # the figure modifies its thing ("a five-year contract"): a property, whatever is done to it
     provisional: bool = False  # "so far": a count that may still grow
+    place: str = ""  # where the counted things are, when the sentence says ("in North Carolina", "Virginia")
 
 
 @dataclass(frozen=True)
@@ -361,7 +365,7 @@ class Moment:
         if self.month and other.month:
             return self.month != other.month
         if self.period and other.period:
-            return self.period != other.period
+            return not _same_period(self.period, other.period)
         return False
 
     def _weekday(self) -> int | None:
@@ -381,8 +385,17 @@ class Moment:
         if self.month or other.month:
             return self.month == other.month
         if self.period or other.period:
-            return self.period == other.period
+            return _same_period(self.period, other.period)
         return self.year is not None and self.year == other.year
+
+
+def _same_period(a: str, b: str) -> bool:
+    """ "2025Q3" and "?Q3" (a quarter whose year the report does not give) may be one period."""
+    if not a or not b:
+        return False
+    if a.startswith("?") or b.startswith("?"):
+        return a.lstrip("?0123456789") == b.lstrip("?0123456789")
+    return a == b
 
 
 @dataclass(frozen=True)
@@ -473,7 +486,7 @@ def supports(claim: SentenceFacts, sources: Sequence[SentenceFacts]) -> bool:
     moments = [m for s in sources for m in s.moments]
     names = {w for s in sources for p in s.people for w in p.words}
     for q in claim.quantities:
-        if not any(q.amount.same(o.amount) and may_measure_same(q.frame, o.frame) for o in quantities):
+        if not any(_states(o, q) for o in quantities):
             return False
     for m in claim.moments:
         if not any(_moment_stated(m, o) for o in moments):
@@ -486,6 +499,16 @@ def supports(claim: SentenceFacts, sources: Sequence[SentenceFacts]) -> bool:
         if any(not set(pl.words) <= words for pl in claim.places):
             return False
     return True
+
+
+def _states(source: Quantity, claim: Quantity) -> bool:
+    """Does a source figure state the claim's figure? The same value in any form ("10%" for "a tenth"),
+    or an exact value that a hedged claim covers ("31%" for "about 30%"), for a measure that may be the same;
+    a claim may leave out a rate's unit the source gives ("5%" for "5% a year")."""
+    a, b = source.amount, claim.amount
+    value = a.same(b) or (b.qualifier in ("about", "nearly") and a.qualifier == "" and b.compatible(a))
+    frame = claim.frame if claim.frame.per else replace(claim.frame, per=source.frame.per)
+    return value and may_measure_same(frame, source.frame)
 
 
 def _moment_stated(m: Moment, o: Moment) -> bool:
@@ -538,11 +561,16 @@ def same_measure(a: Frame, b: Frame) -> bool:
         return False
     if a.subject and b.subject and not _things_match(a.subject, b.subject):
         return False
+    if a.place and b.place and not set(a.place.split()) & set(b.place.split()):
+        return False  # "8.5% of stations in North Carolina" is not "8% of Virginia stations"
+    shared_subject = bool(a.subject and b.subject)
+    if a.modifiers and b.modifiers and not a.modifiers & b.modifiers and not shared_subject:
+        return False  # "three fellow gymnasts" are not "the four Olympic gymnasts"
     events_differ = bool(a.event and b.event and a.event != b.event)
     if a.thing and b.thing:
         if a.thing == "person" and (events_differ or not (a.event and b.event)):
             return False  # "people" alone says nothing about which people
-        return not events_differ or a.dimension != "count" or (a.prop and b.prop)
+        return not events_differ or (a.prop and b.prop)
     if events_differ:
         return False
     if a.event and a.event == b.event:
@@ -638,6 +666,13 @@ def _number_at(lx: list[_Lexeme], i: int) -> tuple[float, float, int, bool] | No
         value = float(t.replace(",", ""))
         j = i + 1
         scale = 1.0
+        # "22 and a half", "22 1/2"
+        if j + 2 < len(lx) and (lx[j].low, lx[j + 1].low, lx[j + 2].low) == ("and", "a", "half"):
+            value, j = value + 0.5, j + 3
+        elif j + 2 < len(lx) and lx[j + 1].low == "/" and lx[j].low.isdigit() and lx[j + 2].low.isdigit():
+            num, den = int(lx[j].low), int(lx[j + 2].low)
+            if 0 < num < den <= 10:
+                value, j = value + num / den, j + 3
         if (
             j < len(lx)
             and lx[j].low in _SCALE_WORDS
@@ -739,6 +774,8 @@ def _unit_at(lx: list[_Lexeme], j: int, money: bool) -> tuple[str, float, int] |
         return dim, factor, k + 1
     if w == "m" and not money and lx[k].start == lx[k - 1].end:
         return "length", 1.0, k + 1
+    if lx[k].text in ("C", "F", "°") and lx[k].start == lx[k - 1].end:
+        return f"temperature:{lx[k].text.replace('°', 'C')}", 1.0, k + 1  # "47.2C (117F)": only on one scale
     return None
 
 
@@ -757,8 +794,37 @@ def _scan(text: str) -> list[_Raw]:
     return [r for r in out if r.dimension != "skip"]
 
 
+def _part_of_word(lx: list[_Lexeme], i: int) -> bool:
+    """A number that is part of a name or a word, not a figure: "COVID-19", "G7" (glued to letters),
+    "the 1990s", "90s" (glued "s"), "Brians 2", "Route 9" (right after a name)."""
+    t = lx[i]
+    if i > 0 and lx[i - 1].end == t.start and (lx[i - 1].low[0].isalpha() or lx[i - 1].low == "-"):
+        if lx[i - 1].low == "-" and i > 1 and lx[i - 2].end == lx[i - 1].start and lx[i - 2].low[0].isalpha():
+            return True  # "COVID-19"
+        if lx[i - 1].low[0].isalpha() and not (len(lx[i - 1].text) <= 3 and lx[i - 1].text.isupper()):
+            return True  # glued to a word (a code like "EF3" is read elsewhere)
+    if i + 1 < len(lx) and lx[i + 1].start == t.end and lx[i + 1].low in ("s", "'s") and lx[i + 1].text == "s":
+        return True  # "the 90s"
+    prev = lx[i - 1] if i > 0 else None
+    return (
+        prev is not None
+        and i > 1
+        and prev.end < t.start
+        and prev.text[:1].isupper()
+        and prev.text.isalpha()
+        and prev.low not in MONTHS
+        and prev.low not in _WEEKDAY_NUMBERS
+        and prev.low not in _SCALE_PREFIXES
+        and lx[i - 2].low not in (".", "!", "?")
+        and not (i + 1 < len(lx) and lx[i + 1].low in _UNIT_WORDS)
+        and not (i + 2 < len(lx) and lx[i + 1].low in ("-", "to") and lx[i + 2].low[0].isdigit())  # "Castleford 2-1"
+    )
+
+
 def _figure_at(lx: list[_Lexeme], i: int) -> _Raw | None:
     t = lx[i]
+    if t.low[0].isdigit() and _part_of_word(lx, i):
+        return None
     # A code on a scale: "EF3", "F4" (letters glued to one digit).
     if (
         t.text.isalpha()
@@ -1000,7 +1066,7 @@ def _quantities(st: Statement, position: int, doc, taken: list[tuple[int, int]])
         if frame is None:
             continue
         amount = _amount(raw.value, raw.grain, raw.qualifier, raw.value2)
-        if raw.total is not None and frame.event == "vote" and not raw.qualifier:
+        if raw.total is not None and frame.event.startswith("vote") and not raw.qualifier:
             raw.dimension, raw.value2 = "tally", raw.total - raw.value
             frame = Frame("tally", "", "vote", "", "", frame.anchor, "", frozenset(), "vote")
         if raw.dimension == "tally":
@@ -1102,8 +1168,50 @@ def _name_of(tok) -> str:
     return " ".join(words[-4:]) or tok.lower_
 
 
+# What was expected or hoped for is not what happened ("economists had forecast 350,000 claims").
+_FORECAST = {"expect", "expectation", "forecast", "projection", "predict", "prediction", "consensus", "hope"}
+_HYPOTHETICAL = {"could", "might", "may"}  # not "would": reported speech ("said it would") is full of it
+
+
+def _place_of(tokens) -> str:
+    """Where the counted things are, when the sentence says: a place name modifying them ("Virginia
+    gas stations") or a place after "in", "across", "for" ("in North Carolina", "for Rhineland-Palatinate")."""
+    for tok in tokens:
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in ("GPE", "LOC"):
+                return fold(" ".join(t.text for t in c.subtree if t.ent_type_ in ("GPE", "LOC")))
+            if c.dep_ == "prep" and c.lower_ in ("in", "across", "for", "from"):
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if obj is not None and obj.ent_type_ in ("GPE", "LOC"):
+                    return fold(" ".join(t.text for t in obj.subtree if t.ent_type_ in ("GPE", "LOC")))
+    return ""
+
+
+def _forecast(tokens) -> bool:
+    """A figure that was expected, hoped for or is hypothetical, not what happened ("economists had
+    forecast 350,000", "Florida could hit 23,000 cases", "hopes of a $6 trillion plan")."""
+    for tok in tokens:
+        for anc in [tok, *list(tok.ancestors)[:4]]:
+            if _lemma(anc) in _FORECAST or any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in anc.children):
+                return True
+            if any(c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in _FORECAST for c in anc.children):
+                return True  # "the consensus ... being that 700,000 jobs would be added"
+    return False
+
+
 def _anchor(tokens) -> str:
-    """ "last" for "last year's rate" or "79.1% last year"; "" for the story's own period."""
+    """What sets a figure apart from the story's plain fact of the same measure: another period
+    ("last" for "last year's rate", "79.1% last year", "the prior week", "2011's")."""
+    for tok in tokens:
+        for c in tok.children:
+            if c.dep_ == "poss" and c.like_num and len(c.text) == 4:
+                return c.text  # "2011's 39,459 fires"
+            if c.dep_ == "prep" and c.lower_ in ("for", "in", "during", "of"):
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if obj is not None and obj.lemma_.lower() in ("year", "month", "week", "season", "quarter"):
+                    det = next((d for d in obj.children if d.dep_ in ("det", "amod")), None)
+                    if det is not None and det.lower_ in _ANCHOR_WORDS:
+                        return "last" if det.lower_ in ("previous", "prior", "preceding") else det.lower_
     for tok in tokens:
         for c in tok.children:
             if c.dep_ in ("npadvmod", "poss", "amod", "advmod", "nmod") and c.lemma_.lower() in (
@@ -1157,7 +1265,11 @@ def _per(tokens) -> str:
 
 
 def _per_from_text(doc, end: int) -> str:
-    m = re.match(r"\s*(?:a|an|per|each|every)\s+([a-z]+)", doc.text[end : end + 20], re.IGNORECASE)
+    m = re.match(
+        r"\s*(?:a|an|per|each|every|for each|for every)\s+(?:[A-Z]\w+\s+)?([a-z]+)",
+        doc.text[end : end + 40],
+        re.IGNORECASE,
+    )
     if m and m.group(1).lower().rstrip("s") in _PER_UNITS:
         return m.group(1).lower().rstrip("s")
     return ""
@@ -1167,9 +1279,9 @@ def _modifiers(noun) -> frozenset[str]:
     out = set()
     for c in noun.children:
         if c.dep_ in ("amod", "compound", "poss") and c.pos_ in ("ADJ", "NOUN", "PROPN", "VERB") and c.is_alpha:
-            lemma = c.lemma_.lower()
-            if lemma not in ("more", "other", "least", "such", "many", "several", "few", "total", "all"):
-                out.add(lemma)
+            word = c.lower_  # as written: "restructuring charge" and "restructuring costs" share it
+            if word not in ("more", "other", "least", "such", "many", "several", "few", "total", "all"):
+                out.add(word)
     return frozenset(out)
 
 
@@ -1177,45 +1289,31 @@ _PHYSICAL = {"length", "area", "mass", "speed", "volume", "duration"}
 _ROLE_PREPS = {"from": "from", "by": "by", "since": "since", "until": "until"}
 
 
-def _frame(doc, span, raw: _Raw) -> Frame | None:
-    """What the figure in `span` measures, from the parse around it."""
-    tokens = set(t.i for t in span)
-    root = span.root
-    in_thing = ""
-    if raw.dimension.startswith("scale:"):  # "magnitude 6.4 earthquake": the figure, not the scale word, heads it
-        root = next((t for t in span if t.like_num), root)
-        tokens = {root.i}
-    thing_tok = None
-    implied = ""
-    role = ""
-    pred = None
-    # "Four of the miners", "87% of members", "£45m of savings", "a tenth of its workforce"
+def _thing_in_phrase(doc, span, tokens: set[int], raw: _Raw):
+    """(counted thing's token, its word) named in a phrase after the figure: "Four of the miners",
+    "87% of members", "£45m of savings", "a tenth of its workforce"; "£15m in add-ons", "$5bn in
+    sales" (what the money is, not "in cash", how it is paid)."""
     for t in span:
         of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of" and c.i not in tokens), None)
-        if of is not None:
-            obj = next((c for c in of.children if c.dep_ == "pobj"), None)
-            if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.ent_type_ not in ("DATE", "TIME"):
-                thing_tok = _unwrap(obj)
-                break
-    if thing_tok is None and raw.dimension.startswith("money:"):
-        # "£15m in add-ons", "$5bn in sales": what the money is (not "in cash", how it is paid)
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        if obj is not None and obj.pos_ in ("NOUN", "PROPN") and obj.ent_type_ not in ("DATE", "TIME"):
+            return _unwrap(obj), ""
+    if raw.dimension.startswith("money:"):
         m = re.match(r"\s+in\s+([A-Za-z][\w-]*)", doc.text[span.end_char :])
         if m and m.group(1).lower() not in _PAYMENT_FORMS:
             word = doc.char_span(span.end_char + m.start(1), span.end_char + m.end(1), alignment_mode="expand")
             if word is not None and word.root.pos_ == "NOUN" and not word.root.ent_type_:
-                thing_tok = word.root
-                in_thing = m.group(1).lower()
-    head = root
-    if (
-        thing_tok is None
-        and root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "npadvmod", "appos")
-        and root.head.pos_ in ("NOUN", "PROPN")
-        and root.head.i not in tokens
-    ):
-        thing_tok = _unwrap(root.head)
-        head = root.head
-    # climb from the noun phrase to its predicate
+                return word.root, m.group(1).lower()
+    return None, ""
+
+
+def _predicate_of(head, thing_tok, raw: _Raw):
+    """(the figure's noun phrase token, its predicate, the figure's role, the counted thing):
+    climbing from the figure's noun phrase to the verb or noun it depends on ("a turnout of 64%":
+    the turnout; "rose to five": rose; "built in 1968": built)."""
     t = head
+    pred = None
+    role = ""
     steps = 0
     while t.dep_ in ("compound", "amod", "nmod", "appos", "conj") and t.head.i != t.i and steps < 4:
         if t.dep_ == "conj" and t.head.pos_ in ("VERB", "AUX"):
@@ -1239,6 +1337,8 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
             role = _ROLE_PREPS.get(prep.lower_, "")
             if prep.lower_ == "between" or (prep.lower_ == "from" and raw.dimension in ("year",)):
                 role = "from"
+            if raw.dimension == "duration" and prep.lower_ in ("over", "during", "within", "in", "after"):
+                role = prep.lower_  # "over the past two weeks": a span of time, not what lasted
             pred = gov
     elif t.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "acomp", "dative", "npadvmod", "advmod", "pcomp"):
         pred = t.head
@@ -1246,17 +1346,61 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
         pred = t.head if t.head.i != t.i else None
     if pred is not None and pred.pos_ == "ADP":
         pred = pred.head
+    return t, pred, role, thing_tok
+
+
+def _frame(doc, span, raw: _Raw) -> Frame | None:
+    """What the figure in `span` measures, from the parse around it."""
+    tokens = set(t.i for t in span)
+    root = span.root
+    if raw.dimension.startswith("scale:"):  # "magnitude 6.4 earthquake": the figure, not the scale word, heads it
+        root = next((t for t in span if t.like_num), root)
+        tokens = {root.i}
+    implied = ""
+    thing_tok, in_thing = _thing_in_phrase(doc, span, tokens, raw)
+    head = root
+    if (
+        thing_tok is None
+        and root.dep_ in ("nummod", "quantmod", "amod", "compound", "nmod", "npadvmod", "appos")
+        and root.head.pos_ in ("NOUN", "PROPN")
+        and root.head.i not in tokens
+    ):
+        thing_tok = _unwrap(root.head)
+        head = root.head
+    t, pred, role, thing_tok = _predicate_of(head, thing_tok, raw)
     event = ""
     subject = ""
     subject_tok = None
     moved = False
     if pred is not None:
         event = _canon_event(pred)
+        side = next((c.lower_ for c in pred.children if c.dep_ == "prep" and c.lower_ in ("against", "for")), "")
+        if any(
+            c.dep_ == "prep"
+            and c.lower_ == "in"
+            and any(g.lemma_ in ("favour", "favor", "support") for g in c.children)
+            for c in pred.children
+        ):
+            side = "for"  # "voted in favour of action"
+        if event == "vote" and side:
+            event = f"vote {side}"  # "120 voted against it" is not "67 voted for it"
         if pred.pos_ in ("AUX", "VERB") and _lemma(pred) in _LIGHT_VERBS:
             # "Turnout was 41%", "The attendance was given as 54,300": the subject is the thing.
             acomp = next((c for c in pred.children if c.dep_ in ("acomp",) and c.i not in tokens), None)
+            where = next(
+                (
+                    c
+                    for c in pred.children
+                    if (c.dep_ == "prep" and c.lower_ not in ("to", "of", "as", "at", "according"))
+                    or (c.dep_ == "advmod" and c.lower_ in ("there", "here", "away", "abroad", "home"))
+                ),
+                None,
+            )
             if acomp is not None:
                 event = _canon_event(acomp)
+            elif where is not None and pred.lemma_ in ("be", "remain", "stay") and t.dep_ in ("nsubj", "nsubjpass"):
+                # "8,000 soldiers are near the border", "1,500 Americans remain in Afghanistan": where they are counts them
+                event = "be " + where.lower_
             subj = next((c for c in pred.children if c.dep_ in ("nsubj", "nsubjpass") and c.i not in tokens), None)
             if subj is not None and thing_tok is None and subj.pos_ in ("NOUN", "PROPN"):
                 thing_tok = _unwrap(subj)
@@ -1278,8 +1422,6 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
                     subject_tok = target  # "the fire grew to 19,000 acres": the fire's size
                 else:
                     thing_tok = _unwrap(target)
-            event = ""
-        elif pred.pos_ == "VERB" and _lemma(pred) in ("say", "tell", "report", "announce", "add", "confirm"):
             event = ""
         subject = _subject_of(pred, tokens | ({thing_tok.i} if thing_tok is not None else set()))
         if subject_tok is not None:
@@ -1318,16 +1460,18 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
     per = _per([root] + ([thing_tok] if thing_tok is not None else [])) or _per_from_text(
         doc, span.end_char if thing_tok is None else max(span.end_char, thing_tok.idx + len(thing_tok))
     )
-    anchor = _anchor([x for x in (pred, thing_tok, root, root.head if root.dep_ == "pobj" else None) if x is not None])
+    near = [x for x in (pred, thing_tok, root, root.head if root.dep_ == "pobj" else None) if x is not None]
+    anchor = "forecast" if _forecast(near) else _anchor(near)
     dimension = raw.dimension
+    place = _place_of([x for x in (thing_tok, pred) if x is not None])
     if thing_tok is not None and thing_tok.dep_ == "compound" and thing_tok.head.pos_ == "NOUN" and not subject:
         subject = _canon_thing(thing_tok.head)[0]  # "88th-minute winner": the minute of the winner
-    # "a five-year contract", "the 72-hour truce": a property of the thing, whatever is done to it
-    prop = (
-        dimension != "count"
-        and bool(thing)
-        and head is not root
-        and root.dep_ in ("nummod", "amod", "compound", "nmod")
+    # "a five-year contract", "the 72-hour truce", "a restructuring charge of £40m", "£10m in add-ons":
+    # a property or an amount of the thing, whatever is done to it
+    prop = bool(thing) and (
+        (dimension != "count" and head is not root and root.dep_ in ("nummod", "amod", "compound", "nmod"))
+        or dimension.startswith("money:")
+        or dimension in _PHYSICAL
     )
     # "42 homes had been destroyed so far": a count still growing
     provisional = pred is not None and any(
@@ -1346,9 +1490,8 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
     label = _label(thing_tok, pred, thing, event, dimension)
     if dimension == "tally" and thing in ("vote", "ballot", ""):
         # "after a 7-2 vote", "voted six to three": the vote is the event, whoever held it
-        return Frame(
-            "tally", "", "vote" if thing or event == "vote" else event, "", "", anchor, "", frozenset(), "vote"
-        )
+        tally_event = "vote" if thing or event.startswith("vote") else event  # a tally says who was for and against
+        return Frame("tally", "", tally_event, "", "", anchor, "", frozenset(), "vote")
     return Frame(
         dimension,
         thing,
@@ -1362,6 +1505,7 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
         moved,
         prop,
         provisional,
+        place,
     )
 
 
@@ -1500,13 +1644,11 @@ def _moments(st: Statement, position: int, doc, skip: int, published: date | Non
         year = m.group(3)
         if year is None and published is not None:
             year = str(published.year + (1 if "next" in m.group(0).lower() else 0))
-        if year is None:
-            continue
-        add(m.start(), m.end(), period=f"{year}{m.group(2)[0].upper()}{_PERIOD_ORDINAL[m.group(1).lower()]}")
+        # "the second half of this year" in an undated report: the half, its year unknown ("?")
+        add(m.start(), m.end(), period=f"{year or '?'}{m.group(2)[0].upper()}{_PERIOD_ORDINAL[m.group(1).lower()]}")
     for m in _QN.finditer(text):
-        year = m.group(3) or (str(published.year) if published else None)
-        if year:
-            add(m.start(), m.end(), period=f"{year}{m.group(1)}{m.group(2)}")
+        year = m.group(3) or (str(published.year) if published else "?")
+        add(m.start(), m.end(), period=f"{year}{m.group(1)}{m.group(2)}")
     out = []
     for mo in sorted(found, key=lambda x: x.start):
         span = doc.char_span(mo.start, mo.end, alignment_mode="expand")
@@ -1540,7 +1682,10 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-_DATE_ROLES = {"from": "from", "since": "from", "between": "from", "until": "until", "till": "until", "by": "until"}
+_DATE_ROLES = {
+    "from": "from", "since": "from", "between": "from", "until": "until", "till": "until", "by": "until",
+    "before": "until", "after": "after",
+}  # fmt: skip
 # Verbs that only schedule or host an event: "the hearing will be held / is due / will take place on ...".
 _SCHEDULING = {"due", "expect", "schedule", "set", "plan", "hold", "be"}
 
@@ -1560,11 +1705,18 @@ def _moment_frame(doc, span) -> Frame:
             break
         t = t.head
     pred = t.head if t.head.i != t.i else t
-    if t.dep_ == "pobj" or pred.pos_ == "ADP":
+    if t.dep_ in ("compound", "amod", "nmod", "poss") and pred.pos_ == "NOUN":
+        pass  # "the Jan. 6 attack", "Tuesday's collapse": the date of the noun it modifies
+    elif t.dep_ == "pobj" or pred.pos_ == "ADP":
         prep = pred if pred.pos_ == "ADP" else t.head
         role = _DATE_ROLES.get(prep.lower_, "")
         pred = prep.head
-    while pred.pos_ in ("NOUN", "PROPN") and pred.dep_ in ("pobj", "appos", "conj") and pred.head.i != pred.i:
+    while (
+        pred.pos_ in ("NOUN", "PROPN")
+        and pred.dep_ in ("pobj", "appos", "conj")
+        and pred.head.i != pred.i
+        and t.dep_ not in ("compound", "amod", "nmod", "poss")
+    ):
         pred = pred.head.head if pred.dep_ == "pobj" else pred.head
     event = ""
     theme_tok = None
@@ -1667,6 +1819,8 @@ def _people(st: Statement, position: int, doc) -> list[Person]:
             continue
         name = re.sub(r"'s$", "", span.text).strip()
         words = tuple(w for w in re.findall(r"[a-z]+", fold(name)))
+        if len([w for w in words if len(w) > 1]) >= 2:
+            words = tuple(w for w in words if len(w) > 1)  # "Donald J. Trump" is Donald Trump
         key = "".join(words)
         if len(key) < 4 or (len(words) < 2 and len(key) < 5):
             continue

@@ -432,6 +432,13 @@ _OFFICES = {
     "queen", "premier", "state", "representative", "congressman", "congresswoman", "councillor", "councilman",
     "lawmaker", "mp", "leader", "prince", "princess", "speaker",
 }  # fmt: skip
+# Roles that many people in one story hold at once: never one post.
+_MANY_HOLD = {
+    "officer", "official", "spokesman", "spokeswoman", "spokesperson", "analyst", "expert", "professor", "doctor",
+    "dr", "resident", "witness", "neighbor", "neighbour", "lawyer", "attorney", "researcher", "scientist",
+    "economist", "student", "teacher", "nurse", "worker", "member", "aide", "source", "reporter", "correspondent",
+    "editor", "writer", "author", "agent", "soldier", "activist", "protester", "fan", "player", "candidate",
+}  # fmt: skip
 _STATUS = {"former", "ex", "then", "acting", "interim", "late", "incoming", "outgoing", "deputy", "vice"}
 
 
@@ -477,6 +484,8 @@ def _name_disagreements(people: list[Person]) -> list[Disagreement]:
             role = _shared_role(a, b)
             if not role:
                 continue
+            if role.split()[-1].rstrip(".") in _MANY_HOLD:
+                continue  # "police officer Fahim" and "police officer Usman": a role many people hold
             if role.split()[-1] in _OFFICES and not (a.qualifier and b.qualifier):
                 continue  # "Chancellor Hammond" and "Chancellor Merkel": an office held in many places
             # Each source names one person in this role, and never names the other person at all.

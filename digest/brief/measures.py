@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -158,7 +158,6 @@ _FRACTION_PLURALS = {"halves": 50.0, "thirds": 100 / 3, "quarters": 25.0, "fifth
 # A fraction word is a share rounded to a simple fraction; the common ones (a fifth, a quarter)
 # are 5 points apart, so a fraction word allows half that either side.
 FRACTION_SLACK = 2.5
-_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7}
 
 # Hedges before a figure, longest first; each maps to how it bounds the value.
 _QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = sorted(
@@ -246,6 +245,7 @@ _EVENT_SYNONYMS = {
     "defense": "defence", "shed": "cut", "axe": "cut", "eliminate": "cut", "slash": "cut",
     "hit": "strike", "jail": "sentence", "imprison": "sentence", "lift": "raise", "hike": "raise",
     "purchase": "buy", "acquire": "buy", "acquisition": "buy", "takeover": "buy", "find": "discover",
+    "find out": "discover", "bring out": "rescue", "pull out": "rescue",
 }  # fmt: skip
 # Nouns that name an event rather than a thing: "a $14.6bn purchase" is what was paid to buy.
 _EVENT_NOUNS = {"purchase": "buy", "acquisition": "buy", "takeover": "buy", "sale": "sell", "signing": "sign"}
@@ -268,7 +268,7 @@ _PAYMENT_FORMS = {"cash", "stock", "shares", "bonds", "notes", "coins", "instalm
 # Nouns that wrap the counted thing: "the number of patients", "reports of burn injuries".
 _WRAPPERS = {"number", "total", "figure", "count", "tally", "report", "share", "proportion", "percentage", "majority"}
 _RELATIVE = {"which", "that", "who", "whom", "whose"}
-_SOMEONE = "(person)"  # a subject named by a person's name: compatible with any noun describing a person
+_SOMEONE = "person:"  # a subject named by a person's name ("person:lowther"): any noun may describe them
 _PRONOUNS = {"it", "they", "he", "she", "we", "this", "these", "those", "them", "its", "their", "i", "you"}
 # Time words that make a figure another period's: "79.1% last year" is not this year's rate.
 _ANCHOR_WORDS = {"last", "previous", "prior", "next", "former", "earlier", "preceding"}
@@ -580,8 +580,11 @@ def same_measure(a: Frame, b: Frame) -> bool:
 
 def _things_match(a: str, b: str) -> bool:
     """The same lemma, or one a compound of the other ("wildfire" and "fire"); a named person may be any noun."""
-    if a == b or _SOMEONE in (a, b):
+    if a == b:
         return True
+    if a.startswith(_SOMEONE) or b.startswith(_SOMEONE):
+        # a named person may be any noun ("director"), but not another named person ("Trump" / "Walker")
+        return not (a.startswith(_SOMEONE) and b.startswith(_SOMEONE))
     if " " in a or " " in b:  # a name and a noun: "river wendle" and "river", not "brantwell" and "office"
         return bool(set(a.split()) & set(b.split()))
     short, long = sorted((a, b), key=len)
@@ -654,13 +657,12 @@ class _Raw:
     qualifier: Qualifier = ""
     value2: float | None = None
     fraction: bool = False
-    converted: bool = False
     total: float | None = None  # "seven of the nine": the whole the figure is part of
     resume: int = 0  # where scanning goes on (past "of the nine")
 
 
-def _number_at(lx: list[_Lexeme], i: int) -> tuple[float, float, int, bool] | None:
-    """(value, grain, next index, is a fraction) of a number starting at lexeme i."""
+def _number_at(lx: list[_Lexeme], i: int) -> tuple[float, float, int] | None:
+    """(value, grain, next index) of a number starting at lexeme i."""
     t = lx[i].low
     if t[0].isdigit():
         value = float(t.replace(",", ""))
@@ -673,18 +675,13 @@ def _number_at(lx: list[_Lexeme], i: int) -> tuple[float, float, int, bool] | No
             num, den = int(lx[j].low), int(lx[j + 2].low)
             if 0 < num < den <= 10:
                 value, j = value + num / den, j + 3
-        if (
-            j < len(lx)
-            and lx[j].low in _SCALE_WORDS
-            and lx[j].low != "hundred"
-            or (j < len(lx) and lx[j].low == "hundred")
-        ):
+        if j < len(lx) and lx[j].low in _SCALE_WORDS:
             scale = _SCALE_WORDS[lx[j].low]
             j += 1
         elif j < len(lx) and lx[j].low in ("bn", "mn", "tn") and lx[j].start == lx[i].end:
             scale = _SCALE_SHORT[lx[j].low]
             j += 1
-        return value * scale, _grain(t, scale), j, False
+        return value * scale, _grain(t, scale), j
     # Number words: "twenty-five", "two dozen", "a million", "ten thousand".
     j = i
     total = current = 0.0
@@ -711,7 +708,7 @@ def _number_at(lx: list[_Lexeme], i: int) -> tuple[float, float, int, bool] | No
     if words == 0 or (words == 1 and lx[i].low in ("a", "an")):
         return None
     value = total + current
-    return value, _word_grain(value), j, False
+    return value, _word_grain(value), j
 
 
 def _next_is_scale(lx: list[_Lexeme], j: int) -> bool:
@@ -794,10 +791,15 @@ def _scan(text: str) -> list[_Raw]:
     return [r for r in out if r.dimension != "skip"]
 
 
+_QUOTE_MARKS = {"”", '"', "’", "»", ")"}
+
+
 def _part_of_word(lx: list[_Lexeme], i: int) -> bool:
     """A number that is part of a name or a word, not a figure: "COVID-19", "G7" (glued to letters),
     "the 1990s", "90s" (glued "s"), "Brians 2", "Route 9" (right after a name)."""
     t = lx[i]
+    if i > 0 and lx[i - 1].end == t.start and lx[i - 1].text in _QUOTE_MARKS:
+        return True  # a footnote mark after a closing quote: ”5 Ancient principles
     if i > 0 and lx[i - 1].end == t.start and (lx[i - 1].low[0].isalpha() or lx[i - 1].low == "-"):
         if lx[i - 1].low == "-" and i > 1 and lx[i - 2].end == lx[i - 1].start and lx[i - 2].low[0].isalpha():
             return True  # "COVID-19"
@@ -863,7 +865,7 @@ def _figure_at(lx: list[_Lexeme], i: int) -> _Raw | None:
     number = _number_at(lx, i)
     if number is None:
         return None
-    value, grain, j, _ = number
+    value, grain, j = number
     first = lx[i]
     # A time of day or a race time: "4:17 a.m.", "07:12 UTC", "5.30am", "2:04:37".
     if first.low[0].isdigit() and not money:
@@ -905,7 +907,7 @@ def _figure_at(lx: list[_Lexeme], i: int) -> _Raw | None:
                     raw2 = second
     value2 = None
     if raw2 is not None:
-        v2, g2, j2, _ = raw2
+        v2, g2, j2 = raw2
         if money and j2 < len(lx) and lx[j2].low in _SCALE_SHORT and lx[j2].start == lx[j2 - 1].end:
             v2 *= _SCALE_SHORT[lx[j2].low]
             j2 += 1
@@ -971,7 +973,6 @@ def _finish(
         factor,
         qualifier,
         None if value2 is None else value2 * factor,
-        converted=False,
     )
 
 
@@ -1132,6 +1133,9 @@ def _canon_event(tok) -> str:
     lemma = _lemma(tok)
     if tok.pos_ == "ADP" or lemma in _LIGHT_VERBS:
         return ""
+    particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), "")
+    if particle:
+        lemma = f"{lemma} {particle}"  # "took over the throne" is not "took a hit"
     return _EVENT_SYNONYMS.get(lemma, lemma)
 
 
@@ -1155,7 +1159,8 @@ def _subject_of(pred, exclude) -> str:
 
 def _subject_word(tok) -> str:
     if tok.ent_type_ == "PERSON":
-        return _SOMEONE  # "Graham Lowther was jailed" / "a finance director was jailed"
+        # "Graham Lowther was jailed" / "a finance director was jailed": a person, compared by surname
+        return _SOMEONE + fold(tok.text)
     if tok.pos_ == "PROPN":
         return _name_of(tok)  # "the River Wendle rose": compared with "the river" by its words
     return _canon_thing(tok)[0]
@@ -1199,9 +1204,21 @@ def _forecast(tokens) -> bool:
     return False
 
 
-def _anchor(tokens) -> str:
+def _anchor(tokens, *, year_of_its_own: bool = True) -> str:
     """What sets a figure apart from the story's plain fact of the same measure: another period
-    ("last" for "last year's rate", "79.1% last year", "the prior week", "2011's")."""
+    ("last" for "last year's rate", "79.1% last year", "the prior week", "2011's", "killed 77
+    people in July 2011")."""
+    for tok in tokens if year_of_its_own else ():  # a year figure is its own period: "built in 1968"
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "during", "since"):
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                year = (
+                    next((g.text for g in obj.subtree if re.fullmatch(r"(1[89]|20)\d\d", g.text)), None)
+                    if obj
+                    else None
+                )
+                if year and obj is not None and obj.ent_type_ == "DATE":
+                    return year
     for tok in tokens:
         for c in tok.children:
             if c.dep_ == "poss" and c.like_num and len(c.text) == 4:
@@ -1461,7 +1478,7 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
         doc, span.end_char if thing_tok is None else max(span.end_char, thing_tok.idx + len(thing_tok))
     )
     near = [x for x in (pred, thing_tok, root, root.head if root.dep_ == "pobj" else None) if x is not None]
-    anchor = "forecast" if _forecast(near) else _anchor(near)
+    anchor = "forecast" if _forecast(near) else _anchor(near, year_of_its_own=raw.dimension != "year")
     dimension = raw.dimension
     place = _place_of([x for x in (thing_tok, pred) if x is not None])
     if thing_tok is not None and thing_tok.dep_ == "compound" and thing_tok.head.pos_ == "NOUN" and not subject:
@@ -1737,9 +1754,9 @@ def _moment_frame(doc, span) -> Frame:
             up = up.head
     theme = ""
     if theme_tok is not None:
-        theme = _SOMEONE if theme_tok.ent_type_ == "PERSON" else _canon_thing(theme_tok)[0]
+        theme = _subject_word(theme_tok) if theme_tok.ent_type_ == "PERSON" else _canon_thing(theme_tok)[0]
     anchor = _anchor([theme_tok]) if theme_tok is not None else ""
-    label = " ".join(x for x in (theme if theme != _SOMEONE else "", pred.text if event else "") if x)
+    label = " ".join(x for x in (theme if not theme.startswith(_SOMEONE) else "", pred.text if event else "") if x)
     return Frame("date", theme, event, role, "", anchor, "", frozenset(), label)
 
 
@@ -1921,10 +1938,6 @@ def _places(st: Statement, position: int, doc, skip: int) -> list[Place]:
             if words:
                 out.append(Place(position, st.source, ent.text, words))
     return out
-
-
-def sources_of(facts: Iterable[SentenceFacts]) -> set[int]:
-    return {f.statement.source for f in facts}
 
 
 __all__ = [

@@ -20,9 +20,18 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from . import __version__
+from .settings import DEFAULTS, WORDS_RANGE
 
 app = typer.Typer(
     add_completion=False,
@@ -104,7 +113,7 @@ def _progress(enabled: bool) -> Iterator:
     def update(stage: str, done: int, total: int | None) -> None:
         if stage not in tasks:
             tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
+        bar.update(TaskID(tasks[stage]), completed=done, total=total)
 
     with bar:
         yield update
@@ -138,7 +147,13 @@ def brief(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
     fmt: BriefFormat = typer.Option(BriefFormat.md, "--format", "-f", help="md for people, json for machines."),
     model: str | None = typer.Option(None, "--model", "-m", help="Generator name from the model registry."),
-    words: int = typer.Option(150, "--words", min=40, max=1000, help="Word budget of each briefing paragraph."),
+    words: int | None = typer.Option(
+        None,
+        "--words",
+        min=WORDS_RANGE[0],
+        max=WORDS_RANGE[1],
+        help=f"Word budget of each briefing paragraph [default: {DEFAULTS.words}].",
+    ),
     no_model: bool = typer.Option(
         False, "--no-model", help="Extractive only: no generator, source sentences verbatim."
     ),
@@ -147,24 +162,23 @@ def brief(
     """Ingest, clean, dedupe, cluster and brief: one cited briefing per story."""
     from .models import ModelError
     from .pipeline import run_brief
-    from .render import briefing_json, dumps, render_markdown
+    from .render import to_json, to_markdown
+    from .types import Digest, DigestStory
 
+    settings = DEFAULTS.with_overrides(words=words, model=model, use_model=False if no_model else None)
     try:
         with _progress(progress) as update:
-            run = run_brief(sources, model=model, words=words, use_model=not no_model, progress=update)
+            run = run_brief(sources, settings, progress=update)
     except ModelError as exc:
         _fatal(str(exc))
         return
-    if fmt is BriefFormat.json:
-        text = dumps(briefing_json(run.briefings, generated_at=run.generated_at, model=run.model))
-    else:
-        text = render_markdown(
-            run.briefings,
-            title=f"News briefing, {run.generated_at:%Y-%m-%d}",
-            generated_at=run.generated_at,
-            model=run.model,
-        )
-    _emit(text, output)
+    digest = Digest(
+        title=f"News briefing, {run.generated_at:%Y-%m-%d}",
+        generated_at=run.generated_at,
+        model=run.model,
+        stories=tuple(DigestStory(b) for b in run.briefings),
+    )
+    _emit(to_json(digest) if fmt is BriefFormat.json else to_markdown(digest), output)
     _finish(run.problems)
 
 
@@ -194,24 +208,25 @@ def cluster(
     fmt: ClusterFormat = typer.Option(ClusterFormat.json, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o"),
 ) -> None:
-    """Collapse duplicates and group articles into stories."""
+    """Collapse duplicates, group articles into stories, and show which stories continue which."""
     from .cluster import stories_to_json
     from .models import ModelError, load_embedder
-    from .pipeline import find_stories, read_sources
+    from .pipeline import group, read_sources
     from .render import stories_markdown
 
     with _progress(True) as update:
         articles, problems = read_sources(sources, update)
         try:
-            stories, developments = find_stories(articles, load_embedder()) if articles else ([], [])
+            grouping = group(articles, load_embedder(DEFAULTS.embedder), DEFAULTS) if articles else None
         except ModelError as exc:
             _fatal(str(exc))
             return
-    stories = sorted(stories, key=lambda s: (-len(s.articles), s.id))
+    stories = grouping.stories if grouping else []
+    links = grouping.links if grouping else []
     if fmt is ClusterFormat.json:
-        text = json.dumps(stories_to_json(stories, developments), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(stories_to_json(stories, links), ensure_ascii=False, indent=2) + "\n"
     else:
-        text = stories_markdown(stories, developments)
+        text = stories_markdown(stories, links)
     _emit(text, output)
     _finish(problems)
 

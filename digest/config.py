@@ -13,7 +13,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-SOURCE_KINDS = ("path", "feed", "wordpress", "opml")
+from .settings import DEFAULTS, WORDS_RANGE, Settings
+
+SOURCE_KINDS: tuple[Literal["path", "feed", "wordpress", "opml"], ...] = ("path", "feed", "wordpress", "opml")
 
 
 class ConfigError(ValueError):
@@ -50,7 +52,7 @@ class SourceConfig(BaseModel):
 
     @property
     def kind(self) -> Literal["path", "feed", "wordpress", "opml"]:
-        return next(k for k in SOURCE_KINDS if getattr(self, k) is not None)  # type: ignore[return-value]
+        return next(k for k in SOURCE_KINDS if getattr(self, k) is not None)
 
     @property
     def value(self) -> str:
@@ -69,7 +71,7 @@ class Config(BaseModel):
     state_db: Path | None = None  # default: OUTPUT_DIR/state.db
     window_hours: int = Field(24, ge=1, le=24 * 31)
     model: str | None = None  # None: the registry's default generator; "none": extractive only
-    words: int = Field(150, ge=40, le=1000)
+    words: int = Field(DEFAULTS.words, ge=WORDS_RANGE[0], le=WORDS_RANGE[1])
     sources: list[SourceConfig] = Field(default_factory=list)
 
     @property
@@ -79,6 +81,14 @@ class Config(BaseModel):
     @property
     def use_model(self) -> bool:
         return (self.model or "").strip().lower() not in ("none", "extractive")
+
+    def settings(self) -> Settings:
+        """The run settings this config asks for (everything else keeps the product's defaults)."""
+        return DEFAULTS.with_overrides(
+            words=self.words,
+            use_model=self.use_model,
+            model=self.model if self.use_model else None,
+        )
 
 
 def _resolve(base: Path, p: Path | None) -> Path | None:
@@ -91,7 +101,7 @@ def _resolve(base: Path, p: Path | None) -> Path | None:
 def _error_lines(path: Path, exc: ValidationError) -> list[str]:
     lines = []
     for e in exc.errors():
-        loc = []
+        loc: list[str] = []
         for part in e["loc"]:
             if isinstance(part, int) and loc:
                 loc[-1] = f"{loc[-1]}[{part + 1}]"  # [[sources]] tables count from 1 for people
@@ -103,7 +113,7 @@ def _error_lines(path: Path, exc: ValidationError) -> list[str]:
             msg = "unknown key" + (
                 f" (sources take one of {', '.join(SOURCE_KINDS)})"
                 if "sources" in where
-                else " (allowed: output_dir, state_db, window_hours, model, words, sources)"
+                else f" (allowed: {', '.join(Config.model_fields)})"
             )
         lines.append(f"{path}: {where}: {msg}")
     return lines
@@ -147,7 +157,7 @@ def load_config(path: str | Path) -> Config:
 
 def example_config() -> str:
     """The commented example that `digest init` writes. It parses as a valid config."""
-    return EXAMPLE
+    return EXAMPLE.format(words=DEFAULTS.words, lo=WORDS_RANGE[0], hi=WORDS_RANGE[1])
 
 
 EXAMPLE = """\
@@ -169,8 +179,8 @@ window_hours = 24
 # default model; "none" writes extractive briefings (source sentences only).
 # model = "qwen2.5-coder-1.5b"
 
-# Word budget of each story's briefing paragraph (40-1000). Default 150.
-words = 150
+# Word budget of each story's briefing paragraph ({lo}-{hi}). Default {words}.
+words = {words}
 
 # Each source is one [[sources]] table with exactly one of:
 #   path      = a folder (read recursively) or a file of articles

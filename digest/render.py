@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .types import Briefing, commonest_day
+from .types import Briefing, Digest, Story, ThreadLink, commonest_day
 
 SCHEMA_VERSION = 1
 
@@ -69,22 +69,35 @@ def story_json(b: Briefing) -> dict[str, Any]:
             for e in b.timeline
         ],
         "only_in": [{"text": o.text, "citations": [o.citation]} for o in b.only_in],
+        "model_calls": b.model_calls,
+        "model_limited": b.model_limited,
     }
 
 
-def briefing_json(briefings: Sequence[Briefing], *, generated_at: datetime, model: str) -> dict[str, Any]:
-    """The brief JSON: `{"generated_at", "model", "stories": [...]}` plus a schema version."""
-    return {
-        "schema": SCHEMA_VERSION,
-        "generated_at": _iso(generated_at),
-        "model": model,
-        "stories": [story_json(b) for b in briefings],
-    }
+def digest_json(digest: Digest) -> dict[str, Any]:
+    """The JSON of a brief or a daily digest (docs/output.md, docs/daily.md)."""
+    stories = []
+    for item in digest.stories:
+        story = story_json(item.briefing)
+        if item.status is not None:  # a daily digest says how each story relates to earlier days
+            story["status"] = item.status
+            story["first_seen"] = item.first_seen.isoformat() if item.first_seen else None
+            story["earlier"] = f"{item.earlier.isoformat()}.md" if item.earlier else None
+        stories.append(story)
+    out: dict[str, Any] = {}
+    if digest.day is not None:
+        out["date"] = digest.day.isoformat()
+    out |= {"schema": SCHEMA_VERSION, "generated_at": _iso(digest.generated_at), "model": digest.model}
+    out["stories"] = stories
+    if digest.day is not None:
+        out["new_articles"] = digest.new_articles
+        out["problems"] = [{"origin": p.origin, "message": p.message} for p in digest.problems]
+    return out
 
 
-def dumps(data: dict[str, Any]) -> str:
-    """Stable JSON text (sorted keys are not used: field order is part of readability)."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def to_json(digest: Digest) -> str:
+    """The JSON text of a digest: UTF-8, field order kept (it is part of readability)."""
+    return json.dumps(digest_json(digest), ensure_ascii=False, indent=2) + "\n"
 
 
 def _cite(citations: Sequence[int]) -> str:
@@ -106,31 +119,20 @@ def _env() -> Environment:
     return env
 
 
-def render_markdown(
-    briefings: Sequence[Briefing],
-    *,
-    title: str,
-    generated_at: datetime,
-    model: str,
-    extra: dict[str, Any] | None = None,
-) -> str:
-    """Markdown for people: headline, cited paragraph, disagreements, timeline, sources.
+def to_markdown(digest: Digest) -> str:
+    """Markdown for people: per story the headline, the cited paragraph, disagreements, timeline, sources.
 
-    `extra` may carry per-story notes keyed by story id (e.g. the daily digest's
-    `{"status": {id: "updated since 2024-11-03"}, "intro": "...", "links": {...}}`).
+    Built from the same dictionary as the JSON, so the Markdown never says
+    something the JSON does not.
     """
-    data = briefing_json(briefings, generated_at=generated_at, model=model)
-    extra = dict(extra or {})
     text = (
         _env()
         .get_template("digest.md.j2")
         .render(
-            title=title,
-            data=data,
-            generated=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
-            status=extra.get("status", {}),
-            links=extra.get("links", {}),
-            intro=extra.get("intro"),
+            title=digest.title,
+            data=digest_json(digest),
+            generated=digest.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            intro=digest.intro,
         )
     )
     # Collapse runs of blank lines left by empty sections.
@@ -173,8 +175,12 @@ def article_markdown(a, *, explain: bool = False) -> str:
     return "\n".join(parts)
 
 
-def stories_markdown(stories, developments=()) -> str:
-    """`digest cluster --format md`: each story, its articles and why they belong together."""
+def stories_markdown(stories: Sequence[Story], thread_links: Sequence[ThreadLink] = ()) -> str:
+    """`digest cluster --format md`: each story, its articles and why they belong together, then threads.
+
+    A briefing tells a thread (stories that continue one another) as one story,
+    so the threads are listed too: that is why `digest brief` may count fewer.
+    """
     lines = [f"# {len(stories)} {'story' if len(stories) == 1 else 'stories'}", ""]
     for i, s in enumerate(stories, 1):
         span = ""
@@ -187,11 +193,19 @@ def stories_markdown(stories, developments=()) -> str:
             lines.append(f"- duplicate ({d.kind}, {d.similarity:.2f}): `{d.article.origin}`")
         lines.append("")
     labels = {s.id: s.label for s in stories}
-    if developments:
-        lines += ["## Developments", ""]
-        for d in developments:
+    if thread_links:
+        n = len(thread_links)
+        lines += [
+            "## Threads",
+            "",
+            f"{n} {'story continues' if n == 1 else 'stories continue'} an earlier one; "
+            "`digest brief` tells each thread as one story.",
+            "",
+        ]
+        for t in thread_links:
             lines.append(
-                f"- {labels.get(d.earlier, d.earlier)} → {labels.get(d.later, d.later)} ({d.similarity:.2f}; {', '.join(d.why)})"
+                f"- {labels.get(t.earlier, t.earlier)} → {labels.get(t.later, t.later)}"
+                f" ({t.similarity:.2f}; {', '.join(t.why) or 'similar content'})"
             )
         lines.append("")
     return "\n".join(lines)

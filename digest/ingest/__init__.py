@@ -23,10 +23,19 @@ from urllib.parse import unquote, urlparse
 
 from ..types import Problem, RawDocument
 from .detect import detect_text_shape, looks_like_json, looks_like_jsonl, xml_root
+from .inputs import FetchOptions, Input, read_inputs
 from .read import ReadError, decode, read_bytes, walk
 from .records import JSONProblem, json_documents, jsonl_documents, parse_json
 
-__all__ = ["ingest", "ingest_path", "documents_from_bytes", "DEFAULT_MAX_BYTES"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "FetchOptions",
+    "Input",
+    "documents_from_bytes",
+    "ingest",
+    "ingest_path",
+    "read_inputs",
+]
 
 log = logging.getLogger(__name__)
 

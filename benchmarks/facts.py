@@ -21,9 +21,11 @@ Figures, per story and in total, each beside a simple baseline computed in the s
   side, its own side whose value matches (numbers, number words, units and percent forms normalised;
   names by their tokens; dates by day and month) and whose cited sources include a file of that
   planted side and none of the other sides'. "strict" also needs the right severity: `disagreement`
-  for a conflict, `minor` for a spelling variant, `update` (sides oldest first) for an update.
-  "any" ignores severity. Baseline: a naive finder, "two sources give different numbers right
-  before the same word".
+  for a conflict, `minor` for a spelling variant, `update` (sides oldest first) for an update; and no
+  side holding another quantity (a "number of people: four; five; 12" mixing the injured into the
+  dead is found, but not strictly). "any" ignores severity and mixed-in sides; a value shown without
+  its scale ("£40" for "£40m") is matched and noted. Baseline: a naive finder, "two sources give
+  different numbers right before the same word".
 - false disagreements per 10 stories: output disagreements that match no planted conflict (each is
   printed so that a human can judge it; one that pairs a planted non-conflict says so).
 - numeric citation precision: over (briefing sentence, cited source) pairs whose sentence holds a
@@ -54,6 +56,7 @@ import time
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -238,7 +241,7 @@ _FRACTIONS: list[tuple[re.Pattern[str], tuple[float, ...], bool]] = [
     (re.compile(r"\bthree[\s-]quarters[\s-]+of\b", re.I), (0.75, 75.0), False),
     (re.compile(r"\b(?:a|one)[\s-]+third[\s-]+of\b", re.I), (1 / 3, 100 / 3), True),
     (re.compile(r"\btwo[\s-]thirds[\s-]+of\b", re.I), (2 / 3, 200 / 3), True),
-    (re.compile(r"\bhalf[\s-]+of\b", re.I), (0.5, 50.0), False),
+    (re.compile(r"(?<!first )(?<!second )(?<!the )\bhalf[\s-]+of\b", re.I), (0.5, 50.0), False),
 ]
 _TIME = re.compile(
     r"\b(\d{1,2})(?:[:.](\d{2}))?(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![a-z])|\b(\d{1,2}):(\d{2})(?::(\d{2}))?\b|\b(midnight|noon|midday)\b",
@@ -549,6 +552,13 @@ def values_match(kind: str, planted: str, output: str) -> bool:
     return len(min(a, b, key=len)) >= 4 and (f" {a} " in f" {b} " or f" {b} " in f" {a} ")
 
 
+def same_digits(planted: str, output: str) -> bool:
+    """The same figures with a unit or scale dropped ("£40" shown for "£40m"): found, but noted."""
+    bare = lambda v: {float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*(?:\.\d+)?", v)}
+    p, o = bare(planted), bare(output)
+    return bool(p) and bool(o) and (o <= p or p <= o)
+
+
 # ---------------------------------------------------------------------------------------------
 # Truth
 
@@ -680,7 +690,7 @@ _ATTRIBUTION = re.compile(
 _EXPECTED_SEVERITY = {"conflict": "disagreement", "minor": "minor", "update": "update"}
 
 
-def match_conflict(conflict: dict[str, Any], d: OutDisagreement) -> list[int] | None:
+def match_conflict(conflict: dict[str, Any], d: OutDisagreement, notes: list[str] | None = None) -> list[int] | None:
     """The output side matched to each planted side (in planted order), or None when D does not find it."""
     chosen: list[int] = []
     all_files = [side_files(s) for s in conflict["sides"]]
@@ -688,16 +698,37 @@ def match_conflict(conflict: dict[str, Any], d: OutDisagreement) -> list[int] | 
         own = all_files[i]
         others = set().union(*(f for j, f in enumerate(all_files) if j != i)) - own
         found = None
+        loose = None
         for k, out in enumerate(d.sides):
             if k in chosen or not (out.files & own) or (out.files & others):
                 continue
             if any(values_match(conflict["kind"], v, out.value) for v in side_values(side)):
                 found = k
                 break
+            if (
+                loose is None
+                and conflict["kind"] == "number"
+                and any(same_digits(v, out.value) for v in side_values(side))
+            ):
+                loose = k
+        if found is None and loose is not None:
+            found = loose
+            if notes is not None:
+                notes.append(f"{conflict['id']}: value shown as {d.sides[loose].value!r} for {side['value']!r}")
         if found is None:
             return None
         chosen.append(found)
     return chosen
+
+
+def foreign_sides(conflict: dict[str, Any], d: OutDisagreement, chosen: list[int]) -> list[str]:
+    """Output sides beyond the matched ones whose value is none of the planted values (a mixed-up disagreement)."""
+    planted = [v for side in conflict["sides"] for v in side_values(side)]
+    return [
+        d.sides[j].value
+        for j in range(len(d.sides))
+        if j not in chosen and not any(values_match(conflict["kind"], v, d.sides[j].value) for v in planted)
+    ]
 
 
 def severity_ok(conflict: dict[str, Any], d: OutDisagreement, chosen: list[int]) -> bool:
@@ -751,16 +782,18 @@ def score_disagreements(truth: dict[str, Any], found: list[OutDisagreement], sco
     for conflict in truth["conflicts"]:
         strict = anyway = False
         for k, d in enumerate(found):
-            chosen = match_conflict(conflict, d)
+            chosen = match_conflict(conflict, d, score.extra_sides)
             if chosen is None:
                 continue
             used.add(k)
             anyway = True
-            if severity_ok(conflict, d, chosen):
+            extra = foreign_sides(conflict, d, chosen)
+            if severity_ok(conflict, d, chosen) and not extra:
                 strict = True
-            extra = [d.sides[j].value for j in range(len(d.sides)) if j not in chosen]
             if extra:
-                score.extra_sides.append(f"{conflict['id']}: extra side(s) {extra} in {d.describe()}")
+                score.extra_sides.append(
+                    f"{conflict['id']}: other quantities mixed in {extra} (not strict) in {d.describe()}"
+                )
         score.conflicts.append((conflict["id"], conflict["type"], strict, anyway))
     for k, d in enumerate(found):
         if k in used:
@@ -776,10 +809,19 @@ def score_disagreements(truth: dict[str, Any], found: list[OutDisagreement], sco
         score.false.append(d.describe() + tag)
 
 
+def _publication_numbers(truth: dict[str, Any], key: str) -> list[Mention]:
+    """A report's own publication date counts as stated by it ("On 19 November 2025" citing a report of that day)."""
+    published = truth["reports"].get(key, {}).get("published")
+    if not published:
+        return []
+    when = datetime.fromisoformat(published)
+    return [Mention(str(when.day), -1, (float(when.day),)), Mention(str(when.year), -1, (float(when.year),))]
+
+
 def score_sentences(
     truth: dict[str, Any], reports: dict[str, Report], sentences: list[Sentence], lead: str | None, score: StoryScore
 ) -> None:
-    numbers_of = {key: number_mentions(r.text) for key, r in reports.items()}
+    numbers_of = {key: number_mentions(r.text) + _publication_numbers(truth, key) for key, r in reports.items()}
     for sent in sentences:
         mentions = number_mentions(sent.text)
         if not mentions:
@@ -1071,7 +1113,7 @@ def print_details(run: Run, show_citations: int) -> None:
         if s.error:
             continue
         missed = [
-            f"{cid}({ctype}{', wrong severity' if anyway else ''})"
+            f"{cid}({ctype}{', found but not strict' if anyway else ''})"
             for cid, ctype, strict, anyway in s.conflicts
             if not strict
         ]
@@ -1146,9 +1188,9 @@ def main(argv: list[str] | None = None) -> int:
             tag = "no-model" if model_args == ["--no-model"] else "model"
             saved = (args.source / tag / f"{f.name}.json") if args.source else None
             if saved is not None:
-                output, seconds, error = (
-                    (json.loads(saved.read_text()), 0.0, "") if saved.exists() else (None, 0.0, "no saved output")
-                )
+                timings = saved.parent / "seconds.json"
+                seconds = json.loads(timings.read_text()).get(f.name, 0.0) if timings.exists() else 0.0
+                output, error = (json.loads(saved.read_text()), "") if saved.exists() else (None, "no saved output")
             else:
                 print(f"[{name}] {i}/{len(folders)} {f.name}", file=sys.stderr, flush=True)
                 output, seconds, error = run_brief(f, model_args)
@@ -1158,6 +1200,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.keep:
                 (args.keep / tag).mkdir(parents=True, exist_ok=True)
                 (args.keep / tag / f"{f.name}.json").write_text(json.dumps(output, indent=1), encoding="utf-8")
+                timings = args.keep / tag / "seconds.json"
+                known = json.loads(timings.read_text()) if timings.exists() else {}
+                timings.write_text(json.dumps({**known, f.name: round(seconds, 2)}, indent=1), encoding="utf-8")
             score, briefing = score_output(f, truth, reports, output, seconds)
             run.missing_fields |= briefing.missing_fields
             run.scores.append(score)

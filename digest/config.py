@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .settings import DEFAULTS, WORDS_RANGE, Settings
+from .settings import DEFAULTS, WORDS_RANGE, FetchLimits, Settings
 
 SOURCE_KINDS: tuple[Literal["path", "feed", "wordpress", "opml"], ...] = ("path", "feed", "wordpress", "opml")
 
@@ -62,6 +62,15 @@ class SourceConfig(BaseModel):
         return f"{self.kind} = {self.value}"
 
 
+class FetchConfig(BaseModel):
+    """The `[fetch]` table: how long fetching may take (see docs/security.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    request_seconds: Annotated[float, Field(gt=0, le=3600)] = DEFAULTS.fetch.request_seconds  # one request
+    run_seconds: Annotated[float, Field(gt=0, le=24 * 3600)] = DEFAULTS.fetch.run_seconds  # all fetching of a run
+
+
 class Config(BaseModel):
     """The whole `digest.toml`. Relative paths are resolved against the file's folder."""
 
@@ -72,6 +81,7 @@ class Config(BaseModel):
     window_hours: int = Field(24, ge=1, le=24 * 31)
     model: str | None = None  # None: the registry's default generator; "none": extractive only
     words: int = Field(DEFAULTS.words, ge=WORDS_RANGE[0], le=WORDS_RANGE[1])
+    fetch: FetchConfig = FetchConfig()  # frozen: one shared default is safe
     sources: list[SourceConfig] = Field(default_factory=list)
 
     @property
@@ -88,6 +98,7 @@ class Config(BaseModel):
             words=self.words,
             use_model=self.use_model,
             model=self.model if self.use_model else None,
+            fetch=FetchLimits(self.fetch.request_seconds, self.fetch.run_seconds),
         )
 
 
@@ -113,6 +124,8 @@ def _error_lines(path: Path, exc: ValidationError) -> list[str]:
             msg = "unknown key" + (
                 f" (sources take one of {', '.join(SOURCE_KINDS)})"
                 if "sources" in where
+                else f" (fetch takes {', '.join(FetchConfig.model_fields)})"
+                if where.startswith("fetch")
                 else f" (allowed: {', '.join(Config.model_fields)})"
             )
         lines.append(f"{path}: {where}: {msg}")
@@ -125,6 +138,10 @@ def parse_config(data: dict[str, Any], *, base: Path, origin: str | Path = "dige
         cfg = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError("\n".join(_error_lines(Path(origin), exc))) from None
+    if not cfg.sources:  # a digest of nothing, exit 0, is a mistake nobody would notice
+        raise ConfigError(
+            f"{origin}: no sources: add at least one [[sources]] table with path, feed, wordpress or opml"
+        )
     return cfg.model_copy(
         update={
             "output_dir": _resolve(base, cfg.output_dir),
@@ -157,7 +174,13 @@ def load_config(path: str | Path) -> Config:
 
 def example_config() -> str:
     """The commented example that `digest init` writes. It parses as a valid config."""
-    return EXAMPLE.format(words=DEFAULTS.words, lo=WORDS_RANGE[0], hi=WORDS_RANGE[1])
+    return EXAMPLE.format(
+        words=DEFAULTS.words,
+        lo=WORDS_RANGE[0],
+        hi=WORDS_RANGE[1],
+        request_seconds=DEFAULTS.fetch.request_seconds,
+        run_seconds=DEFAULTS.fetch.run_seconds,
+    )
 
 
 EXAMPLE = """\
@@ -181,6 +204,12 @@ window_hours = 24
 
 # Word budget of each story's briefing paragraph ({lo}-{hi}). Default {words}.
 words = {words}
+
+# Fetching: the overall deadline of one request (a server that sends a byte at a
+# time is given up then) and of all fetching in one run, in seconds.
+# [fetch]
+# request_seconds = {request_seconds:g}
+# run_seconds = {run_seconds:g}
 
 # Each source is one [[sources]] table with exactly one of:
 #   path      = a folder (read recursively) or a file of articles

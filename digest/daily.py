@@ -12,11 +12,15 @@ The run for day D:
    "updated", the rest are "new";
 4. briefs each story on its new articles only (the pipeline's `brief_stories`);
    an updated story links to the digest that told it last;
-5. writes OUTDIR/D.md, OUTDIR/D.json and OUTDIR/index.md atomically, and the
-   state rows of D, all in one transaction.
+5. writes OUTDIR/D.json and OUTDIR/D.md as a pair (both complete before the
+   first rename), then commits the state rows of D (one transaction), then
+   rewrites OUTDIR/index.md from what the committed state and the folder hold.
 
 What is daily's own: the window, the lock, the transaction, the state, and the
-status of each story. A run for D reads only what runs for earlier days
+status of each story. Nothing is missed: the window reaches back to the day of
+the last earlier digest, however long ago. Nothing is lost: a fault while
+writing (full disk, unwritable folder, broken state) stops the run before the
+state commits, and the next run removes what a killed run left behind. A run for D reads only what runs for earlier days
 stored, plus the articles first seen on D, so re-running D gives
 byte-identical files and replaces its own rows instead of adding to them.
 `generated_at` is D at 00:00 UTC for the same reason.
@@ -24,25 +28,24 @@ byte-identical files and replaces its own rows instead of adding to them.
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import hashlib
 import logging
 import os
+import tempfile
 import time as time_mod
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from datetime import date as Date
 from pathlib import Path
 from typing import Literal
 
-from .atomic import write_atomic
+from .atomic import remove_stale_temps, write_atomic, write_together
 from .config import Config
 from .render import to_json, to_markdown
+from .sanitize import md_code, printable
 from .settings import Settings
-from .state import DigestRow, State, StoryDay
+from .state import DigestRow, Locked, State, StoryDay, locked
 from .threads import StoryProfile
 from .types import Article, Digest, DigestStory, Problem, Story
 
@@ -51,8 +54,7 @@ log = logging.getLogger(__name__)
 LOCK_WAIT = 30.0  # seconds a second run waits for the first before giving up
 
 
-class DailyLocked(RuntimeError):
-    """Another `digest daily` run holds the lock."""
+DailyLocked = Locked  # another `digest daily` run holds the lock (a StateError: exit code 3)
 
 
 @dataclass(frozen=True)
@@ -100,15 +102,49 @@ def run_daily(
     settings = settings or config.settings()
     out_dir = Path(config.output_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    _check_writable(out_dir)  # before any work: a folder we cannot write to fails now, not after the model
     state_path = Path(config.state_path)
     wait = lock_wait if lock_wait is not None else _env_float("DIGEST_LOCK_WAIT", LOCK_WAIT)
     with (
-        _locked(state_path.with_name(state_path.name + ".lock"), wait),
+        locked(state_path.with_name(state_path.name + ".lock"), wait),
         State(state_path) as state,
         _Reporter(progress) as report,
-        state.transaction(),
     ):
-        return _run(config, settings, date, state, out_dir, report, fetcher, models)
+        # Under the lock no other run writes here: temp files left now are a killed run's.
+        for folder in dict.fromkeys((out_dir, state_path.parent)):
+            remove_stale_temps(folder)
+        # The day's files are written (as a pair) before the state commits, so a kill in
+        # between leaves files the state does not know: the next run does the day again.
+        with state.transaction():
+            result = _run(config, settings, date, state, out_dir, report, fetcher, models)
+        # The index lists only what the committed state and the folder both hold.
+        index = write_atomic(out_dir / "index.md", render_index(state, out_dir))
+        return replace(result, written=(*result.written, index))
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".digest.{os.getpid()}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise PermissionError(exc.errno, f"cannot write digests to {folder}: {exc.strerror}") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def window(config: Config, state: State, day: Date) -> tuple[datetime, datetime]:
+    """The publication times whose articles count for day D: [start, end of D).
+
+    The start is `window_hours` before the end of D, or the start of the day of
+    the last earlier digest when that is earlier: an article published after a
+    run, or on a day no run happened (the machine was off), is reported by the
+    next run however long after. Articles dated after D wait for their own day.
+    """
+    end = datetime.combine(day + timedelta(days=1), time(0), UTC)
+    start = end - timedelta(hours=config.window_hours)
+    earlier = state.digest_dates(before=day)
+    if earlier:
+        start = min(start, datetime.combine(earlier[0], time(0), UTC))
+    return start, end
 
 
 def _run(
@@ -116,11 +152,18 @@ def _run(
 ) -> DailyResult:
     from . import pipeline
     from .ingest import FetchOptions
+    from .ingest.fetch import Fetcher  # every fetch goes through it (policy, deadlines)
 
     clock = _Clock()
-    window_end = datetime.combine(day + timedelta(days=1), time(0), UTC)
-    window_start = window_end - timedelta(hours=config.window_hours)
-    articles, problems = _read(config, FetchOptions(fetcher, state, window_start), report)
+    window_start, window_end = window(config, state, day)
+    own_fetcher = fetcher is None
+    if own_fetcher:  # the run's deadlines come from the config ([fetch])
+        fetcher = Fetcher(request_seconds=settings.fetch.request_seconds, run_seconds=settings.fetch.run_seconds)
+    try:
+        articles, problems = _read(config, FetchOptions(fetcher, state, window_start), report)
+    finally:
+        if own_fetcher:
+            fetcher.close()
 
     # Record what is new, within the window that ends with the day.
     skipped = 0
@@ -194,14 +237,12 @@ def _run(
             sha256=hashlib.sha256(md_text.encode("utf-8")).hexdigest(),
         )
     )
-    write_atomic(md_path, md_text)
-    write_atomic(json_path, json_text)
-    index_path = write_atomic(out_dir / "index.md", render_index(state))
+    write_together([(json_path, json_text), (md_path, md_text)])  # the .md last: if it is there, so is its .json
     n_updated = sum(1 for s in stories if s.status == "updated")
     clock.lap("write")
     return DailyResult(
         date=day,
-        written=(md_path, json_path, index_path),
+        written=(md_path, json_path),
         new_articles=len(new),
         stories=len(stories),
         new_stories=len(stories) - n_updated,
@@ -324,15 +365,17 @@ def _intro(stories: Sequence[DigestStory], new: Sequence[Article], problems: Seq
         intro = "Nothing new today: no article has appeared since the last digest."
     if problems:
         names = sorted({p.origin for p in problems})
-        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        shown = ", ".join(md_code(n) for n in names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
         intro += f"\n\n_Could not read {len(names)} {_plural(len(names), 'source')}: {shown}._"
     return intro
 
 
-def render_index(state: State) -> str:
-    """OUTDIR/index.md: every digest written, newest first."""
+def render_index(state: State, out_dir: Path | None = None) -> str:
+    """OUTDIR/index.md: every digest the state records (and, given `out_dir`, whose two files exist), newest first."""
     lines = ["# Daily digests", "", "Newest first.", ""]
     for row in state.digests():
+        if out_dir is not None and not ((out_dir / row.markdown).is_file() and (out_dir / row.json).is_file()):
+            continue
         what = (
             f"{row.stories} {_plural(row.stories, 'story', 'stories')}, "
             f"{row.new_articles} new {_plural(row.new_articles, 'article')}"
@@ -348,33 +391,6 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 # ---------------------------------------------------------------- lock and progress
-
-
-@contextmanager
-def _locked(path: Path, wait: float) -> Iterator[None]:
-    """Hold an exclusive flock on `path`; wait up to `wait` seconds, then raise DailyLocked."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time_mod.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise
-                if time_mod.monotonic() >= deadline:
-                    raise DailyLocked(
-                        f"another `digest daily` run is using {path.with_suffix('')} (lock {path}); "
-                        f"gave up after waiting {wait:.0f} s"
-                    ) from None
-                time_mod.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        yield
-    finally:
-        os.close(fd)  # closing releases the flock
 
 
 def _env_float(name: str, default: float) -> float:
@@ -397,7 +413,9 @@ class _Reporter:
     def note(self, message: str) -> None:
         log.info("%s", message)
         if self._status is not None:
-            self._status.update(f"daily: {message}")
+            from rich.markup import escape
+
+            self._status.update(escape(f"daily: {printable(message)}"))
 
     def __enter__(self) -> _Reporter:
         if self._status is not None:

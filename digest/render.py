@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from .sanitize import json_safe, md_code, md_inline, md_url, safe_url
 from .types import Briefing, Digest, Story, ThreadLink, commonest_day
 
 SCHEMA_VERSION = 1
@@ -100,7 +101,7 @@ def digest_json(digest: Digest) -> dict[str, Any]:
 
 def to_json(digest: Digest) -> str:
     """The JSON text of a digest: UTF-8, field order kept (it is part of readability)."""
-    return json.dumps(digest_json(digest), ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(digest_json(digest), ensure_ascii=False, indent=2)) + "\n"
 
 
 def _cite(citations: Sequence[int]) -> str:
@@ -117,6 +118,10 @@ def _env() -> Environment:
         autoescape=False,
     )
     env.filters["cite"] = _cite
+    # Every field from input goes through one of these (see digest/sanitize.py).
+    env.filters["md"] = md_inline
+    env.filters["code"] = md_code
+    env.filters["link"] = lambda url: md_url(ok) if (ok := safe_url(url)) else ""
     env.filters["day"] = lambda iso: (iso or "")[:10]
     env.filters["longdate"] = lambda iso: f"{date.fromisoformat(iso[:10]).day} {date.fromisoformat(iso[:10]):%B %Y}"
     return env
@@ -164,16 +169,22 @@ def article_json(a) -> dict[str, Any]:
 
 def article_markdown(a, *, explain: bool = False) -> str:
     """A cleaned article for people; with `explain`, every dropped block and its reason."""
-    meta = [x for x in (a.outlet, a.author, _iso(a.published), a.url, a.language) if x]
-    parts = [f"# {a.title or a.origin}", "", f"_{a.origin}_" + (f" · {' · '.join(meta)}" if meta else ""), ""]
-    parts += [p + "\n" for p in a.paragraphs]
+    url = safe_url(a.url)
+    meta = [md_inline(x) for x in (a.outlet, a.author, _iso(a.published)) if x]
+    if a.url:
+        meta.append(f"<{url}>" if url and ">" not in url else md_inline(a.url))
+    if a.language:
+        meta.append(md_inline(a.language))
+    parts = [f"# {md_inline(a.title) if a.title else md_code(a.origin)}", ""]
+    parts += [md_code(a.origin) + (f" · {' · '.join(meta)}" if meta else ""), ""]
+    parts += [md_inline(p) + "\n" for p in a.paragraphs]
     if explain:
         parts.append(f"## Dropped ({len(a.dropped)} blocks)\n")
         for d in a.dropped:
             snippet = " ".join(d.text.split())
             if len(snippet) > 160:
                 snippet = snippet[:157] + "..."
-            parts.append(f"- `{d.reason}`: {snippet}")
+            parts.append(f"- `{d.reason}`: {md_inline(snippet)}")
         parts.append("")
     return "\n".join(parts)
 
@@ -189,13 +200,14 @@ def stories_markdown(stories: Sequence[Story], thread_links: Sequence[ThreadLink
         span = ""
         if s.start and s.end:
             span = f" ({s.start:%Y-%m-%d}" + (f" to {s.end:%Y-%m-%d})" if s.end.date() != s.start.date() else ")")
-        lines += [f"## {i}. {s.label}{span}", "", f"_id {s.id}; shared: {', '.join(s.why) or 'n/a'}_", ""]
+        why = md_inline(", ".join(s.why)) or "n/a"
+        lines += [f"## {i}. {md_inline(s.label)}{span}", "", f"_id {s.id}; shared: {why}_", ""]
         for a in s.articles:
-            lines.append(f"- {a.title or '(untitled)'} · {a.outlet or ''} · `{a.origin}`")
+            lines.append(f"- {md_inline(a.title or '(untitled)')} · {md_inline(a.outlet or '')} · {md_code(a.origin)}")
         for d in s.duplicates:
-            lines.append(f"- duplicate ({d.kind}, {d.similarity:.2f}): `{d.article.origin}`")
+            lines.append(f"- duplicate ({d.kind}, {d.similarity:.2f}): {md_code(d.article.origin)}")
         lines.append("")
-    labels = {s.id: s.label for s in stories}
+    labels = {s.id: md_inline(s.label) for s in stories}
     if thread_links:
         n = len(thread_links)
         lines += [
@@ -208,7 +220,7 @@ def stories_markdown(stories: Sequence[Story], thread_links: Sequence[ThreadLink
         for t in thread_links:
             lines.append(
                 f"- {labels.get(t.earlier, t.earlier)} → {labels.get(t.later, t.later)}"
-                f" ({t.similarity:.2f}; {', '.join(t.why) or 'similar content'})"
+                f" ({t.similarity:.2f}; {md_inline(', '.join(t.why)) or 'similar content'})"
             )
         lines.append("")
     return "\n".join(lines)

@@ -33,6 +33,18 @@ class ModelLimits:
 
 
 @dataclass(frozen=True)
+class FetchLimits:
+    """How long fetching may take: one request (redirects and slow bytes included) and one run's all.
+
+    Seconds, unlike model work: they bound waiting on other machines, not the output
+    of a source that answers (docs/security.md).
+    """
+
+    request_seconds: float = 60.0
+    run_seconds: float = 900.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """What a run may be asked to do differently. Defaults are the product's defaults."""
 
@@ -42,6 +54,7 @@ class Settings:
     embedder: str | None = None  # embedder name from the registry; None: the registry's default
     thread_days: int = 30  # a story may continue one that ended at most this many days before
     limits: ModelLimits = field(default_factory=ModelLimits)
+    fetch: FetchLimits = field(default_factory=FetchLimits)
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given fields changed; `None` means "keep this one" (an option not given)."""

@@ -360,8 +360,12 @@ def fake_feeds(monkeypatch):
         calls.append(f"opml:{Path(path).name}")
         return ["https://a.example/feed", "https://b.example/feed"]
 
+    def ingest_opml(path):
+        for url in read_opml(path):
+            yield from ingest_url(url)
+
     module = types.ModuleType("digest.ingest.feeds")
-    module.ingest_url, module.read_opml = ingest_url, read_opml
+    module.ingest_url, module.read_opml, module.ingest_opml = ingest_url, read_opml, ingest_opml
     monkeypatch.setitem(sys.modules, "digest.ingest.feeds", module)
     return calls
 

@@ -157,6 +157,79 @@ def test_normaliser_equivalences() -> None:
     assert facts.supported_by(facts.number_mentions("about 24,000")[0], facts.number_mentions("23,980 fans"))
 
 
+def _output(disagreements: list[dict], sentences: list[dict]) -> dict:
+    """A `digest brief --format json` answer for the bridge story, in the update contract."""
+    names = ["a.txt", "b.html", "c.json", "d.txt"]
+    sources = [
+        {"n": i, "path": f"tests/fixtures/stories/dev/bridge-collapse/{p}"} for i, p in enumerate(names, start=1)
+    ]
+    story = {"sources": sources, "sentences": sentences, "disagreements": disagreements}
+    return {"schema": 2, "stories": [story]}
+
+
+def _side(value: str, *ns: int, at: str | None = None) -> dict:
+    side: dict = {"value": value, "citations": list(ns)}
+    if at is not None:
+        side["reported_at"] = at
+    return side
+
+
+PERFECT = [
+    {"about": "people killed", "kind": "number", "severity": "update",
+     "sides": [_side("four", 1, 2, at="2025-11-04T14:40:00+00:00"), _side("five", 3, 4, at="2025-11-05T00:05:00+00:00")]},
+    {"about": "people injured", "kind": "number", "severity": "disagreement", "sides": [_side("12", 1, 4), _side("15", 2)]},
+    {"about": "year built", "kind": "number", "severity": "disagreement", "sides": [_side("1968", 1, 3), _side("1967", 2)]},
+    {"about": "sheriff", "kind": "name", "severity": "minor", "sides": [_side("Dana Whitfield", 1, 2), _side("Dana Whitfeld", 4)]},
+]  # fmt: skip
+
+
+def _score(disagreements: list[dict], sentences: list[dict] | None = None) -> facts.StoryScore:
+    folder = next(f for f in DEV if f.name == "bridge-collapse")
+    truth, reports = facts.load_truth(folder), facts.read_reports(folder)
+    score, _ = facts.score_output(folder, truth, reports, _output(disagreements, sentences or []), 1.0)
+    return score
+
+
+def test_scorer_on_the_update_contract() -> None:
+    """The scorer counts what the contract says and nothing else, on a hand-made answer."""
+    perfect = _score(PERFECT)
+    assert [c[2] for c in perfect.conflicts] == [True, True, True, True] and not perfect.false
+    # an update shown as a plain disagreement, or oldest last, is found but not strictly
+    as_conflict = _score([{**PERFECT[0], "severity": "disagreement"}, *PERFECT[1:]])
+    assert as_conflict.conflicts[0][2:] == (False, True)
+    reversed_update = _score([{**PERFECT[0], "sides": PERFECT[0]["sides"][::-1]}, *PERFECT[1:]])
+    assert reversed_update.conflicts[0][2:] == (False, True)
+    # a spelling variant shown as two people is not minor
+    assert _score([*PERFECT[:3], {**PERFECT[3], "severity": "disagreement"}]).conflicts[3][2:] == (False, True)
+    # sides that do not separate the sources find nothing
+    blurred = {**PERFECT[1], "sides": [_side("12", 1, 2), _side("15", 2)]}
+    assert _score([blurred]).conflicts[1][2:] == (False, False)
+    # the injured mixed into the dead: found, not strict
+    mixed = {**PERFECT[0], "sides": [*PERFECT[0]["sides"], _side("12", 4)]}
+    assert _score([mixed]).conflicts[0][2:] == (False, True)
+    # equivalent values paired: a false disagreement, tagged with the non-conflict it pairs
+    equal = {
+        "about": "repair",
+        "kind": "number",
+        "severity": "disagreement",
+        "sides": [_side("$48 million", 1), _side("$48m", 3)],
+    }
+    false = _score([*PERFECT, equal]).false
+    assert len(false) == 1 and "repair-cost" in false[0]
+
+
+def test_scorer_numeric_citations() -> None:
+    sentences = [
+        {"text": "Five people died when the Route 9 bridge collapsed.", "citations": [3, 4]},
+        {"text": "Four people were killed and 15 injured.", "citations": [1, 2]},  # [1] says 12 injured
+        {"text": "The bridge carried about 18,000 vehicles a day.", "citations": [1]},
+        {"text": "Sheriff Dana Whitfield led the search.", "citations": [1]},  # no number: not counted
+    ]
+    score = _score(PERFECT, sentences)
+    assert (score.cite_ok, score.cite_total) == (4, 5)
+    assert score.must_hit == 2 and score.lead_ok
+
+
 @pytest.mark.slow
 def test_benchmark_runs_on_three_stories() -> None:
     slugs = [f.name for f in DEV[:3]]

@@ -16,22 +16,28 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from digest.models.base import Calibration, Embedder, Generator
 from digest.nlp import english, parse
-from digest.types import Briefing, BriefSentence, Source, Story, commonest_day
+from digest.types import Article, Briefing, BriefSentence, Source, Story, commonest_day
 
 from . import disagree, evidence, lead, measures, only_in, select, timeline, verify, write
 from .facts import word_count
 
 log = logging.getLogger(__name__)
 
-__all__ = ["brief", "BriefContext", "BriefStats", "ModelBudget", "sources_of", "stated_days"]
+__all__ = ["brief", "bounded", "BriefContext", "BriefStats", "ModelBudget", "sources_of", "stated_days"]
 
 stated_days = timeline.stated_days
 
+# The analyses (embedding every sentence, parsing each with spaCy for figures, names,
+# places and days) read at most this much of each article. A news report of 5,000
+# words is a long one, and what a briefing draws on sits near the top; without a
+# bound a 1 MB text took minutes (issue 15).
+MAX_SENTENCES = 200
+MAX_WORDS = 6000
 MAX_FUSE_INPUTS = 3
 FUSE_MAX_WORDS = 32
 HEADLINE_WORDS = 14
@@ -106,7 +112,7 @@ def brief(story: Story, ctx: BriefContext, *, stats: BriefStats | None = None) -
     """
     stats = stats if stats is not None else BriefStats()
     generator, embedder, words = ctx.generator, ctx.embedder, ctx.words
-    articles = story.articles
+    articles = tuple(bounded(a) for a in story.articles)
     ev = evidence.gather(articles, embedder)
     restates = ctx.calibration.restates
     chosen = select.choose(ev, words, duplicate=restates, length_of=_length_estimate(ev, generator is not None))
@@ -176,6 +182,35 @@ def brief(story: Story, ctx: BriefContext, *, stats: BriefStats | None = None) -
         model_calls=stats.model_calls,
         model_limited=stats.limited,
     )
+
+
+def bounded(article: Article) -> Article:
+    """The part of an article the analyses read: its first MAX_SENTENCES sentences, MAX_WORDS words at most."""
+    if len(article.sentences) <= MAX_SENTENCES and word_count(article.text) <= MAX_WORDS:
+        return article
+    kept: list[str] = []
+    total = 0
+    for sentence in article.sentences[:MAX_SENTENCES]:
+        n = word_count(sentence)
+        if kept and total + n > MAX_WORDS:
+            break
+        kept.append(sentence if n <= MAX_WORDS else " ".join(sentence.split()[:MAX_WORDS]))
+        total += min(n, MAX_WORDS)
+    paragraphs: list[str] = []
+    words = 0
+    for paragraph in article.paragraphs:
+        if words >= total:
+            break
+        parts = paragraph.split()
+        paragraphs.append(paragraph if words + len(parts) <= total else " ".join(parts[: total - words]))
+        words += len(parts)
+    log.info(
+        "%s: long article; the briefing reads its first %d of %d sentences",
+        article.origin,
+        len(kept),
+        len(article.sentences),
+    )
+    return replace(article, sentences=tuple(kept), paragraphs=tuple(paragraphs))
 
 
 def _anchor_lead(sentence: BriefSentence, claim: evidence.Claim, ev: evidence.EvidenceSet, articles) -> BriefSentence:

@@ -174,16 +174,8 @@ def _from_opml(path: Path) -> Iterator[RawDocument | Problem]:
     if isinstance(feeds, Problem):
         yield feeds
         return
-    try:
-        urls = feeds.read_opml(path)
-    except Exception as exc:
-        message = str(exc).removeprefix(f"{origin}: ") or type(exc).__name__
-        yield Problem(origin, message if "OPML" in message else f"invalid OPML: {message}")
-        return
-    if not urls:
-        yield Problem(origin, "OPML lists no feeds")
-    for url in urls:
-        yield from _from_url(url)
+    # The listed feeds are fetched under the policy, never read as files (feeds.ingest_opml).
+    yield from feeds.ingest_opml(path)
 
 
 def _from_saved_feed(origin: str, data: bytes) -> Iterator[RawDocument | Problem]:

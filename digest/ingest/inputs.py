@@ -59,6 +59,10 @@ def read_inputs(inputs: Iterable[Input], options: FetchOptions) -> Iterator[tupl
     own = options.fetcher is None
     if own:
         options = replace(options, fetcher=Fetcher())
+    inputs = list(inputs)
+    for item in inputs:  # every source the user named, before any is read: an OPML feed may share its origin
+        if item.kind in ("feed", "wordpress"):
+            options.fetcher.name(item.value)
     try:
         for item in inputs:
             try:
@@ -84,14 +88,7 @@ def _documents(item: Input, options: FetchOptions) -> Iterator[RawDocument | Pro
     elif item.kind == "wordpress":
         yield from feeds.wordpress_posts(item.value, state=options.cache, fetcher=options.fetcher)
     else:
-        try:
-            urls = feeds.read_opml(item.value)
-        except feeds.OPMLError as exc:
-            yield Problem(item.value, str(exc).removeprefix(f"{item.value}: "))
-            return
-        if not urls:
-            yield Problem(item.value, "OPML file lists no feeds (no outline with xmlUrl)")
-        for url in urls:
-            yield from feeds.ingest_url(
-                url, state=options.cache, fetcher=options.fetcher, not_before=options.not_before
-            )
+        # The feeds an OPML file lists are links, not names: only http(s), under the fetch policy.
+        yield from feeds.ingest_opml(
+            item.value, state=options.cache, fetcher=options.fetcher, not_before=options.not_before
+        )

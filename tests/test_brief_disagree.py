@@ -150,3 +150,32 @@ def test_times_of_day_of_one_event():
     )
     dates = [d for d in found if d.kind == "date"]
     assert len(dates) == 1 and set(_sides(dates[0])) == {"4:17 a.m.", "4:27 a.m."}
+
+
+def test_a_hedged_and_an_exact_figure_on_one_side_still_clash_with_another_value():
+    # "at least four" alone could be five; "four" could not. Reports of one evening, no rise stated.
+    found = _find(
+        (MORNING, "A bridge collapsed on Tuesday, killing at least four people, officials said."),
+        (MORNING, "Four people were killed when the span fell into the river on Tuesday."),
+        (MORNING, "Five people died when the bridge collapsed on Tuesday morning, the sheriff said."),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "disagreement", found
+    assert {c for s in numbers[0].sides for c in s.citations} == {1, 2, 3}
+
+
+def test_a_report_that_gives_two_minutes_is_not_a_third_side():
+    # Report 1 gives the first goal's minute and the winner's; only the winner's is disputed.
+    found = _find(
+        (
+            MORNING,
+            "Jamal Okafor headed an 88th-minute winner as Northfield beat Castleford 2-1 in the final.\n"
+            "Sam Whitlock gave Rovers the lead in the 31st minute with a low shot.",
+        ),
+        (MORNING, "Okafor's 89th-minute header sank Castleford Athletic 2-1 at the National Stadium."),
+        (MORNING, "Northfield won the final 2-1, thanks to Okafor's 88th-minute header."),
+    )
+    minutes = [d for d in found if d.kind == "number"]
+    assert len(minutes) == 1, found
+    sides = _sides(minutes[0])
+    assert set(sides) == {"88th", "89th"} and sides["89th"] == (2,) and 3 in sides["88th"]

@@ -6,9 +6,9 @@ test states what a reader would expect two sentences to have in common or not.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from digest.brief.measures import Statement, extract, facts_of, same_measure, supports
+from digest.brief.measures import Statement, cite, extract, facts_of, same_measure, supports
 
 TUESDAY = datetime(2025, 11, 4, 14, 40, tzinfo=UTC)
 
@@ -194,3 +194,59 @@ def test_a_number_dense_text_is_analysed_only_in_part():
     table = " ".join(f"{i},{i % 1000:03d} people" for i in range(5_000))  # one huge "sentence" of figures
     f = facts_of(table + ".")
     assert len(f.text) <= 600 and len(f.quantities) <= 12  # speed: benchmarks/facts_speed.py
+
+
+# ----------------------------------------------------------------------------- citations
+
+
+def _story(*reports: tuple[datetime | None, str]):
+    statements = []
+    for n, (published, text) in enumerate(reports, start=1):
+        for sentence in text.split("\n"):
+            statements.append(Statement(n, len(statements), sentence, published))
+    return extract(statements)
+
+
+def test_cite_names_only_sources_that_state_every_fact():
+    story = _story(
+        (TUESDAY, "A bridge collapsed on Tuesday, killing at least four people and injuring 12 others."),
+        (TUESDAY, "Five people died and 15 were taken to hospital, Sheriff Dana Whitfield said."),
+        (
+            TUESDAY,
+            "Four people were killed and 12 injured when the span fell.\nThe bridge carried 18,000 vehicles a day.",
+        ),
+    )
+    c = cite("Four people were killed and 12 were injured.", story)
+    assert c.checkable and c.sources == (1, 3)
+    assert [(f.kind, f.sources) for f in c.facts] == [("quantity", (1, 3)), ("quantity", (1, 3))]
+    # 12 injured is not stated by "12 killed": no source may be cited, and nothing is there to split.
+    wrong = cite("Twelve people were killed.", story)
+    assert wrong.sources == () and wrong.unstated and not wrong.needs_split
+    # Each fact has a source, but no one source has both: split the sentence.
+    fused = cite("Five people died and 12 were injured.", story)
+    assert fused.sources == () and fused.needs_split
+    assert {f.shown: f.sources for f in fused.facts} == {"Five": (2,), "12": (1, 3)}
+    # A name is stated only by the sources that name the person; a sentence without facts is cited by meaning.
+    assert cite("Sheriff Dana Whitfield said the collapse was a tragedy.", story).sources == (2,)
+    plain = cite("The collapse shocked the town.", story)
+    assert not plain.checkable and plain.sources == (1, 2, 3)
+    # `among` restricts the evidence to given sentences: "its own sentence supports it".
+    assert cite("The bridge carried 18,000 vehicles a day.", story, among=[2]).sources == ()
+    assert cite("The bridge carried 18,000 vehicles a day.", story, among=[3]).sources == (3,)
+
+
+def test_cite_agrees_with_supports_and_counts_a_reports_own_day():
+    story = _story(
+        (TUESDAY, "The council voted 41 to 29 on Tuesday to close the library."),
+        (TUESDAY + timedelta(days=1), "The library will close after a 41-29 vote, the council said."),
+    )
+    c = cite("The council voted 41 to 29 on Tuesday to close the library.", story)
+    # Report 2 was published on Wednesday and names no day: its dateline does not state Tuesday.
+    assert c.sources == (1,)
+    claim = facts_of("The council voted 41 to 29 on Tuesday to close the library.", TUESDAY)
+    for n in (1, 2):
+        assert supports(claim, [f for f in story if f.statement.source == n]) == (n in c.sources)
+    # A report published that Tuesday states the day through its dateline.
+    assert cite(
+        "The library will close, the council said on Tuesday.", _story((TUESDAY, "The library will close."))
+    ).sources == (1,)

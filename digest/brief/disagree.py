@@ -26,7 +26,7 @@ from datetime import date, datetime
 
 from digest.types import Disagreement, Side
 
-from .measures import Moment, Person, Quantity, SentenceFacts, same_measure
+from .measures import Moment, Person, Quantity, SentenceFacts, may_measure_same, same_measure
 
 
 def find(facts: Sequence[SentenceFacts]) -> list[Disagreement]:
@@ -172,8 +172,10 @@ def _number_disagreements(
         if len({q.source for q in group}) < 2:
             continue
         sides = _merge_rounded(_sides(group, _same_value))
+        sides = _drop_self_contradicting(sides, quantities)
         if len(sides) < 2:
             continue
+        group = [q for side in sides for q in side]
         sources_of = [{q.source for q in side} for side in sides]
         update = _update_order(sides, published, as_of)
         if update is not None:
@@ -194,7 +196,7 @@ def _number_disagreements(
         sides = [s for s in sides if any(_close_in_size(s[0], o[0]) for o in sides if o is not s)]
         sources_of = [{q.source for q in side} for side in sides]
         clash = any(
-            not sa[0].amount.compatible(sb[0].amount)
+            any(not x.amount.compatible(y.amount) for x in sa for y in sb)  # "at least four" and "four" vs "five"
             and _close_in_size(sa[0], sb[0])
             and (sources_of[i] - sources_of[j] or sources_of[j] - sources_of[i])
             for i, sa in enumerate(sides)
@@ -220,6 +222,41 @@ def _number_disagreements(
 # things. The planted conflicts of the dev stories differ by at most 1.4x; real outlets' figures
 # for one count rarely differ by more than half. Years, times, ordinals and tallies are exempt.
 SIZE_FACTOR = 3.0
+
+
+def _drop_self_contradicting(sides: list[list[Quantity]], quantities: Sequence[Quantity]) -> list[list[Quantity]]:
+    """A side whose every source also states another side's value, for what may be the same
+    measure, is not that source's view of this measure but of another one ("the 31st minute"
+    of the first goal beside "the 88th minute" of the winner, both stated by one report):
+    the side goes, and its sources join the side they also state."""
+    kept = list(sides)
+    for side in sides:
+        if len(kept) < 3:
+            break  # two values left: dropping one would hide the only disagreement
+        others = [o for o in kept if o is not side]
+        echoes: list[tuple[list[Quantity], Quantity]] = []
+        for n in {q.source for q in side}:
+            found = next(
+                (
+                    (o, q)
+                    for o in others
+                    for q in quantities
+                    if q.source == n
+                    and q not in side
+                    and q.amount.same(o[0].amount)
+                    and may_measure_same(q.frame, side[0].frame)
+                ),
+                None,
+            )
+            if found is None:
+                break
+            echoes.append(found)
+        else:
+            kept = [s for s in kept if s is not side]
+            for o, q in echoes:
+                if q not in o:
+                    o.append(q)
+    return kept
 
 
 def _close_in_size(a: Quantity, b: Quantity) -> bool:

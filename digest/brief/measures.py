@@ -501,6 +501,129 @@ def supports(claim: SentenceFacts, sources: Sequence[SentenceFacts]) -> bool:
     return True
 
 
+FactKind = Literal["quantity", "moment", "person", "place"]
+
+
+@dataclass(frozen=True)
+class FactSources:
+    """One checkable fact of a written sentence and the sources that state it."""
+
+    kind: FactKind
+    shown: str  # as written in the sentence: "at least four", "Tuesday", "Kim Yong Hyun"
+    start: int  # character span in the analysed text of the sentence (`Citation.text`)
+    end: int
+    sources: tuple[int, ...]  # source numbers n whose sentences state this fact with a compatible value
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Which sources may be cited for a written sentence, fact by fact (see `cite`)."""
+
+    text: str  # the sentence as analysed (a leading dateline cut off)
+    facts: tuple[FactSources, ...]
+    sources: tuple[int, ...]  # sources that state every fact: the only ones a [n] may name
+
+    @property
+    def checkable(self) -> bool:
+        """False when the sentence holds no typed fact: cite it by meaning (`sources` is then every candidate)."""
+        return bool(self.facts)
+
+    @property
+    def unstated(self) -> tuple[FactSources, ...]:
+        """Facts no source states: the sentence must not be shown as written."""
+        return tuple(f for f in self.facts if not f.sources)
+
+    @property
+    def needs_split(self) -> bool:
+        """Every fact is stated somewhere, but no one source states them all: split the sentence or drop facts."""
+        return bool(self.facts) and not self.unstated and not self.sources
+
+
+def cite(
+    sentence: str | SentenceFacts,
+    story: Sequence[SentenceFacts],
+    *,
+    among: Sequence[int] | None = None,
+    published: datetime | None = None,
+) -> Citation:
+    """Which sources state each typed fact of a written sentence, and which state all of them.
+
+    `sentence` is a briefing sentence (model-written or taken from a source) or its facts;
+    `story` the `SentenceFacts` of the story's source sentences (`extract`). A source
+    states a fact when one of its analysed sentences states it with a compatible value:
+    the same figure in any written form for a measure that may be the same ("12 injured"
+    is not stated by "12 killed"; "about 30%" is by "31%"), the same day or time (its own
+    publication day counts: the report's dateline states it), every word of a person's
+    name or a place. `among` limits the source sentences to those positions (say, the
+    sentences a claim was built from: "its own sentence supports it"). `published` dates
+    a sentence given as text, for its relative days ("on Tuesday"); by default it is the
+    story's commonest publication day.
+
+    `Citation.sources` is the set a citation [n] may name. A sentence without typed facts
+    is vacuously stated by every candidate source (`checkable` is False): choose among
+    them by meaning.
+    """
+    if isinstance(sentence, SentenceFacts):
+        claim = sentence
+    else:
+        if published is None:  # a briefing sentence speaks of the story's day: its "on Tuesday" counts from there
+            day = commonest_day(f.statement.published for f in story)
+            published = max(
+                (f.statement.published for f in story if f.statement.published and f.statement.published.date() == day),
+                default=None,
+            )
+        claim = facts_of(sentence, published)
+    pool = [f for f in story if f.analysed] if among is None else [story[k] for k in among if story[k].analysed]
+    by_source: dict[int, list[SentenceFacts]] = {}
+    for f in pool:
+        by_source.setdefault(f.statement.source, []).append(f)
+    days = {n: fs[0].statement.published for n, fs in by_source.items()}
+    found: list[FactSources] = []
+    for q in claim.quantities:
+        stated = [n for n, fs in by_source.items() if any(_states(o, q) for f in fs for o in f.quantities)]
+        found.append(FactSources("quantity", q.shown, q.start, q.end, tuple(sorted(stated))))
+    for m in claim.moments:
+        stated = [
+            n
+            for n, fs in by_source.items()
+            if any(_moment_stated(m, o) for f in fs for o in f.moments) or _on_day(m, days[n])
+        ]
+        found.append(FactSources("moment", m.shown, m.start, m.end, tuple(sorted(stated))))
+    text = claim.text
+    for p in claim.people:
+        stated = [
+            n for n, fs in by_source.items() if set(p.words) <= {w for f in fs for o in f.people for w in o.words}
+        ]
+        at = text.find(p.name)
+        found.append(FactSources("person", p.name, max(at, 0), max(at, 0) + len(p.name), tuple(sorted(stated))))
+    for pl in claim.places:
+        stated = [
+            n for n, fs in by_source.items() if set(pl.words) <= {w for f in fs for w in _words(f.statement.text)}
+        ]
+        at = text.find(pl.name)
+        found.append(FactSources("place", pl.name, max(at, 0), max(at, 0) + len(pl.name), tuple(sorted(stated))))
+    everyone = set(by_source)
+    for fact in found:
+        everyone &= set(fact.sources)
+    return Citation(text, tuple(found), tuple(sorted(everyone)))
+
+
+def _on_day(m: Moment, published: datetime | None) -> bool:
+    """Is `m` the report's own publication day (or its year alone), which its dateline states?"""
+    if published is None or m.clock is not None:
+        return False
+    day = published.date()
+    if m.day is not None:
+        return m.day == day
+    if m.monthday is not None:
+        return m.monthday == (day.month, day.day)
+    if m.weekday is not None:
+        return m.weekday == day.weekday()
+    if m.month is not None or m.period or m.week is not None:
+        return False
+    return m.year is not None and m.year == day.year
+
+
 def _states(source: Quantity, claim: Quantity) -> bool:
     """Does a source figure state the claim's figure? The same value in any form ("10%" for "a tenth"),
     or an exact value that a hedged claim covers ("31%" for "about 30%"), for a measure that may be the same;
@@ -1942,6 +2065,8 @@ def _places(st: Statement, position: int, doc, skip: int) -> list[Place]:
 
 __all__ = [
     "Amount",
+    "Citation",
+    "FactSources",
     "Frame",
     "Moment",
     "Person",
@@ -1949,6 +2074,7 @@ __all__ = [
     "Quantity",
     "SentenceFacts",
     "Statement",
+    "cite",
     "extract",
     "facts_of",
     "may_measure_same",

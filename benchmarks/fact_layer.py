@@ -1,6 +1,7 @@
 """The fact layer on real stories and on hostile input: disagreements per story, and speed on a huge article.
 
     .venv/bin/python benchmarks/fact_layer.py disagreements [--data PATH] [--limit N] [--show FILE]
+    .venv/bin/python benchmarks/fact_layer.py citations --from DIR [--set dev|heldout]
     .venv/bin/python benchmarks/fact_layer.py huge [--megabytes 1.0]
 
 `disagreements` briefs every story of `../shared/devdata/allsides-dev/mds-all.jsonl` (310 real
@@ -11,6 +12,18 @@ benchmarks/facts.py ("two sources give different numbers right before the same w
 `--show FILE` writes every shown disagreement with the sentences it comes from, for a hand
 check (the README of the dev set forbids copying its texts into the repository: keep FILE
 outside it).
+
+It also scores the briefing's citations on these real stories: over (sentence, cited source)
+pairs whose sentence holds a number, the share where the source states every number of the
+sentence (benchmarks/facts.py's own normaliser; the report's publication day and year count as
+stated). Beside it: the same sentences citing every source of their story (baseline), and the
+citations the briefing would keep if it cited only what `measures.cite` says a source states
+(the fact-based citation API; not yet wired into the briefing), with the number of numeric
+sentences that would be left with no citation (to be split or dropped).
+
+`citations --from DIR [--set dev|heldout]` does the same for the CLI answers that
+`benchmarks/facts.py --keep DIR` saved for the invented stories, reading each story's files
+through the product's reader (`digest.pipeline.read_sources`).
 
 `huge` writes a synthetic 1 MB report (prose with a figure in every sentence, and a table of
 numbers) beside a normal one and times `python -m digest brief ... --no-model` on them, model
@@ -44,6 +57,97 @@ def _sibling(name: str):
     return module
 
 
+class CiteTally:
+    """Numeric citation precision of (sentence, cited source) pairs, three ways."""
+
+    def __init__(self) -> None:
+        self.ours = [0, 0]  # supported pairs, pairs: the briefing's citations
+        self.every = [0, 0]  # the same sentences citing every source of their story
+        self.api = [0, 0]  # the briefing's citations kept by measures.cite
+        self.api_orphans = 0  # numeric sentences left with no citation by measures.cite
+        self.numeric = 0
+
+    def add(self, facts_bench, sentences, texts, published, story_facts) -> None:
+        """`sentences`: (text, cited source numbers); `texts`/`published`: per source number."""
+        from digest.brief.measures import cite
+
+        stated = {
+            n: facts_bench.number_mentions(t) + _day_and_year(facts_bench, published.get(n)) for n, t in texts.items()
+        }
+        for text, cited in sentences:
+            mentions = facts_bench.number_mentions(text)
+            if not mentions:
+                continue
+            self.numeric += 1
+            c = cite(text, story_facts)
+            kept = [n for n in cited if n in c.sources] if c.checkable else list(cited)
+            if cited and not kept:
+                self.api_orphans += 1
+            for tally, sources in ((self.ours, cited), (self.every, list(texts)), (self.api, kept)):
+                for n in sources:
+                    tally[1] += 1
+                    tally[0] += all(facts_bench.supported_by(m, stated.get(n, [])) for m in mentions)
+
+    def lines(self) -> list[str]:
+        def ratio(t: list[int]) -> str:
+            return f"{t[0] / t[1]:.3f} ({t[0]}/{t[1]})" if t[1] else "-"
+
+        return [
+            f"  numeric citation precision, ours (the briefing's citations): {ratio(self.ours)}",
+            f"  baseline (each numeric sentence citing every source):        {ratio(self.every)}",
+            f"  with measures.cite (citations limited to sources stating every fact): {ratio(self.api)};"
+            f" {self.api_orphans} of {self.numeric} numeric sentences left uncited (to split or drop)",
+        ]
+
+
+def _day_and_year(facts_bench, published) -> list:
+    """A report's own publication day and year count as stated (as in benchmarks/facts.py, from digest's reading)."""
+    if published is None:
+        return []
+    return [
+        facts_bench.Mention(str(published.day), -1, (float(published.day),)),
+        facts_bench.Mention(str(published.year), -1, (float(published.year),)),
+    ]
+
+
+def _story_facts(articles):
+    from digest.brief.measures import Statement, extract
+
+    sentences = [(n, text, a.published) for n, a in enumerate(articles, 1) for text in a.sentences]
+    return extract([Statement(n, k, text, published) for k, (n, text, published) in enumerate(sentences)])
+
+
+def citations(saved: Path, set_name: str) -> int:
+    """Citation precision of the saved CLI answers of benchmarks/facts.py, and with measures.cite."""
+    from digest.pipeline import read_sources
+
+    facts_bench = _sibling("facts")
+    for tag in ("no-model", "model"):
+        folder = saved / tag
+        if not folder.is_dir():
+            continue
+        tally = CiteTally()
+        for story_dir in facts_bench.story_folders(set_name):
+            answer = folder / f"{story_dir.name}.json"
+            if not answer.exists():
+                continue
+            output = json.loads(answer.read_text(encoding="utf-8"))
+            for story in output.get("stories", []):
+                paths = [src.get("path") for src in story.get("sources", [])]
+                if not all(paths):
+                    continue
+                articles, _ = read_sources([str(ROOT / p) if not Path(p).is_absolute() else p for p in paths])
+                if len(articles) != len(paths):
+                    continue
+                texts = {n: a.text for n, a in enumerate(articles, 1)}
+                published = {n: a.published for n, a in enumerate(articles, 1)}
+                sentences = [(s["text"], list(s.get("citations", []))) for s in story.get("sentences", [])]
+                tally.add(facts_bench, sentences, texts, published, _story_facts(articles))
+        print(f"citations of the {set_name} stories, {tag} run ({folder}):")
+        print("\n".join(tally.lines()))
+    return 0
+
+
 def disagreements(data: Path, limit: int | None, show: Path | None) -> int:
     from digest.brief import BriefContext, ModelBudget, brief
     from digest.models import load_embedder
@@ -58,9 +162,17 @@ def disagreements(data: Path, limit: int | None, show: Path | None) -> int:
     kinds: Counter[str] = Counter()
     lines: list[str] = []
     started = time.monotonic()
+    cites = CiteTally()
     for n, (story, _) in enumerate(stories, 1):
         b = brief(story, ctx)
         ours.append(len(b.disagreements))
+        cites.add(
+            facts_bench,
+            [(s.text, list(s.citations)) for s in b.sentences],
+            {k: a.text for k, a in enumerate(story.articles, 1)},
+            {k: a.published for k, a in enumerate(story.articles, 1)},
+            _story_facts(story.articles),
+        )
         for d in b.disagreements:
             kinds[f"{d.kind}/{d.severity}"] += 1
             lines.append(f"## {story.id}: {d.kind}/{d.severity} {d.about!r}")
@@ -89,6 +201,7 @@ def disagreements(data: Path, limit: int | None, show: Path | None) -> int:
     print(f"  ours (digest brief):  {describe(ours)}")
     print(f"  baseline (naive):     {describe(naive)}")
     print("  ours by kind/severity: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    print("\n".join(cites.lines()))
     return 0
 
 
@@ -136,11 +249,16 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--data", type=Path, default=DATA)
     d.add_argument("--limit", type=int, default=None)
     d.add_argument("--show", type=Path, default=None)
+    c = sub.add_parser("citations")
+    c.add_argument("--from", dest="saved", type=Path, required=True, help="answers saved by facts.py --keep")
+    c.add_argument("--set", default="dev", choices=["dev", "heldout"])
     h = sub.add_parser("huge")
     h.add_argument("--megabytes", type=float, default=1.0)
     args = parser.parse_args(argv)
     if args.what == "disagreements":
         return disagreements(args.data, args.limit, args.show)
+    if args.what == "citations":
+        return citations(args.saved, args.set)
     return huge(args.megabytes)
 
 

@@ -250,3 +250,12 @@ def test_cite_agrees_with_supports_and_counts_a_reports_own_day():
     assert cite(
         "The library will close, the council said on Tuesday.", _story((TUESDAY, "The library will close."))
     ).sources == (1,)
+
+
+def test_cite_among_reads_a_named_sentence_past_the_bound():
+    statements = [Statement(1, k, f"Item {k} of the agenda was read out.", TUESDAY) for k in range(3)]
+    statements.append(Statement(1, 3, "The council approved 41 new homes on Tuesday.", TUESDAY))
+    story = extract(statements, max_sentences=2)
+    assert not story[3].analysed
+    assert cite("The council approved 41 new homes.", story).sources == ()
+    assert cite("The council approved 41 new homes.", story, among=[3]).sources == (1,)

@@ -555,9 +555,10 @@ def cite(
     is not stated by "12 killed"; "about 30%" is by "31%"), the same day or time (its own
     publication day counts: the report's dateline states it), every word of a person's
     name or a place. `among` limits the source sentences to those positions (say, the
-    sentences a claim was built from: "its own sentence supports it"). `published` dates
-    a sentence given as text, for its relative days ("on Tuesday"); by default it is the
-    story's commonest publication day.
+    sentences a claim was built from: "its own sentence supports it"); these are analysed
+    even past the per-source bound of `extract`. `published` dates a sentence given as
+    text, for its relative days ("on Tuesday"); by default it is the story's commonest
+    publication day.
 
     `Citation.sources` is the set a citation [n] may name. A sentence without typed facts
     is vacuously stated by every candidate source (`checkable` is False): choose among
@@ -573,7 +574,15 @@ def cite(
                 default=None,
             )
         claim = facts_of(sentence, published)
-    pool = [f for f in story if f.analysed] if among is None else [story[k] for k in among if story[k].analysed]
+    if among is None:
+        pool = [f for f in story if f.analysed]
+    else:  # the few sentences named are analysed even past the per-source bound
+        pool = [
+            story[k]
+            if story[k].analysed
+            else facts_of(story[k].text, story[k].statement.published, story[k].statement.source)
+            for k in among
+        ]
     by_source: dict[int, list[SentenceFacts]] = {}
     for f in pool:
         by_source.setdefault(f.statement.source, []).append(f)

@@ -66,6 +66,7 @@ class CiteTally:
         self.api = [0, 0]  # the briefing's citations kept by measures.cite
         self.api_orphans = 0  # numeric sentences left with no citation by measures.cite
         self.numeric = 0
+        self.api_failures: list[str] = []  # pairs measures.cite kept that the scorer's normaliser rejects
 
     def add(self, facts_bench, sentences, texts, published, story_facts) -> None:
         """`sentences`: (text, cited source numbers); `texts`/`published`: per source number."""
@@ -86,7 +87,10 @@ class CiteTally:
             for tally, sources in ((self.ours, cited), (self.every, list(texts)), (self.api, kept)):
                 for n in sources:
                     tally[1] += 1
-                    tally[0] += all(facts_bench.supported_by(m, stated.get(n, [])) for m in mentions)
+                    ok = all(facts_bench.supported_by(m, stated.get(n, [])) for m in mentions)
+                    tally[0] += ok
+                    if tally is self.api and not ok:
+                        self.api_failures.append(f"[{n}] {text}")
 
     def lines(self) -> list[str]:
         def ratio(t: list[int]) -> str:
@@ -136,8 +140,12 @@ def citations(saved: Path, set_name: str) -> int:
                 paths = [src.get("path") for src in story.get("sources", [])]
                 if not all(paths):
                     continue
-                articles, _ = read_sources([str(ROOT / p) if not Path(p).is_absolute() else p for p in paths])
+                files = sorted({str(ROOT / p.split("#", 1)[0]) for p in paths})  # "c.jsonl#2": a file's 2nd record
+                read, _ = read_sources(files)
+                by_origin = {a.origin.replace(str(ROOT) + "/", ""): a for a in read}
+                articles = [by_origin[p] for p in paths if p in by_origin]
                 if len(articles) != len(paths):
+                    print(f"  {story_dir.name}: sources not read back, left out", file=sys.stderr)
                     continue
                 texts = {n: a.text for n, a in enumerate(articles, 1)}
                 published = {n: a.published for n, a in enumerate(articles, 1)}
@@ -145,6 +153,8 @@ def citations(saved: Path, set_name: str) -> int:
                 tally.add(facts_bench, sentences, texts, published, _story_facts(articles))
         print(f"citations of the {set_name} stories, {tag} run ({folder}):")
         print("\n".join(tally.lines()))
+        for failure in tally.api_failures[:5]:
+            print(f"    kept by measures.cite, rejected by the scorer: {failure}")
     return 0
 
 

@@ -259,3 +259,13 @@ def test_cite_among_reads_a_named_sentence_past_the_bound():
     assert not story[3].analysed
     assert cite("The council approved 41 new homes.", story).sources == ()
     assert cite("The council approved 41 new homes.", story, among=[3]).sources == (1,)
+
+
+def test_cite_a_datelines_day_is_a_fact_of_the_sentence():
+    undated = _story(
+        (None, "LARCHWOOD, Aug 20 (Press Wire) - A giant panda has given birth to twin cubs."),
+        (None, "A giant panda at Larchwood Zoo has given birth to twin cubs, keepers said."),
+    )
+    c = cite("LARCHWOOD, Aug 20 (Press Wire) - A giant panda has given birth to twin cubs.", undated)
+    assert [(f.kind, f.sources) for f in c.facts if f.kind == "moment"] == [("moment", (1,))]
+    assert c.sources == (1,)

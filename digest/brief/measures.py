@@ -587,6 +587,8 @@ def cite(
     for f in pool:
         by_source.setdefault(f.statement.source, []).append(f)
     days = {n: fs[0].statement.published for n, fs in by_source.items()}
+    # A dateline's day is the report's own: stated by a report that gives it in its own dateline.
+    datelined = {n: {md for f in fs for md in _dateline_days(f.statement.text)} for n, fs in by_source.items()}
     found: list[FactSources] = []
     for q in claim.quantities:
         stated = [n for n, fs in by_source.items() if any(_states(o, q) for f in fs for o in f.quantities)]
@@ -598,23 +600,47 @@ def cite(
             if any(_moment_stated(m, o) for f in fs for o in f.moments) or _on_day(m, days[n])
         ]
         found.append(FactSources("moment", m.shown, m.start, m.end, tuple(sorted(stated))))
+    written = claim.statement.text
+    for md in _dateline_days(written):
+        stated = [
+            n
+            for n, fs in by_source.items()
+            if md in datelined[n] or _month_day(days[n]) == md or any(o.monthday == md for f in fs for o in f.moments)
+        ]
+        line = _DATELINE.match(written)
+        shown = written[: line.end() if line else 0].strip(" -–—")
+        found.append(FactSources("moment", shown, 0, 0, tuple(sorted(stated))))
     text = claim.text
     for p in claim.people:
         stated = [
             n for n, fs in by_source.items() if set(p.words) <= {w for f in fs for o in f.people for w in o.words}
         ]
-        at = text.find(p.name)
-        found.append(FactSources("person", p.name, max(at, 0), max(at, 0) + len(p.name), tuple(sorted(stated))))
+        start = max(text.find(p.name), 0)
+        found.append(FactSources("person", p.name, start, start + len(p.name), tuple(sorted(stated))))
     for pl in claim.places:
         stated = [
             n for n, fs in by_source.items() if set(pl.words) <= {w for f in fs for w in _words(f.statement.text)}
         ]
-        at = text.find(pl.name)
-        found.append(FactSources("place", pl.name, max(at, 0), max(at, 0) + len(pl.name), tuple(sorted(stated))))
+        start = max(text.find(pl.name), 0)
+        found.append(FactSources("place", pl.name, start, start + len(pl.name), tuple(sorted(stated))))
     everyone = set(by_source)
     for fact in found:
         everyone &= set(fact.sources)
     return Citation(text, tuple(found), tuple(sorted(everyone)))
+
+
+def _month_day(when: datetime | None) -> tuple[int, int] | None:
+    return (when.month, when.day) if when is not None else None
+
+
+def _dateline_days(text: str) -> set[tuple[int, int]]:
+    """(month, day) of a leading dateline ("LARCHWOOD, Aug 20 (Press Wire) - "), which `_bounded` cuts off."""
+    m = _DATELINE.match(text)
+    if not m:
+        return set()
+    found = re.search(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2})\b", m.group())
+    month = MONTHS.get(found.group(1).lower()) if found else None
+    return {(month, int(found.group(2)))} if found and month else set()
 
 
 def _on_day(m: Moment, published: datetime | None) -> bool:

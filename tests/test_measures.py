@@ -193,7 +193,7 @@ def test_extraction_is_bounded_per_source():
 def test_a_number_dense_text_is_analysed_only_in_part():
     table = " ".join(f"{i},{i % 1000:03d} people" for i in range(5_000))  # one huge "sentence" of figures
     f = facts_of(table + ".")
-    assert len(f.text) <= 600 and len(f.quantities) <= 12  # speed: benchmarks/facts_speed.py
+    assert len(f.text) <= 600 and len(f.quantities) <= 12  # speed: benchmarks/fact_layer.py huge
 
 
 # ----------------------------------------------------------------------------- citations

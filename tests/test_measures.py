@@ -119,6 +119,15 @@ def test_the_same_count_in_other_words_is_the_same_measure():
     assert same_measure(killing.frame, died.frame) and same_measure(died.frame, toll.frame)
     injured = [q for q in figures("Four people were killed and 15 injured.") if q.amount.value == 15][0]
     assert not same_measure(injured.frame, died.frame)
+    # "People" and a named group of people to whom the same thing happens; common news synonyms.
+    residents = one("About 3,000 residents were evacuated from the valley on Sunday.")
+    assert same_measure(residents.frame, one("Officials said 3,500 people had been evacuated.").frame)
+    assert same_measure(one("The avalanche killed 12 skiers.").frame, one("At least 14 people died.").frame)
+    assert not same_measure(residents.frame, one("Volunteers rescued about 300 people.").frame)
+    assert same_measure(one("The blaze destroyed 40 homes.").frame, one("Some 45 houses were destroyed.").frame)
+    assert same_measure(
+        one("About 200 firefighters battled the blaze.").frame, one("More than 300 firefighters fought the fire.").frame
+    )
 
 
 def test_different_quantities_that_share_a_noun_or_a_number_are_not_paired():

@@ -237,6 +237,7 @@ _THING_SYNONYMS = {
     "twister": "tornado", "quake": "earthquake", "tremor": "earthquake", "ceasefire": "agreement",
     "truce": "agreement", "deal": "agreement", "accord": "agreement", "pact": "agreement",
     "contract": "agreement", "workforce": "staff", "employee": "staff", "personnel": "staff", "worker": "staff",
+    "house": "home", "dwelling": "home", "vessel": "ship", "tanker": "ship", "stock": "share",
 }  # fmt: skip
 _EVENT_SYNONYMS = {
     "kill": "killed", "die": "killed", "dead": "killed", "death": "killed", "fatality": "killed",
@@ -245,7 +246,8 @@ _EVENT_SYNONYMS = {
     "defense": "defence", "shed": "cut", "axe": "cut", "eliminate": "cut", "slash": "cut",
     "hit": "strike", "jail": "sentence", "imprison": "sentence", "lift": "raise", "hike": "raise",
     "purchase": "buy", "acquire": "buy", "acquisition": "buy", "takeover": "buy", "find": "discover",
-    "find out": "discover", "bring out": "rescue", "pull out": "rescue",
+    "find out": "discover", "bring out": "rescue", "pull out": "rescue", "save": "rescue", "airlift": "rescue",
+    "battle": "fight", "tackle": "fight", "fetch": "sell",
 }  # fmt: skip
 # Nouns that name an event rather than a thing: "a $14.6bn purchase" is what was paid to buy.
 _EVENT_NOUNS = {"purchase": "buy", "acquisition": "buy", "takeover": "buy", "sale": "sell", "signing": "sign"}
@@ -695,7 +697,7 @@ def may_measure_same(a: Frame, b: Frame) -> bool:
     """Lenient: nothing says they measure different things (for citations: "12 injured" is not "12 killed")."""
     if a.dimension != b.dimension or a.per != b.per:
         return False
-    if a.thing and b.thing and not _things_match(a.thing, b.thing):
+    if a.thing and b.thing and not _things_match(a.thing, b.thing) and not _people_and_others(a, b):
         return False
     return not (a.event and b.event and a.event != b.event and (a.event in _CANONICAL or b.event in _CANONICAL))
 
@@ -715,7 +717,7 @@ def same_measure(a: Frame, b: Frame) -> bool:
     """
     if a.dimension != b.dimension or a.per != b.per or a.role != b.role or a.anchor != b.anchor:
         return False
-    if a.thing and b.thing and not _things_match(a.thing, b.thing):
+    if a.thing and b.thing and not _things_match(a.thing, b.thing) and not _people_and_others(a, b):
         return False
     if a.subject and b.subject and not _things_match(a.subject, b.subject):
         return False
@@ -734,6 +736,17 @@ def same_measure(a: Frame, b: Frame) -> bool:
     if a.event and a.event == b.event:
         return True
     return bool(a.subject and b.subject)  # "the fire grew to 19,000 acres" / "the fire had burned 12,000 acres"
+
+
+def _people_and_others(a: Frame, b: Frame) -> bool:
+    """ "People" and a named group of people ("residents", "skiers", "passengers") to whom the
+    same thing happens: "3,500 people were evacuated" and "3,000 residents were evacuated",
+    "14 people died" and "the avalanche killed 12 skiers". Without the same event "people"
+    says nothing about which people."""
+    if (a.thing == "person") == (b.thing == "person") or not (a.event and a.event == b.event):
+        return False
+    other = b.thing if a.thing == "person" else a.thing
+    return not other.startswith(_SOMEONE) and " " not in other
 
 
 def _things_match(a: str, b: str) -> bool:

@@ -4,7 +4,8 @@ Results go to stdout (or the file given with -o, written atomically); logs,
 progress and problems go to stderr, with control characters shown escaped
 ("\x1b"), so nothing from input can drive the terminal. Exit codes: 0 all
 inputs fine, 1 some inputs could not be read (the rest were processed), 2
-usage error, 3 a model, configuration, state or output error stopped the run.
+usage error, 3 a model, configuration, state or output error stopped the run,
+4 the digest was written but could not be delivered (e-mail).
 """
 
 from __future__ import annotations
@@ -48,11 +49,13 @@ log = logging.getLogger("digest")
 
 EXIT_PARTIAL = 1
 EXIT_FATAL = 3
+EXIT_DELIVERY = 4
 
 
 class BriefFormat(str, Enum):
     md = "md"
     json = "json"
+    html = "html"
 
 
 class CleanFormat(str, Enum):
@@ -181,7 +184,7 @@ def _fatal(message: str) -> None:
 def brief(
     sources: list[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
-    fmt: BriefFormat = typer.Option(BriefFormat.md, "--format", "-f", help="md for people, json for machines."),
+    fmt: BriefFormat = typer.Option(BriefFormat.md, "--format", "-f", help="md or html for people, json for machines."),
     model: str | None = typer.Option(None, "--model", "-m", help="Generator name from the model registry."),
     words: int | None = typer.Option(
         None,
@@ -198,7 +201,7 @@ def brief(
     """Ingest, clean, dedupe, cluster and brief: one cited briefing per story."""
     from .models import ModelError
     from .pipeline import run_brief
-    from .render import to_json, to_markdown
+    from .render import to_html, to_json, to_markdown
     from .types import Digest, DigestStory
 
     _check_output(output)
@@ -215,7 +218,8 @@ def brief(
         model=run.model,
         stories=tuple(DigestStory(b) for b in run.briefings),
     )
-    _emit(to_json(digest) if fmt is BriefFormat.json else to_markdown(digest), output)
+    render = {BriefFormat.json: to_json, BriefFormat.html: to_html}.get(fmt, to_markdown)
+    _emit(render(digest), output)
     _finish(run.problems)
 
 
@@ -275,8 +279,9 @@ def daily(
     config: Path = typer.Option(Path("digest.toml"), "--config", "-c", help="The config file (see `digest init`)."),
     day: str | None = typer.Option(None, "--date", help="Run as this day, YYYY-MM-DD (default: today)."),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
+    resend: bool = typer.Option(False, "--resend", help="E-mail the day's digest even if it was sent before."),
 ) -> None:
-    """One idempotent daily run: new articles in, OUTDIR/YYYY-MM-DD.md and .json out."""
+    """One idempotent daily run: new articles in, OUTDIR/YYYY-MM-DD.md, .json and .html out."""
     from .config import ConfigError, load_config
     from .daily import run_daily
     from .models import ModelError
@@ -289,7 +294,7 @@ def daily(
         raise typer.Exit(2) from None
     try:
         cfg = load_config(config)
-        result = run_daily(cfg, when, progress=progress)
+        result = run_daily(cfg, when, progress=progress, resend=resend)
     except (ConfigError, ModelError, StateError) as exc:  # the lock, a broken or unwritable state
         _fatal(str(exc))
         return
@@ -299,6 +304,9 @@ def daily(
         return
     for path in result.written:
         typer.echo(printable(path))
+    if result.delivery_error:  # the files are written; only the e-mail failed
+        _say(result.delivery_error, "red")
+        raise typer.Exit(EXIT_DELIVERY)
     _finish(list(result.problems))
 
 

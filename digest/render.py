@@ -63,7 +63,10 @@ def story_json(b: Briefing) -> dict[str, Any]:
                 "about": d.about,
                 "kind": d.kind,
                 "severity": d.severity,
-                "sides": [{"value": side.value, "citations": list(side.citations)} for side in d.sides],
+                "sides": [
+                    {"value": side.value, "citations": list(side.citations), "reported_at": _iso(side.reported_at)}
+                    for side in d.sides
+                ],
             }
             for d in b.disagreements
         ],

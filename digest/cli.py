@@ -167,7 +167,7 @@ class RunDisplay:
         READ: "reading files",
         CLEAN: "cleaning documents",
         GROUP: "grouping into stories",
-        LOAD: "loading the model",
+        LOAD: "loading models",
         BRIEF: "briefing story",
     }
 
@@ -179,7 +179,7 @@ class RunDisplay:
         if show:
             self._bar = Progress(
                 SpinnerColumn(finished_text="✓"),
-                TextColumn("{task.description:<21}"),
+                TextColumn("{task.description:<22}"),
                 BarColumn(bar_width=24),
                 TextColumn("{task.fields[count]:>9}"),
                 TimeElapsedColumn(),
@@ -201,7 +201,10 @@ class RunDisplay:
             label = self.LABELS.get(stage, stage)
             self._tasks[stage] = self._bar.add_task(label, total=total, count="")
         count = f"{done}/{total}" if total is not None else str(done)
-        self._bar.update(self._tasks[stage], completed=done, total=total, count=count)
+        label = self.LABELS.get(stage, stage)
+        if stage == GROUP and total is not None:  # which of its steps the run is in
+            label = ("grouping: duplicates", "grouping: clustering", "grouping: threads", label)[min(done, 3)]
+        self._bar.update(self._tasks[stage], completed=done, total=total, count=count, description=label)
 
     def seconds(self) -> float:
         return time.monotonic() - self.started
@@ -729,10 +732,10 @@ Examples:
   digest completion fish > ~/.config/fish/completions/digest.fish
 """,
 )
-@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]), metavar="SHELL")
 @_verbosity
 def completion(shell: str) -> None:
-    """Print the tab-completion script for SHELL: commands, options, --model names and files."""
+    """Print the tab-completion script for SHELL (bash, zsh or fish): commands, options, --model names, files."""
     from click.shell_completion import get_completion_class
 
     cls = get_completion_class(shell)
@@ -807,9 +810,11 @@ def models_list(as_json: bool) -> None:
         return
     from rich.table import Table
 
-    table = Table("name", "kind", "backend", "default", "ready", "detail")
+    table = Table()
     longest = max((len(m.name) for m in models), default=4)
-    table.columns[0].no_wrap, table.columns[0].min_width = True, longest
+    table.add_column("name", no_wrap=True, min_width=longest)  # the name --model needs, never cut
+    for header in ("kind", "backend", "default", "ready", "detail"):
+        table.add_column(header, overflow="fold")  # narrow: wrapped, never cut with an ellipsis
     for m in models:
         table.add_row(
             printable(m.name),

@@ -77,7 +77,9 @@ def read_sources(sources: Sequence[str], progress: Progress = _quiet) -> tuple[l
     """Ingest and clean every source (files, folders, .gz, feed URLs)."""
     from .ingest import ingest
 
-    return clean_documents(_counting_files(ingest(sources), count_files(sources), progress), progress)
+    total = count_files(sources)
+    progress(READ, 0, total)  # announced first: the display lists the stages in the order they start
+    return clean_documents(_counting_files(ingest(sources), total, progress), progress)
 
 
 def count_files(sources: Sequence[str]) -> int | None:
@@ -103,7 +105,6 @@ def _counting_files(
     docs: Iterable[RawDocument | Problem], total: int | None, progress: Progress
 ) -> Iterator[RawDocument | Problem]:
     """Pass the documents on, reporting READ each time a new file (origin before any '#N') starts."""
-    progress(READ, 0, total)
     done, last = 0, None
     for doc in docs:
         key = doc.origin.split("#", 1)[0]

@@ -127,7 +127,11 @@ class _Command(click.Command):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             # Every result is written at the end and atomically: an interrupted run left nothing.
-            _say("interrupted; nothing was written")
+            # `daily` rolls its state back, so the next run does the day again.
+            if ctx.command.name == "daily":
+                _say("interrupted; this run's state was rolled back, the next run does the day again")
+            else:
+                _say("interrupted; nothing was written")
             raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
 
 

@@ -630,6 +630,7 @@ def daily(config: Path, day: date_cls | None, progress: bool) -> None:
     from .state import StateError
 
     when = day or date_cls.today()
+    started = time.monotonic()
     try:
         cfg = load_config(config)
         result = run_daily(cfg, when, progress=progress and err.is_terminal and _level() != "quiet")
@@ -640,6 +641,12 @@ def daily(config: Path, day: date_cls | None, progress: bool) -> None:
         _fatal(f"{where}{exc.strerror or exc}; nothing of this run was saved")
     for path in result.written:
         click.echo(printable(str(path)))
+    if _level() != "quiet":
+        stories = f"{_plural(result.stories, 'story', 'stories')} ({result.new_stories} new, {result.updated_stories} updated)"
+        _say(
+            f"{when}: {_plural(result.new_articles, 'new article')}, {stories}, "
+            f"{_plural(len(result.problems), 'problem')}, {time.monotonic() - started:.1f} s"
+        )
     _finish(list(result.problems))
 
 

@@ -308,3 +308,15 @@ def test_shell_completion_completes_commands_and_model_names():
     assert "brief" in complete("digest br")
     assert set(complete("digest brief -m qwen")) == {"qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b"}
     assert "--no-model" in complete("digest brief --no")
+
+
+def test_daily_ends_with_a_summary_line_when_piped(tmp_path, seeds_dir):
+    (tmp_path / "digest.toml").write_text(f'output_dir = "out"\nmodel = "none"\n\n[[sources]]\npath = "{seeds_dir}"\n')
+    proc = run_digest("daily", "--config", "digest.toml", "--date", "2024-11-04", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert re.fullmatch(
+        r"2024-11-04: \d+ new articles?, \d+ stor(y|ies) \(\d+ new, 0 updated\), 0 problems, \d+\.\d s", lines[0]
+    )
+    assert len(proc.stdout.splitlines()) == 2  # the .md and .json written

@@ -5,7 +5,8 @@ when the run read something); logs, progress and problems go to stderr, with
 control characters shown escaped ("\\x1b"), so nothing from input can drive
 the terminal. Exit codes: 0 all inputs fine, 1 some inputs could not be read
 (the rest were processed) or nothing could be read, 2 usage error, 3 a model,
-configuration, state or output error stopped the run, 130 interrupted.
+configuration, state or output error stopped the run, 4 the digest was
+written but could not be delivered (e-mail), 130 interrupted.
 
 Built on click (not typer) because help must show no internal type names,
 -q/-v must work anywhere on the line, and shell completion must work offline.
@@ -48,6 +49,7 @@ log = logging.getLogger("digest")
 EXIT_PARTIAL = 1
 EXIT_USAGE = 2
 EXIT_FATAL = 3
+EXIT_DELIVERY = 4
 EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT
 
 _LEVEL_KEY = "digest.level"  # ctx.meta: "quiet" | "verbose", from -q/-v anywhere on the line
@@ -393,10 +395,10 @@ Examples:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["md", "json"]),
+    type=click.Choice(["md", "html", "json"]),
     default="md",
     show_default=True,
-    help="md: Markdown for people; json: the contract of docs/output.md.",
+    help="md or html for people; json: the contract of docs/output.md.",
 )
 @click.option(
     "-m",
@@ -439,7 +441,7 @@ def brief(
     """
     from .models import ModelError
     from .pipeline import run_brief
-    from .render import to_json, to_markdown
+    from .render import to_html, to_json, to_markdown
     from .types import Digest, DigestStory
 
     settings = DEFAULTS.with_overrides(words=words, model=model, use_model=False if no_model else None)
@@ -456,7 +458,8 @@ def brief(
         model=run.model,
         stories=tuple(DigestStory(b) for b in run.briefings),
     )
-    _emit(to_json(digest) if fmt == "json" else to_markdown(digest), output)
+    render = {"json": to_json, "html": to_html}.get(fmt, to_markdown)
+    _emit(render(digest), output)
     _summary(display, _plural(len(run.briefings), "story", "stories"), run.problems, output)
     _finish(run.problems)
 
@@ -621,9 +624,10 @@ Examples:
     show_default=True,
     help="Show the current stage on stderr when it is a terminal.",
 )
+@click.option("--resend", is_flag=True, help="E-mail the day's digest even if it was sent before.")
 @_verbosity
-def daily(config: Path, day: date_cls | None, progress: bool) -> None:
-    """One idempotent daily run: new articles in, OUTDIR/YYYY-MM-DD.md and .json out."""
+def daily(config: Path, day: date_cls | None, progress: bool, resend: bool) -> None:
+    """One idempotent daily run: new articles in, OUTDIR/YYYY-MM-DD.md, .json and .html out."""
     from .config import ConfigError, load_config
     from .daily import run_daily
     from .models import ModelError
@@ -633,7 +637,7 @@ def daily(config: Path, day: date_cls | None, progress: bool) -> None:
     started = time.monotonic()
     try:
         cfg = load_config(config)
-        result = run_daily(cfg, when, progress=progress and err.is_terminal and _level() != "quiet")
+        result = run_daily(cfg, when, progress=progress and err.is_terminal and _level() != "quiet", resend=resend)
     except (ConfigError, ModelError, StateError) as exc:  # the lock, a broken or unwritable state
         _fatal(str(exc))
     except OSError as exc:  # the digest folder: unwritable, full disk (the state was rolled back)
@@ -641,6 +645,9 @@ def daily(config: Path, day: date_cls | None, progress: bool) -> None:
         _fatal(f"{where}{exc.strerror or exc}; nothing of this run was saved")
     for path in result.written:
         click.echo(printable(str(path)))
+    if result.delivery_error:  # the files are written; only the e-mail failed
+        _say(result.delivery_error, "red")
+        raise click.exceptions.Exit(EXIT_DELIVERY)
     if _level() != "quiet":
         stories = f"{_plural(result.stories, 'story', 'stories')} ({result.new_stories} new, {result.updated_stories} updated)"
         _say(

@@ -269,7 +269,7 @@ def test_help_describes_every_option_with_examples_and_no_type_names():
 
 def test_help_shows_defaults_and_choices():
     text = " ".join(invoke("brief", "--help").stdout.split())  # as read, not as wrapped
-    assert "[md|json]" in text and "[default: md]" in text
+    assert "[md|html|json]" in text and "[default: md]" in text
     assert "[default: 150; 40<=x<=1000]" in text
     assert "default: qwen2.5-coder-1.5b; choices: qwen2.5-coder-1.5b, qwen2.5-coder-0.5b" in text
     assert "Usage: digest brief [OPTIONS] SOURCE..." in text

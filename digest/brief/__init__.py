@@ -26,7 +26,7 @@ from digest.models.base import Calibration, Embedder, Generator
 from digest.nlp import english, parse
 from digest.types import Article, Briefing, BriefSentence, Source, Story, commonest_day
 
-from . import disagree, evidence, lead, only_in, select, timeline, verify, write
+from . import disagree, evidence, lead, measures, only_in, select, timeline, verify, write
 from .facts import word_count
 from .salience import SalienceModel, default_model
 
@@ -143,16 +143,33 @@ def brief(story: Story, ctx: BriefContext, *, stats: BriefStats | None = None) -
     if sentences:
         sentences[0] = _anchor_lead(sentences[0], used[0], ev, articles)
     headline, headline_by = _headline(story, ev, used, ctx, stats)
-    text = " ".join(s.text for s in sentences)
+    story_facts = measures.extract(
+        [
+            measures.Statement(
+                e.source, e.index, e.text, articles[e.source - 1].published, e.selectable and not e.dependent
+            )
+            for e in ev.sentences
+        ]
+    )
     return Briefing(
         story_id=story.id,
         headline=headline,
         headline_by=headline_by,
         sentences=tuple(sentences),
         sources=sources_of(story),
-        disagreements=tuple(disagree.find(ev, embedder)),
-        timeline=tuple(timeline.build(ev, articles, embedder)),
-        only_in=tuple(only_in.build(ev, used, text + " " + headline)),
+        disagreements=tuple(disagree.find(story_facts)),
+        timeline=tuple(
+            timeline.build(story_facts, ev.vectors, ctx.calibration, ev.centroid, present=verify.trim_attribution)
+        ),
+        only_in=tuple(
+            only_in.build(
+                story_facts,
+                [s.text for s in sentences] + [headline],
+                ev.vectors,
+                ev.centroid,
+                present=verify.trim_attribution,
+            )
+        ),
         duplicates=story.duplicates,
         model_calls=stats.model_calls,
         model_limited=stats.limited,

@@ -274,17 +274,20 @@ def _write_claim(
         vecs = embedder.embed([source_text, *previous])
         if float((vecs[1:] @ vecs[0]).max()) >= calibration.repeats:
             return None  # the briefing already says this
-    if ctx.generator is not None and _may_call(ctx, stats, reserve=1):
+    # A direct quote is shown as the speaker said it: a paraphrase would put words in their mouth.
+    if ctx.generator is not None and not rep.has_quote and _may_call(ctx, stats, reserve=1):
         context = [ev.sentences[i].text for i in _context(ev, claim)]
         limit = max(MIN_SENTENCE_WORDS, min(MAX_SENTENCE_WORDS, round(word_count(rep.text) * COMPRESSION)))
         candidate = write.rewrite(ctx.generator, rep.text, context, limit)
         if candidate:
             inputs = [rep.text, *context]
             verdict = verify.check(candidate, inputs, embedder, previous=previous, max_words=limit + 2)
-            cites = verify.supporters(candidate, members, embedder) if verdict.ok else None
-            if verdict.ok and cites:
+            lost = verify.dropped(candidate, source_text)
+            cites = verify.supporters(candidate, members, embedder) if verdict.ok and not lost else None
+            if cites:
                 return BriefSentence(candidate, cites, "model")
-            stats.rejected.append((candidate, verdict.reasons or ("facts not covered by citable sources",)))
+            reasons = (*verdict.reasons, *(f"dropped {x}" for x in lost))
+            stats.rejected.append((candidate, reasons or ("facts not covered by citable sources",)))
             log.debug("rejected model sentence %r: %s", candidate, verdict.reasons)
     cites = verify.supporters(source_text, members, embedder, must=(rep.source,))
     return BriefSentence(source_text, cites or (rep.source,), "source")

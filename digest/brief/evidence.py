@@ -67,7 +67,7 @@ class Evidence:
     text: str
     selectable: bool  # may stand alone in a briefing
     dependent: bool  # leans on the sentence before it ("He said ...", "This ...")
-    reaction: bool  # a quote or reported speech: goes after the facts
+    reaction: bool  # holds a direct quote: goes after the facts
     has_quote: bool
     garbled: bool = False  # reads like raw machine translation: may support, never shown
     poor_source: bool = False  # from a source whose text is garbled throughout (glued words go undetected)

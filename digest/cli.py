@@ -291,6 +291,15 @@ def _sources_argument(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("sources", nargs=-1, required=True, metavar="SOURCE...", type=click.Path())(f)
 
 
+def _progress_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--progress/--no-progress",
+        default=True,
+        show_default=True,
+        help="Show progress on stderr when it is a terminal.",
+    )(f)
+
+
 def _output_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "-o",
@@ -418,12 +427,7 @@ Examples:
     help="Word budget of each briefing paragraph.",
 )
 @click.option("--no-model", is_flag=True, help="Extractive only: no generator, source sentences verbatim.")
-@click.option(
-    "--progress/--no-progress",
-    default=True,
-    show_default=True,
-    help="Show progress on stderr when it is a terminal.",
-)
+@_progress_option
 @_verbosity
 def brief(
     sources: tuple[str, ...],
@@ -484,12 +488,7 @@ Examples:
 )
 @click.option("--explain", is_flag=True, help="Show every dropped block with its reason (Markdown).")
 @_output_option
-@click.option(
-    "--progress/--no-progress",
-    default=True,
-    show_default=True,
-    help="Show progress on stderr when it is a terminal.",
-)
+@_progress_option
 @_verbosity
 def clean(sources: tuple[str, ...], fmt: str, explain: bool, output: Path | None, progress: bool) -> None:
     """Extract each document's report text and metadata from SOURCE..., dropping page chrome."""
@@ -538,12 +537,7 @@ Examples:
     help="json: the contract of docs/cluster.md; md: Markdown for reading.",
 )
 @_output_option
-@click.option(
-    "--progress/--no-progress",
-    default=True,
-    show_default=True,
-    help="Show progress on stderr when it is a terminal.",
-)
+@_progress_option
 @_verbosity
 def cluster(sources: tuple[str, ...], fmt: str, output: Path | None, progress: bool) -> None:
     """Collapse duplicates in SOURCE..., group articles into stories, and show the threads.

@@ -110,15 +110,20 @@ def _cite(citations: Sequence[int]) -> str:
     return " ".join(f"[{n}]" for n in citations)
 
 
-def _env() -> Environment:
-    env = Environment(
+def _templates(*, autoescape: bool) -> Environment:
+    """The package's templates, strict about missing names."""
+    return Environment(
         loader=PackageLoader("digest", "templates"),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        autoescape=False,
+        autoescape=autoescape,
     )
+
+
+def _env() -> Environment:
+    env = _templates(autoescape=False)  # Markdown: fields are neutralised by the md/code filters below
     env.filters["cite"] = _cite
     # Every field from input goes through one of these (see digest/sanitize.py).
     env.filters["md"] = md_inline
@@ -165,14 +170,7 @@ def _longdate(iso: str) -> str:
 @cache
 def html_env() -> Environment:
     """The jinja2 environment of every HTML and XML output: autoescaped, strict about missing names."""
-    env = Environment(
-        loader=PackageLoader("digest", "templates"),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=True,  # every {{ }} is escaped unless it is our own Markup; input never is
-    )
+    env = _templates(autoescape=True)  # every {{ }} is escaped unless it is our own Markup; input never is
     env.filters["link"] = lambda url: safe_url(url) or ""  # only http(s) URLs become links
     env.filters["day"] = lambda iso: (iso or "")[:10]
     env.filters["longdate"] = _longdate

@@ -74,7 +74,14 @@ def unsupported(
         problems.append(f"date {d}")
     streams = [tokens(s) for s in sources]
     vocab = {t for stream in streams for t in stream}
-    grams = {tuple(stream[i : i + k]) for stream in streams for k in range(1, 9) for i in range(len(stream) - k + 1)}
+    grams = {
+        tuple(stream[i : i + k])
+        for stream in streams
+        for k in range(1, 9)
+        for i in range(len(stream) - k + 1)
+        if i == 0 or stream[i - 1] not in _RANKS  # "Vice President Harris" does not state "President Harris"
+    }
+    grams |= _without_given_names(sources)
     if title_case:
         stems = {_stem(t) for t in vocab}
         vocab = vocab | {w for span in mine.names for w in span.words if _stem(w) in stems}
@@ -146,6 +153,10 @@ _TITLES = {
 }
 
 
+# Words that make a title another office: "Vice President" is not "President".
+_RANKS = {"vice", "deputy", "acting", "former", "assistant", "lieutenant", "lt", "interim", "ex", "co", "under"}
+
+
 def _written_as_in_sources(words: tuple[str, ...], grams: set[tuple[str, ...]]) -> bool:
     """Can the name run be cut into pieces the sources contain, never cutting next to a title?
 
@@ -165,6 +176,38 @@ def _written_as_in_sources(words: tuple[str, ...], grams: set[tuple[str, ...]]) 
                 ok[end] = True
                 break
     return ok[n]
+
+
+_WORD_OR_MARK = re.compile(r"[\w'’.-]+|[^\w\s]")
+
+
+def _without_given_names(sources: Sequence[str]) -> set[tuple[str, ...]]:
+    """Title-and-surname runs the sources imply: "President Joe Biden" states "President Biden".
+
+    Leaving out one or two given names between a title and a surname is how news
+    names someone the second time; it claims nothing new. Only capitalised words
+    may sit between them ("Senate Majority Leader Chuck Schumer" gives "Majority
+    Leader Schumer"), so "President Biden and Harris" never yields "President Harris".
+    """
+    out: set[tuple[str, ...]] = set()
+    for source in sources:
+        words = [m.group() for m in _WORD_OR_MARK.finditer(source)]
+        caps = [w[:1].isupper() for w in words]
+        for i, word in enumerate(words):
+            if not caps[i] or fold(word).rstrip(".") not in _TITLES:
+                continue
+            start = i
+            while start > 0 and i - start < 3 and caps[start - 1]:
+                start -= 1
+            for gap in (1, 2):
+                end = i + 1 + gap
+                if end < len(words) and all(caps[i + 1 : end + 1]):
+                    title = tokens(" ".join(words[start : i + 1]))
+                    surname = tokens(words[end])
+                    for k in range(len(title)):
+                        if k == 0 or title[k - 1] not in _RANKS:
+                            out.add((*title[k:], *surname))
+    return out
 
 
 def _repeats_itself(text: str) -> bool:
@@ -228,13 +271,16 @@ def _conflicts(final: str, member: str) -> bool:
 def dropped(rewrite: str, original: str) -> list[str]:
     """Facts of `original` a shorter rewrite of it left out: numbers, ordinals, dates, a negation.
 
-    A rewrite may drop wording and titles, never the figures or the "first" that
-    make the fact news, and never turn "did not" into "did".
+    A rewrite may drop wording, titles and the weekday, never the figures, the
+    calendar date or the "first" that make the fact news, and never turn "did
+    not" into "did".
     """
     mine, theirs = facts(rewrite), facts(original)
     lost = [f"number {n}" for n in sorted(theirs.numbers - mine.numbers)]
     lost += [f"ordinal {o}" for o in sorted(theirs.ordinals - mine.ordinals)]
-    lost += [f"date {d}" for d in sorted(theirs.dates - mine.dates)]
+    # A weekday ("on Tuesday") is a day relative to the report's date, which the
+    # briefing's lead states; leaving it out loses no fact. Months and days do.
+    lost += [f"date {d}" for d in sorted(theirs.dates - mine.dates) if not d.startswith("weekday")]
     if theirs.negations and not mine.negations:
         lost.append("negation")
     return lost

@@ -121,6 +121,17 @@ def _emit(text: str, output: Path | None) -> None:
         err.print(f"wrote {output}")
 
 
+def _sources(sources: list[str] | None, urls: list[Path] | None) -> list[str]:
+    """The sources named on the command line, then the URL lists given with --urls."""
+    from .ingest import UrlList
+
+    named = [*(sources or []), *(UrlList(str(u)) for u in urls or [])]
+    if not named:
+        err.print("give at least one source (a file, folder, URL or '-'), or --urls FILE")
+        raise typer.Exit(2)
+    return named
+
+
 def _finish(problems: list) -> None:
     if problems:
         err.print(f"[yellow]{len(problems)} input(s) could not be used; see the lines above.[/yellow]")
@@ -134,7 +145,12 @@ def _fatal(message: str) -> None:
 
 @app.command()
 def brief(
-    sources: list[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
+    sources: list[str] | None = typer.Argument(
+        None, help="Files, folders, .gz files, feed or article URLs, '-' for stdin."
+    ),
+    urls: list[Path] | None = typer.Option(
+        None, "--urls", help="A file listing URLs, one a line ('#' comments); may be repeated."
+    ),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
     fmt: BriefFormat = typer.Option(BriefFormat.md, "--format", "-f", help="md for people, json for machines."),
     model: str | None = typer.Option(None, "--model", "-m", help="Generator name from the model registry."),
@@ -151,7 +167,7 @@ def brief(
 
     try:
         with _progress(progress) as update:
-            run = run_brief(sources, model=model, words=words, use_model=not no_model, progress=update)
+            run = run_brief(_sources(sources, urls), model=model, words=words, use_model=not no_model, progress=update)
     except ModelError as exc:
         _fatal(str(exc))
         return
@@ -170,7 +186,12 @@ def brief(
 
 @app.command()
 def clean(
-    sources: list[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
+    sources: list[str] | None = typer.Argument(
+        None, help="Files, folders, .gz files, feed or article URLs, '-' for stdin."
+    ),
+    urls: list[Path] | None = typer.Option(
+        None, "--urls", help="A file listing URLs, one a line ('#' comments); may be repeated."
+    ),
     fmt: CleanFormat = typer.Option(CleanFormat.jsonl, "--format", "-f"),
     explain: bool = typer.Option(False, "--explain", help="Show every dropped block with its reason."),
     output: Path | None = typer.Option(None, "--output", "-o"),
@@ -179,7 +200,7 @@ def clean(
     from .pipeline import read_sources
     from .render import article_json, article_markdown
 
-    articles, problems = read_sources(sources)
+    articles, problems = read_sources(_sources(sources, urls))
     if fmt is CleanFormat.jsonl and not explain:
         text = "".join(json.dumps(article_json(a), ensure_ascii=False) + "\n" for a in articles)
     else:
@@ -190,7 +211,12 @@ def clean(
 
 @app.command()
 def cluster(
-    sources: list[str] = typer.Argument(..., help="Files, folders, .gz files or feed URLs."),
+    sources: list[str] | None = typer.Argument(
+        None, help="Files, folders, .gz files, feed or article URLs, '-' for stdin."
+    ),
+    urls: list[Path] | None = typer.Option(
+        None, "--urls", help="A file listing URLs, one a line ('#' comments); may be repeated."
+    ),
     fmt: ClusterFormat = typer.Option(ClusterFormat.json, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o"),
 ) -> None:
@@ -201,7 +227,7 @@ def cluster(
     from .render import stories_markdown
 
     with _progress(True) as update:
-        articles, problems = read_sources(sources, update)
+        articles, problems = read_sources(_sources(sources, urls), update)
         try:
             stories, developments = find_stories(articles, load_embedder()) if articles else ([], [])
         except ModelError as exc:

@@ -197,9 +197,10 @@ def test_seed_002_interview_is_dropped_as_appended(articles):
     assert reasons == {"appended"}
 
 
-def test_seed_002_headings_are_dropped_as_heading(articles):
-    dropped = {d.text: d.reason for d in articles["002"].dropped}
-    assert dropped["North Korean soldiers at the border"] == "heading"
+def test_seed_002_headings_stay_in_the_text_but_not_in_sentences(articles):
+    article = articles["002"]
+    assert "North Korean soldiers at the border" in article.paragraphs
+    assert "North Korean soldiers at the border" not in article.sentences
 
 
 def test_drops_carry_reasons(articles):

@@ -166,11 +166,11 @@ def test_markup_is_removed_and_recorded():
     assert result.meta["author"] == "Jane Doe"
 
 
-def test_headings_inside_the_report_are_dropped_as_heading():
+def test_headings_inside_the_report_are_kept_and_marked():
     text = "\n".join([EN_BODY[0], EN_BODY[1], "Costs and timetable", EN_BODY[2]])
     result = clean_text(text)
-    assert list(result.paragraphs) == EN_BODY
-    assert _reasons(result)["Costs and timetable"] == "heading"
+    assert list(result.paragraphs) == [EN_BODY[0], EN_BODY[1], "Costs and timetable", EN_BODY[2]]
+    assert list(result.headings) == [False, False, True, False]
 
 
 def test_translator_and_caption_lines():
@@ -236,7 +236,6 @@ def test_reasons_are_documented():
         "markup",
         "appended",
         "duplicate",
-        "heading",
         "bio",
         "boilerplate",
     } <= set(REASONS)

@@ -244,9 +244,11 @@ class Block:
 
 
 class _Frame:
-    __slots__ = ("tag", "landmarks", "near", "far", "ident", "depth", "own")
+    __slots__ = ("tag", "landmarks", "near", "far", "ident", "depth", "own", "chain", "parent_ident")
 
-    def __init__(self, tag: str, landmarks: int, near: int, far: int, ident: int, depth: int, own: int) -> None:
+    def __init__(
+        self, tag: str, landmarks: int, near: int, far: int, ident: int, depth: int, own: int, parent: _Frame | None
+    ) -> None:
         self.tag = tag
         self.landmarks = landmarks
         self.near = near
@@ -254,6 +256,11 @@ class _Frame:
         self.ident = ident
         self.depth = depth
         self.own = own
+        # Ids of this element and its block-level ancestors, innermost last, at most _CHAIN.
+        self.chain: tuple[int, ...] = (
+            ((*parent.chain[1 - _CHAIN :], ident) if _CHAIN > 1 else (ident,)) if parent else (ident,)
+        )
+        self.parent_ident = parent.ident if parent else 0
 
 
 def page_blocks(root: lxml.etree._Element) -> list[Block]:
@@ -262,7 +269,7 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
     cache: dict[str, int] = {}
     parts: list[str] = []  # text of the block being read
     state = {"link_chars": 0, "links": 0, "bold_chars": 0, "lines": 1}
-    frames: list[_Frame] = [_Frame("#root", 0, 0, 0, 0, 0, 0)]
+    frames: list[_Frame] = [_Frame("#root", 0, 0, 0, 0, 0, 0, None)]
     inline_stack: list[str] = []  # inline tags open inside the current block-level frame
     counter = 0
 
@@ -273,7 +280,6 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
         parts.clear()
         if text:
             frame = frames[-1]
-            grand = next((f.ident for f in reversed(frames[:-1])), 0)
             blocks.append(
                 Block(
                     text=text,
@@ -285,11 +291,11 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
                     near_classes=frame.near,
                     far_classes=frame.far,
                     parent=frame.ident,
-                    grandparent=grand,
+                    grandparent=frame.parent_ident,
                     heading=_HEADING.get(frame.tag, 0),
                     bold=state["bold_chars"] >= 0.9 * len(text),
                     lines=state["lines"],
-                    chain=tuple(f.ident for f in frames[-_CHAIN:]),
+                    chain=frame.chain,
                 )
             )
         state["link_chars"] = state["links"] = state["bold_chars"] = 0
@@ -298,10 +304,12 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
     def add(text: str | None) -> None:
         if text:
             parts.append(text)
-            if "a" in inline_stack:
-                state["link_chars"] += len(text.strip())
-            if "b" in inline_stack or "strong" in inline_stack:
-                state["bold_chars"] += len(text.strip())
+            if inline_stack and ("a" in inline_stack or "b" in inline_stack or "strong" in inline_stack):
+                size = len(text.strip())
+                if "a" in inline_stack:
+                    state["link_chars"] += size
+                if "b" in inline_stack or "strong" in inline_stack:
+                    state["bold_chars"] += size
 
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     depth = 0
@@ -336,7 +344,7 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
                 if element.get("itemprop") == "articleBody":
                     landmarks |= _LANDMARK_BIT["article"]
                 counter += 1
-                frames.append(_Frame(tag, landmarks, own | parent.own, parent.far | own, counter, depth, own))
+                frames.append(_Frame(tag, landmarks, own | parent.own, parent.far | own, counter, depth, own, parent))
                 inline_stack.clear()
                 add(element.text)
             else:

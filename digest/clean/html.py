@@ -131,17 +131,17 @@ def read_page(html: str, *, url: str | None = None) -> PageAnalysis | None:
     if tree is None:
         return None
     try:
-        meta = metadata.page_metadata(tree, url)
-    except (RecursionError, ValueError, TypeError, AttributeError, lxml.etree.LxmlError) as err:
-        log.warning("metadata extraction failed: %s", err)
-        meta = {}
-    try:
         blocks = page_blocks(tree)
         candidate = _candidate(tree, url)
     except RecursionError as err:
         raise ValueError("HTML nested too deeply to extract text") from err
     except lxml.etree.LxmlError as err:
         raise ValueError(f"HTML could not be processed: {err}") from err
+    try:
+        meta = metadata.page_metadata(tree, url, blocks)
+    except (RecursionError, ValueError, TypeError, AttributeError, lxml.etree.LxmlError) as err:
+        log.warning("metadata extraction failed: %s", err)
+        meta = {}
     return PageAnalysis(blocks, candidate, meta, np.zeros((0, 0)))
 
 
@@ -167,7 +167,7 @@ def _candidate(tree: lxml.html.HtmlElement, url: str | None) -> str:
         include_tables=True,
         with_metadata=False,
     )
-    return (document.text or "") if document is not None else ""
+    return (getattr(document, "text", None) or "") if document is not None else ""
 
 
 def extract_html(html: str, *, url: str | None = None) -> HtmlResult:

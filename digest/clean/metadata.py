@@ -285,12 +285,13 @@ _JSONLD_TYPES = re.compile(
 _TITLE_SUFFIX = re.compile(r"\s+[|–—·:»-]\s+[^|–—·:»]{2,60}$")
 
 
-def page_metadata(tree: Any, url: str | None = None) -> dict[str, str]:
+def page_metadata(tree: Any, url: str | None = None, blocks: Any = None) -> dict[str, str]:
     """Title, author, outlet, url and published (ISO 8601) of a parsed page, where it says them.
 
     In order of trust: JSON-LD of the article, meta tags (Open Graph, Dublin Core,
     the usual names), then the markup (<h1>, <title>, an element marked as byline,
-    <time>), then htmldate for a date found nowhere else.
+    <time>), a date in the URL, then htmldate for a date found nowhere else.
+    `blocks` (the page's Blocks, when already cut) spare a second search for a byline.
     """
     found: dict[str, str] = {}
     _from_jsonld(tree, found)
@@ -312,7 +313,7 @@ def page_metadata(tree: Any, url: str | None = None) -> dict[str, str]:
         if title:
             found["title"] = title
     if "author" not in found:
-        author = _byline_element(tree)
+        author = _byline_element(tree, blocks)
         if author:
             found["author"] = author
     if "published" not in found:
@@ -322,7 +323,7 @@ def page_metadata(tree: Any, url: str | None = None) -> dict[str, str]:
                 break
     when = parse_any_date(found.get("published")) if found.get("published") else None
     if when is None:
-        when = _htmldate(tree, found.get("url") or url)
+        when = _url_date(found.get("url") or url) or _htmldate(tree, found.get("url") or url)
     if when is not None:
         found["published"] = when.isoformat()
     else:
@@ -420,22 +421,36 @@ def _page_title(tree: Any) -> str | None:
     return None
 
 
+_BYLINE_ATTRIBUTES = ".//*[@rel='author' or @itemprop='author']"
 _BYLINE_XPATH = (
     ".//*[@rel='author' or @itemprop='author' or contains(@class, 'byline') or contains(@class, 'author')"
     " or contains(@id, 'byline') or contains(@class, 'contributor')]"
 )
 
 
-def _byline_element(tree: Any) -> str | None:
-    """The first element marked as a byline or author whose text reads as a name."""
+def _byline_element(tree: Any, blocks: Any = None) -> str | None:
+    """The first element marked as a byline or author whose text reads as a name.
+
+    With the page's blocks at hand, their class words say where a byline is; else one
+    XPath search over the page does.
+    """
     body = tree.find(".//body")
     if body is None:
         return None
-    for element in body.xpath(_BYLINE_XPATH)[:12]:
-        klass = (element.get("class") or "").lower()
-        if "comment" in klass:
-            continue
-        text = _clean_value(" ".join(element.itertext()))
+    texts = [
+        _clean_value(" ".join(e.itertext()))
+        for e in body.xpath(_BYLINE_ATTRIBUTES)[:12]
+        if "comment" not in (e.get("class") or "").lower()
+    ]
+    if blocks is not None:
+        texts += [b.text for b in blocks if b.has_class("byline") or b.has_class("author")][:12]
+    else:
+        texts += [
+            _clean_value(" ".join(e.itertext()))
+            for e in body.xpath(_BYLINE_XPATH)[:12]
+            if "comment" not in (e.get("class") or "").lower()
+        ]
+    for text in texts:
         if not 3 <= len(text) <= 120:
             continue
         name = parse_byline(text) if re.match(r"(?i)(by|von|par|from|author)\b", text) else None
@@ -446,6 +461,22 @@ def _byline_element(tree: Any) -> str | None:
         if name:
             return name
     return None
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/_-](\d{1,2})[/_-](\d{1,2})(?:[/_.-]|$)")
+
+
+def _url_date(url: str | None) -> datetime | None:
+    """A date in the URL's path ("/2024/11/05/..."): sites that put it there put the publication day."""
+    if not url:
+        return None
+    match = _URL_DATE.search(urlparse(url).path)
+    if match is None:
+        return None
+    try:
+        return datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)), tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def _htmldate(tree: Any, url: str | None) -> datetime | None:

@@ -95,9 +95,13 @@ def text_stats(text: str, toks: list[str] | None = None) -> list[float]:
     words = n_tok + unspaced / 2
     chars = len(text)
     per_word = 1.0 / max(words, 1.0)
-    stop = sum(1 for t in toks if t.lower() in STOPWORDS) / n_tok if n_tok else 0.0
-    caps = sum(1 for t in toks if t[:1].isupper()) / n_tok if n_tok else 0.0
-    digits = sum(1 for c in text if c.isdigit()) / chars if chars else 0.0
+    if n_tok:
+        stop = sum(map(STOPWORDS.__contains__, map(str.lower, toks))) / n_tok
+        caps = sum(map(str.isupper, [t[0] for t in toks])) / n_tok
+        token_length = sum(map(len, toks)) / n_tok
+    else:
+        stop = caps = token_length = 0.0
+    digits = sum(map(str.isdigit, text)) / chars if chars else 0.0
     stripped = text.rstrip()
     return [
         math.log1p(words),
@@ -109,7 +113,7 @@ def text_stats(text: str, toks: list[str] | None = None) -> list[float]:
         text.count(",") * per_word + text.count("，") * per_word,
         caps,
         digits,
-        (sum(len(t) for t in toks) / n_tok) if n_tok else 0.0,
+        token_length,
         float(len(_SEPARATORS.findall(text))),
         1.0 if _LINKISH.search(text) else 0.0,
         1.0 if _BULLET.match(text) else 0.0,
@@ -197,19 +201,8 @@ def page_features(blocks: Sequence[Block], candidate: Candidate, title: str | No
     kept = chars * cand
     kept_total = float(kept.sum()) or 1.0
 
-    # Where the candidate's text lives: chars kept under each element.
-    kept_under: Counter[int] = Counter()
-    chars_under: Counter[int] = Counter()
-    links_under: Counter[int] = Counter()
-    depth_of: dict[int, int] = {}
-    for b, k, c in zip(blocks, kept.tolist(), chars.tolist()):
-        base = b.depth + 1 - len(b.chain)
-        for level, ident in enumerate(b.chain):
-            kept_under[ident] += k
-            chars_under[ident] += c
-            links_under[ident] += b.link_chars
-            if ident not in depth_of:
-                depth_of[ident] = base + level
+    # Where the candidate's text lives: chars kept under each element (its whole subtree).
+    kept_under, chars_under, links_under, depth_of = _subtree_sums(blocks, kept, chars)
     # The main container: the deepest element holding most of the candidate's text.
     main, main_depth = 0, 0
     for ident, k in kept_under.items():
@@ -230,34 +223,35 @@ def page_features(blocks: Sequence[Block], candidate: Candidate, title: str | No
     index = np.arange(n)
     after_title = np.full(n, 0.5) if title_at < 0 else (index > title_at).astype(np.float64)
     from_title = np.zeros(n) if title_at < 0 else (index - title_at) / n
-    tag_columns = [
-        [
-            1.0 if b.tag == t or (t == "h3" and b.tag in ("h4", "h5", "h6")) or (t == "td" and b.tag == "th") else 0.0
-            for b in blocks
-        ]
-        for t in _PAGE_TAGS
-    ]
+    tag_index = np.asarray([_TAG_COLUMN.get(b.tag, -1) for b in blocks])
+    tag_columns = (tag_index[:, None] == np.arange(len(_PAGE_TAGS))[None, :]).astype(np.float64)
     bit_range = np.arange(64, dtype=np.uint64)
-    landmarks = (np.asarray([b.landmarks for b in blocks], dtype=np.uint64)[:, None] >> bit_range) & np.uint64(1)
-    near = (np.asarray([b.near_classes for b in blocks], dtype=np.uint64)[:, None] >> bit_range) & np.uint64(1)
-    far = (np.asarray([b.far_classes for b in blocks], dtype=np.uint64)[:, None] >> bit_range) & np.uint64(1)
+    ints = np.asarray(
+        [(b.landmarks, b.near_classes, b.far_classes, b.links, b.lines, b.heading, b.bold) for b in blocks],
+        dtype=np.uint64,
+    )
+    landmarks = (ints[:, 0:1] >> bit_range) & np.uint64(1)
+    near = (ints[:, 1:2] >> bit_range) & np.uint64(1)
+    far = (ints[:, 2:3] >> bit_range) & np.uint64(1)
     position = np.arange(n) / n
     char_position = (np.cumsum(chars) - chars) / (float(chars.sum()) or 1.0)
-    parent_share = np.asarray([kept_under[b.parent] for b in blocks]) / kept_total
-    grand_kept = np.asarray([kept_under[b.grandparent] for b in blocks], dtype=np.float64)
-    grand_chars = np.asarray([chars_under[b.grandparent] for b in blocks], dtype=np.float64)
+    parent_share = np.asarray([kept_under.get(b.parent, 0.0) for b in blocks]) / kept_total
+    grand_kept = np.asarray([kept_under.get(b.grandparent, 0.0) for b in blocks], dtype=np.float64)
+    grand_chars = np.asarray([chars_under.get(b.grandparent, 0.0) for b in blocks], dtype=np.float64)
+    grand_links = np.asarray([links_under.get(b.grandparent, 0.0) for b in blocks], dtype=np.float64)
     in_main = np.asarray([1.0 if main and main in b.chain else 0.0 for b in blocks])
     main_gap = depths - main_depth if main else np.full(n, -1.0)
-    heading = np.asarray([1.0 if b.heading else 0.0 for b in blocks])
+    heading_level = ints[:, 5].astype(np.float64)
+    heading = (heading_level > 0).astype(np.float64)
 
     columns = [
         *stats.T,
-        *(np.asarray(c) for c in tag_columns),
-        np.asarray([float(b.heading) for b in blocks]),
+        *tag_columns.T,
+        heading_level,
         link_density,
-        np.asarray([b.links for b in blocks]) / np.maximum(words, 1.0),
-        np.asarray([float(b.lines) for b in blocks]),
-        np.asarray([1.0 if b.bold else 0.0 for b in blocks]),
+        ints[:, 3].astype(np.float64) / np.maximum(words, 1.0),
+        ints[:, 4].astype(np.float64),
+        ints[:, 6].astype(np.float64),
         depths - typical_depth,
         *landmarks[:, : len(LANDMARKS)].T.astype(np.float64),
         *near[:, : len(_CLASS_WORDS)].T.astype(np.float64),
@@ -274,7 +268,7 @@ def page_features(blocks: Sequence[Block], candidate: Candidate, title: str | No
         main_gap,
         np.full(n, 1.0 if candidate.empty else 0.0),
         np.full(n, kept_total / (float(chars.sum()) or 1.0)),
-        np.asarray([links_under[b.grandparent] / (chars_under[b.grandparent] or 1.0) for b in blocks]),
+        grand_links / np.maximum(grand_chars, 1.0),
         np.asarray([1.0 if counts[f] > 1 else 0.0 for f in folded]),
         title_overlap,
         after_title,
@@ -287,6 +281,43 @@ def page_features(blocks: Sequence[Block], candidate: Candidate, title: str | No
             for values in neighbour:
                 columns.append(_shift(values, step * k))
     return np.column_stack(columns)
+
+
+_TAG_COLUMN = {t: i for i, t in enumerate(_PAGE_TAGS)} | {"h4": 3, "h5": 3, "h6": 3, "th": 5}
+
+
+def _subtree_sums(
+    blocks: Sequence[Block], kept: np.ndarray, chars: np.ndarray
+) -> tuple[dict[int, float], dict[int, float], dict[int, float], dict[int, int]]:
+    """Kept chars, chars and link chars under each element (its whole subtree), and its depth.
+
+    Each block adds to its holding element; sums then flow up to parents, children first
+    (an element's id is always larger than its ancestors').
+    """
+    parent_of: dict[int, int] = {}
+    depth_of: dict[int, int] = {}
+    kept_under: dict[int, float] = {}
+    chars_under: dict[int, float] = {}
+    links_under: dict[int, float] = {}
+    for b, k, c in zip(blocks, kept.tolist(), chars.tolist()):
+        chain = b.chain
+        base = b.depth + 1 - len(chain)
+        for j in range(len(chain) - 1, -1, -1):
+            ident = chain[j]
+            if ident in depth_of:
+                break
+            depth_of[ident] = base + j
+            if j:
+                parent_of[ident] = chain[j - 1]
+        kept_under[b.parent] = kept_under.get(b.parent, 0.0) + k
+        chars_under[b.parent] = chars_under.get(b.parent, 0.0) + c
+        links_under[b.parent] = links_under.get(b.parent, 0.0) + b.link_chars
+    for ident in sorted(parent_of, reverse=True):
+        up = parent_of[ident]
+        kept_under[up] = kept_under.get(up, 0.0) + kept_under.get(ident, 0.0)
+        chars_under[up] = chars_under.get(up, 0.0) + chars_under.get(ident, 0.0)
+        links_under[up] = links_under.get(up, 0.0) + links_under.get(ident, 0.0)
+    return kept_under, chars_under, links_under, depth_of
 
 
 def _shift(values: np.ndarray, offset: int) -> np.ndarray:
@@ -470,7 +501,12 @@ class TreeModel:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TreeModel:
-        feature, threshold, left, right, value, roots = [], [], [], [], [], []
+        feature: list[int] = []
+        threshold: list[float] = []
+        left: list[int] = []
+        right: list[int] = []
+        value: list[float] = []
+        roots: list[int] = []
         depth = 0
         for tree in data["trees"]:
             offset = len(feature)

@@ -19,8 +19,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 
@@ -43,6 +45,7 @@ from digest.clean.rules import (
     TRAILING_SHARE,
     TWEET_END,
     WORD,
+    block_key,
     reason_for,
 )
 from digest.clean.segments import find_appended
@@ -268,22 +271,25 @@ def _unwrap(lines: list[str]) -> list[str]:
 # Rules for one block.
 
 
+@lru_cache(maxsize=8192)
 def _key(text: str) -> str:
-    text = text.casefold().strip()
-    text = re.sub(r"^[\W_]+|[\W_]+$", "", text)
-    return re.sub(r"\s+", " ", text)
+    return block_key(text)
 
 
-def _words(text: str) -> list[str]:
-    """The words of a block; in scripts written without spaces, every two characters count as one."""
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
+    """The words of a block; in scripts written without spaces, every two characters count as one.
+
+    Cached: the zone passes ask for the same blocks' words many times.
+    """
     words = WORD.findall(text)
     unspaced = unspaced_chars(text)
     if unspaced:
         words = [w for w in words if not unspaced_chars(w)] + [""] * (unspaced // 2)
-    return words
+    return tuple(words)
 
 
-def _stopword_ratio(words: list[str]) -> float:
+def _stopword_ratio(words: Sequence[str]) -> float:
     if not words:
         return 0.0
     return sum(1 for w in words if w.casefold() in STOPWORDS) / len(words)
@@ -636,10 +642,9 @@ def _find_byline_and_date(
                 wire_checked = True
                 wire = metadata.wire_dateline(block.text, reference)
                 if wire is not None:
-                    prefix, rest, agency, when = wire
-                    extra.append((i, Dropped("dateline", prefix)))
-                    block.text = rest
-                    wire_date = when
+                    wire_prefix, wire_rest, agency, wire_date = wire
+                    extra.append((i, Dropped("dateline", wire_prefix)))
+                    block.text = wire_rest
                     if agency:
                         meta.setdefault("agency", agency)
             if len(_words(block.text)) > 16:
@@ -674,9 +679,9 @@ def _find_byline_and_date(
     if "published" not in meta and date_candidates:
         named_first = [c for c in date_candidates if metadata.outlet_and_date(c[1]) is not None]
         after_title = named_first or [c for c in date_candidates if c[0] > title_at] or date_candidates
-        found = metadata.find_date(after_title[0][1])
-        if found is not None:
-            meta["published"] = found[0].isoformat()
+        dated = metadata.find_date(after_title[0][1])
+        if dated is not None:
+            meta["published"] = dated[0].isoformat()
     if "published" not in meta and wire_date is not None:
         meta["published"] = wire_date.isoformat()
 

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup models demo test test-fast bench clean-venv
+.PHONY: setup models demo lint test test-fast bench clean-venv
 
 # A fresh venv; pip upgraded first (pip 23 trips on trafilatura's extras); the CPU
 # build of torch pinned before anything can pull a multi-GB CUDA build.
@@ -28,7 +28,14 @@ models: setup
 demo: models
 	$(BIN)/digest brief seeds/
 
-test: models
+# Habits that keep the code as the docs describe it: lint and format, types, import layers.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy digest
+	$(BIN)/lint-imports
+
+test: lint models
 	$(BIN)/python -m pytest -q
 
 test-fast: setup

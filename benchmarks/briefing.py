@@ -34,6 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from digest.brief import BriefStats, brief, stated_days
 from digest.brief.verify import unsupported
+from digest.pipeline import brief_context
+from digest.settings import DEFAULTS
 from digest.types import Article, Story
 
 DEFAULT_DATA = ROOT.parent / "shared" / "devdata" / "allsides-dev" / "mds.jsonl"
@@ -114,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--naive-limit", type=int, default=None, help="run the naive baseline on the first N stories only"
     )
-    parser.add_argument("--words", type=int, default=150)
+    parser.add_argument("--words", type=int, default=DEFAULTS.words)
     parser.add_argument("--json", type=Path, default=None, help="also write per-story results here")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
@@ -145,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     for k, (story, reference) in enumerate(stories, start=1):
         started = time.monotonic()
         stats = BriefStats()
-        b = brief(story, None if args.extractive else generator, embedder, words=args.words, stats=stats)
+        settings = DEFAULTS.with_overrides(words=args.words)
+        ctx = brief_context(settings, embedder, None if args.extractive else generator)
+        b = brief(story, ctx, stats=stats)
         seconds.append(time.monotonic() - started)
         ours = [s.text for s in b.sentences]
         days = stated_days(story.articles)  # "on Monday" in a report of 4 November states 4 November

@@ -1,9 +1,10 @@
 """The `digest` command line. It parses arguments and calls the pipeline; nothing more.
 
 Results go to stdout (or the file given with -o, written atomically); logs,
-progress and problems go to stderr. Exit codes: 0 all inputs fine, 1 some
-inputs could not be read (the rest were processed), 2 usage error, 3 a model
-or configuration error stopped the run.
+progress and problems go to stderr, with control characters shown escaped
+("\x1b"), so nothing from input can drive the terminal. Exit codes: 0 all
+inputs fine, 1 some inputs could not be read (the rest were processed), 2
+usage error, 3 a model, configuration, state or output error stopped the run.
 """
 
 from __future__ import annotations
@@ -20,9 +21,19 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from . import __version__
+from .sanitize import json_safe, printable
+from .settings import DEFAULTS, WORDS_RANGE
 
 app = typer.Typer(
     add_completion=False,
@@ -54,11 +65,22 @@ class ClusterFormat(str, Enum):
     md = "md"
 
 
+class _PrintableFormatter(logging.Formatter):
+    """Log messages with control characters escaped: a file name holding ESC cannot drive the terminal."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return printable(super().formatMessage(record))
+
+
 def _setup_logging(verbose: bool) -> None:
-    handler = RichHandler(console=err, show_time=False, show_path=False, markup=False, rich_tracebacks=False)
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], format="%(message)s", force=True
-    )
+    handler: logging.Handler
+    if err.is_terminal:
+        handler = RichHandler(console=err, show_time=False, show_path=False, markup=False, rich_tracebacks=False)
+        handler.setFormatter(_PrintableFormatter("%(message)s"))
+    else:  # a log file or a pipe (cron): one unwrapped line per message
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_PrintableFormatter("%(levelname)-8s %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler], force=True)
     for noisy in (
         "httpx",
         "httpcore",
@@ -104,21 +126,41 @@ def _progress(enabled: bool) -> Iterator:
     def update(stage: str, done: int, total: int | None) -> None:
         if stage not in tasks:
             tasks[stage] = bar.add_task(stage, total=total)
-        bar.update(tasks[stage], completed=done, total=total)
+        bar.update(TaskID(tasks[stage]), completed=done, total=total)
 
     with bar:
         yield update
+
+
+def _say(text: str, style: str | None = None) -> None:
+    """One message on stderr: never read as markup, control characters escaped."""
+    err.print(printable(text), style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def _check_output(output: Path | None) -> None:
+    """-o must name a file in a folder that exists: said before any work, not after it."""
+    if output is None:
+        return
+    if output.is_dir():
+        _say(f"-o: {output} is a folder; give a file name", "red")
+        raise typer.Exit(2)
+    if not output.parent.is_dir():
+        _say(f"-o: the folder {output.parent} does not exist", "red")
+        raise typer.Exit(2)
 
 
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
-    else:
-        from .atomic import write_atomic
+        return
+    from .atomic import write_atomic
 
+    try:
         write_atomic(output, text)
-        err.print(f"wrote {output}")
+    except OSError as exc:
+        _fatal(f"cannot write {output}: {exc.strerror or exc}")
+    _say(f"wrote {output}")
 
 
 def _sources(sources: list[str] | None, urls: list[Path] | None) -> list[str]:
@@ -127,19 +169,22 @@ def _sources(sources: list[str] | None, urls: list[Path] | None) -> list[str]:
 
     named = [*(sources or []), *(UrlList(str(u)) for u in urls or [])]
     if not named:
-        err.print("give at least one source (a file, folder, URL or '-'), or --urls FILE")
+        _say("give at least one source (a file, folder, URL or '-'), or --urls FILE", "red")
         raise typer.Exit(2)
     return named
 
 
 def _finish(problems: list) -> None:
     if problems:
-        err.print(f"[yellow]{len(problems)} input(s) could not be used; see the lines above.[/yellow]")
+        _say(f"{len(problems)} input(s) could not be used; see the lines above.", "yellow")
         raise typer.Exit(EXIT_PARTIAL)
 
 
 def _fatal(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    from rich.text import Text
+
+    for line in str(message).splitlines() or [""]:  # a config error has one line per mistake
+        err.print(Text.assemble(("error:", "red"), " ", printable(line)), highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_FATAL)
 
 
@@ -154,7 +199,13 @@ def brief(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
     fmt: BriefFormat = typer.Option(BriefFormat.md, "--format", "-f", help="md for people, json for machines."),
     model: str | None = typer.Option(None, "--model", "-m", help="Generator name from the model registry."),
-    words: int = typer.Option(150, "--words", min=40, max=1000, help="Word budget of each briefing paragraph."),
+    words: int | None = typer.Option(
+        None,
+        "--words",
+        min=WORDS_RANGE[0],
+        max=WORDS_RANGE[1],
+        help=f"Word budget of each briefing paragraph [default: {DEFAULTS.words}].",
+    ),
     no_model: bool = typer.Option(
         False, "--no-model", help="Extractive only: no generator, source sentences verbatim."
     ),
@@ -163,24 +214,24 @@ def brief(
     """Ingest, clean, dedupe, cluster and brief: one cited briefing per story."""
     from .models import ModelError
     from .pipeline import run_brief
-    from .render import briefing_json, dumps, render_markdown
+    from .render import to_json, to_markdown
+    from .types import Digest, DigestStory
 
+    _check_output(output)
+    settings = DEFAULTS.with_overrides(words=words, model=model, use_model=False if no_model else None)
     try:
         with _progress(progress) as update:
-            run = run_brief(_sources(sources, urls), model=model, words=words, use_model=not no_model, progress=update)
+            run = run_brief(_sources(sources, urls), settings, progress=update)
     except ModelError as exc:
         _fatal(str(exc))
         return
-    if fmt is BriefFormat.json:
-        text = dumps(briefing_json(run.briefings, generated_at=run.generated_at, model=run.model))
-    else:
-        text = render_markdown(
-            run.briefings,
-            title=f"News briefing, {run.generated_at:%Y-%m-%d}",
-            generated_at=run.generated_at,
-            model=run.model,
-        )
-    _emit(text, output)
+    digest = Digest(
+        title=f"News briefing, {run.generated_at:%Y-%m-%d}",
+        generated_at=run.generated_at,
+        model=run.model,
+        stories=tuple(DigestStory(b) for b in run.briefings),
+    )
+    _emit(to_json(digest) if fmt is BriefFormat.json else to_markdown(digest), output)
     _finish(run.problems)
 
 
@@ -200,9 +251,10 @@ def clean(
     from .pipeline import read_sources
     from .render import article_json, article_markdown
 
+    _check_output(output)
     articles, problems = read_sources(_sources(sources, urls))
     if fmt is CleanFormat.jsonl and not explain:
-        text = "".join(json.dumps(article_json(a), ensure_ascii=False) + "\n" for a in articles)
+        text = "".join(json_safe(json.dumps(article_json(a), ensure_ascii=False)) + "\n" for a in articles)
     else:
         text = "\n".join(article_markdown(a, explain=explain) for a in articles)
     _emit(text, output)
@@ -220,24 +272,26 @@ def cluster(
     fmt: ClusterFormat = typer.Option(ClusterFormat.json, "--format", "-f"),
     output: Path | None = typer.Option(None, "--output", "-o"),
 ) -> None:
-    """Collapse duplicates and group articles into stories."""
+    """Collapse duplicates, group articles into stories, and show which stories continue which."""
     from .cluster import stories_to_json
     from .models import ModelError, load_embedder
-    from .pipeline import find_stories, read_sources
+    from .pipeline import group, read_sources
     from .render import stories_markdown
 
+    _check_output(output)
     with _progress(True) as update:
         articles, problems = read_sources(_sources(sources, urls), update)
         try:
-            stories, developments = find_stories(articles, load_embedder()) if articles else ([], [])
+            grouping = group(articles, load_embedder(DEFAULTS.embedder), DEFAULTS) if articles else None
         except ModelError as exc:
             _fatal(str(exc))
             return
-    stories = sorted(stories, key=lambda s: (-len(s.articles), s.id))
+    stories = grouping.stories if grouping else []
+    links = grouping.links if grouping else []
     if fmt is ClusterFormat.json:
-        text = json.dumps(stories_to_json(stories, developments), ensure_ascii=False, indent=2) + "\n"
+        text = json_safe(json.dumps(stories_to_json(stories, links), ensure_ascii=False, indent=2)) + "\n"
     else:
-        text = stories_markdown(stories, developments)
+        text = stories_markdown(stories, links)
     _emit(text, output)
     _finish(problems)
 
@@ -250,25 +304,27 @@ def daily(
 ) -> None:
     """One idempotent daily run: new articles in, OUTDIR/YYYY-MM-DD.md and .json out."""
     from .config import ConfigError, load_config
-    from .daily import DailyLocked, run_daily
+    from .daily import run_daily
     from .models import ModelError
+    from .state import StateError
 
     try:
         when = date_cls.fromisoformat(day) if day else date_cls.today()
     except ValueError:
-        err.print(f"--date: not a date in the form YYYY-MM-DD: {day!r}")
+        _say(f"--date: not a date in the form YYYY-MM-DD: {day!r}")
         raise typer.Exit(2) from None
     try:
         cfg = load_config(config)
         result = run_daily(cfg, when, progress=progress)
-    except (ConfigError, ModelError) as exc:
+    except (ConfigError, ModelError, StateError) as exc:  # the lock, a broken or unwritable state
         _fatal(str(exc))
         return
-    except DailyLocked as exc:
-        _fatal(str(exc))
+    except OSError as exc:  # the digest folder: unwritable, full disk (the state was rolled back)
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fatal(f"{where}{exc.strerror or exc}; nothing of this run was saved")
         return
     for path in result.written:
-        typer.echo(str(path))
+        typer.echo(printable(path))
     _finish(list(result.problems))
 
 
@@ -282,10 +338,13 @@ def init(
     from .config import example_config
 
     if path.exists() and not force:
-        err.print(f"{path} exists; use --force to overwrite it.")
+        _say(f"{path} exists; use --force to overwrite it.")
         raise typer.Exit(2)
-    write_atomic(path, example_config())
-    err.print(f"wrote {path}")
+    try:
+        write_atomic(path, example_config())
+    except OSError as exc:
+        _fatal(f"cannot write {path}: {exc.strerror or exc}")
+    _say(f"wrote {path}")
 
 
 @app.command()
@@ -300,7 +359,7 @@ def schedule(
     try:
         if install:
             for line in install_schedule(at=at, config=config):
-                err.print(line)
+                _say(line)
         else:
             typer.echo(schedule_text(at=at, config=config))
     except ScheduleError as exc:

@@ -21,14 +21,13 @@ the stories do not depend on the order of the input.
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import logging
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -38,12 +37,11 @@ from scipy import sparse
 
 from .models.base import Embedder
 from .nlp import NER, pipe
-from .types import Article, Deduped, Duplicate, Story
+from .types import Article, Deduped, Duplicate, Story, ThreadLink, story_id, title_and_lead
 
 log = logging.getLogger(__name__)
 
 # ---- the one default configuration (chosen on dev data; see docs/cluster.md) ----
-LEAD_WORDS = 20  # words of body after the title that are embedded (the lead; embedding is the slow part)
 TERM_WORDS = 120  # words of body after the title whose TF-IDF terms are compared
 ENTITY_WORDS = 15  # words of body after the title searched for named entities (NER is the slow part)
 W_EMBED = 0.50  # weights of the three similarities; they sum to 1
@@ -54,8 +52,6 @@ TIME_GRACE_DAYS = 1.0  # no time penalty for stories this close (mean publicatio
 TIME_PENALTY_PER_DAY = 0.08  # then this much similarity is lost per day apart...
 TIME_PENALTY_MAX = 0.30  # ...up to this much
 NEIGHBOURS = 12  # candidate neighbours per article, by embedding and by terms each
-LINK_THRESHOLD = 0.30  # stories at least this similar, one after the other, are linked
-LINK_MAX_DAYS = 30.0
 WHY_ITEMS = 8
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
@@ -63,42 +59,25 @@ _WORDS = re.compile(r"\w[\w'’-]*\w")
 _BLOCK = 1024  # rows per block when searching neighbours: bounds memory at _BLOCK x n float32
 
 
-@dataclass(frozen=True)
-class Development:
-    """Two stories on one thread: `later` follows on from `earlier` (e.g. a visit announced, then held)."""
-
-    earlier: str  # story id
-    later: str  # story id
-    similarity: float
-    why: tuple[str, ...]
-
-
 # --------------------------------------------------------------------------- API
 
 
 def cluster(deduped: Deduped, embedder: Embedder) -> list[Story]:
     """Group the canonical articles into stories; biggest first, then oldest, then by id."""
-    stories, _ = cluster_with_developments(deduped, embedder)
-    return stories
-
-
-def cluster_with_developments(deduped: Deduped, embedder: Embedder) -> tuple[list[Story], list[Development]]:
-    """Stories, plus the links between stories that continue one another across days."""
     articles = sorted({a.id: a for a in deduped.articles}.values(), key=lambda a: a.id)
     if not articles:
-        return [], []
+        return []
     feats = describe(articles, embedder)
     labels = group(feats)
-    stories = _build_stories(articles, labels, feats, deduped.duplicates)
-    return stories, _developments(stories, articles, labels, feats)
+    return _build_stories(articles, labels, feats, deduped.duplicates)
 
 
-def stories_to_json(stories: Sequence[Story], developments: Sequence[Development] | None = None) -> dict[str, Any]:
+def stories_to_json(stories: Sequence[Story], thread_links: Sequence[ThreadLink] | None = None) -> dict[str, Any]:
     """The `digest cluster --format json` contract (docs/cluster.md).
 
     Every input appears exactly once: as one of a story's `articles`, or as the
     first element of a `duplicates` pair `[duplicate_path, canonical_path]`.
-    `developments` is added only when given.
+    `threads` (which story continues which) is added only when given.
     """
     out: dict[str, Any] = {
         "stories": [
@@ -112,18 +91,12 @@ def stories_to_json(stories: Sequence[Story], developments: Sequence[Development
             for s in stories
         ]
     }
-    if developments is not None:
-        out["developments"] = [
-            {"earlier": d.earlier, "later": d.later, "similarity": round(d.similarity, 3), "why": list(d.why)}
-            for d in developments
+    if thread_links is not None:
+        out["threads"] = [
+            {"earlier": t.earlier, "later": t.later, "similarity": round(t.similarity, 3), "why": list(t.why)}
+            for t in thread_links
         ]
     return out
-
-
-def story_id(article_ids: Iterable[str]) -> str:
-    """Stable id: a hash of the sorted ids of the story's canonical articles."""
-    h = hashlib.blake2b("\n".join(sorted(article_ids)).encode("utf-8"), digest_size=6)
-    return "s-" + h.hexdigest()
 
 
 # ------------------------------------------------------------------ description
@@ -149,24 +122,6 @@ def describe(articles: Sequence[Article], embedder: Embedder) -> Features:
     ents, ent_names = _entity_matrix(_entities([title_and_lead(a, ENTITY_WORDS) for a in articles]))
     days = np.array([_days(a.published) for a in articles], dtype=np.float64)
     return Features(emb, terms, term_names, ents, ent_names, days)
-
-
-def title_and_lead(article: Article, words: int | None = None) -> str:
-    """Title plus the first `words` words of the body: what a story is about, without the tail."""
-    words = LEAD_WORDS if words is None else words
-    body: list[str] = []
-    count = 0
-    for sent in article.sentences or article.paragraphs:
-        if count >= words:
-            break
-        w = sent.split()
-        body.extend(w[: words - count])
-        count += len(w)
-    title = (article.title or "").strip()
-    lead = " ".join(body)
-    if title and lead:
-        return f"{title}. {lead}"
-    return title or lead
 
 
 def _tfidf(texts: Sequence[str]) -> tuple[sparse.csr_matrix, list[str]]:
@@ -504,103 +459,6 @@ def _shared(sub: sparse.csr_matrix, names: list[str], need: int, titles: Counter
     titles = titles or Counter()
     cols = sorted(np.flatnonzero(present >= need), key=lambda c: (-present[c], -titles[names[c]], -weight[c], names[c]))
     return [names[c] for c in cols if names[c]]
-
-
-def _developments(
-    stories: Sequence[Story], articles: Sequence[Article], labels: np.ndarray, feats: Features
-) -> list[Development]:
-    """Pairs of stories, one starting after the other ended, similar enough to be one thread."""
-    if len(stories) < 2:
-        return []
-    row_of = {a.id: i for i, a in enumerate(articles)}
-    sums = []
-    for s in stories:
-        idx = [row_of[a.id] for a in s.articles]
-        c = _Cluster(
-            idx,
-            feats.embeddings[idx].sum(axis=0).astype(np.float64),
-            {},
-            {},
-            0.0,
-            0,
-        )
-        for r in idx:
-            c.terms = _add(c.terms, _row_dict(feats.terms, r))
-            c.ents = _add(c.ents, _row_dict(feats.entities, r))
-        sums.append(c)
-    # candidate story pairs: stories whose centroids are among each other's nearest
-    cent = np.stack([c.emb / max(np.linalg.norm(c.emb), 1e-12) for c in sums]).astype(np.float32)
-    pairs = _knn(lambda s, e: cent[s:e] @ cent.T, len(stories), min(NEIGHBOURS, len(stories) - 1))
-    links: dict[tuple[int, int], Development] = {}
-    for a, b in {(min(p), max(p)) for p in pairs.tolist()} | {(max(p), min(p)) for p in pairs.tolist()}:
-        sa, sb = stories[a], stories[b]
-        if a == b or sa.end is None or sb.start is None or sb.start <= sa.end:
-            continue  # only "b starts after a ended"
-        gap = (sb.start - sa.end).total_seconds() / 86400.0
-        if gap > LINK_MAX_DAYS:
-            continue
-        s = _linkage(sums[a], sums[b])  # no time penalty: days are unknown in these sums
-        if s >= LINK_THRESHOLD:
-            shared = _shared_names(sums[a].ents, sums[b].ents, feats.entity_names)
-            links[(a, b)] = Development(sa.id, sb.id, round(s, 4), shared)
-    return [links[k] for k in sorted(links, key=lambda k: (stories[k[0]].id, stories[k[1]].id))]
-
-
-def threads(stories: Sequence[Story], developments: Sequence[Development]) -> list[Story]:
-    """Fold each earlier development into the story it leads to, so one briefing tells the thread.
-
-    A reader following a story wants last week's call that set up today's visit told as
-    background in the same briefing, not as a separate item. Each earlier story is folded
-    into the later story it is most similar to; chains (A then B then C) end up as one thread.
-    The folded story keeps the later story's label and gets an id derived from all its articles.
-    """
-    by_id = {s.id: s for s in stories}
-    best: dict[str, Development] = {}
-    for d in developments:
-        if d.earlier in by_id and d.later in by_id:
-            cur = best.get(d.earlier)
-            if cur is None or (d.similarity, d.later) > (cur.similarity, cur.later):
-                best[d.earlier] = d
-
-    def root(story_id: str) -> str:
-        seen = set()
-        while story_id in best and story_id not in seen:
-            seen.add(story_id)
-            story_id = best[story_id].later
-        return story_id
-
-    members: dict[str, list[Story]] = defaultdict(list)
-    for s in stories:
-        members[root(s.id)].append(s)
-    out = []
-    for head_id, group_ in members.items():
-        if len(group_) == 1:
-            out.append(group_[0])
-            continue
-        head = by_id[head_id]
-        articles = sorted((a for s in group_ for a in s.articles), key=_oldest_first)
-        why: list[str] = []
-        for s in [head] + [s for s in group_ if s is not head]:
-            why += [w for w in s.why if w not in why]
-        starts = [s.start for s in group_ if s.start is not None]
-        ends = [s.end for s in group_ if s.end is not None]
-        out.append(
-            Story(
-                id=story_id(a.id for a in articles),
-                label=head.label,
-                articles=tuple(articles),
-                duplicates=tuple(d for s in group_ for d in s.duplicates),
-                why=tuple(why[:WHY_ITEMS]),
-                start=min(starts) if starts else None,
-                end=max(ends) if ends else None,
-            )
-        )
-    return out
-
-
-def _shared_names(a: dict[int, float], b: dict[int, float], names: list[str]) -> tuple[str, ...]:
-    common = sorted((k for k in a if k in b), key=lambda k: (-(a[k] * b[k]), names[k]))
-    return tuple(names[k] for k in common[:WHY_ITEMS])
 
 
 def _origin_of(story: Story, dup: Duplicate) -> str:

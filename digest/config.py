@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-SOURCE_KINDS = ("path", "feed", "wordpress", "opml")
+from .settings import DEFAULTS, WORDS_RANGE, FetchLimits, Settings
+
+SOURCE_KINDS: tuple[Literal["path", "feed", "wordpress", "opml"], ...] = ("path", "feed", "wordpress", "opml")
 
 
 class ConfigError(ValueError):
@@ -50,7 +52,7 @@ class SourceConfig(BaseModel):
 
     @property
     def kind(self) -> Literal["path", "feed", "wordpress", "opml"]:
-        return next(k for k in SOURCE_KINDS if getattr(self, k) is not None)  # type: ignore[return-value]
+        return next(k for k in SOURCE_KINDS if getattr(self, k) is not None)
 
     @property
     def value(self) -> str:
@@ -58,6 +60,15 @@ class SourceConfig(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.kind} = {self.value}"
+
+
+class FetchConfig(BaseModel):
+    """The `[fetch]` table: how long fetching may take (see docs/security.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    request_seconds: Annotated[float, Field(gt=0, le=3600)] = DEFAULTS.fetch.request_seconds  # one request
+    run_seconds: Annotated[float, Field(gt=0, le=24 * 3600)] = DEFAULTS.fetch.run_seconds  # all fetching of a run
 
 
 class Config(BaseModel):
@@ -69,7 +80,8 @@ class Config(BaseModel):
     state_db: Path | None = None  # default: OUTPUT_DIR/state.db
     window_hours: int = Field(24, ge=1, le=24 * 31)
     model: str | None = None  # None: the registry's default generator; "none": extractive only
-    words: int = Field(150, ge=40, le=1000)
+    words: int = Field(DEFAULTS.words, ge=WORDS_RANGE[0], le=WORDS_RANGE[1])
+    fetch: FetchConfig = FetchConfig()  # frozen: one shared default is safe
     sources: list[SourceConfig] = Field(default_factory=list)
 
     @property
@@ -79,6 +91,15 @@ class Config(BaseModel):
     @property
     def use_model(self) -> bool:
         return (self.model or "").strip().lower() not in ("none", "extractive")
+
+    def settings(self) -> Settings:
+        """The run settings this config asks for (everything else keeps the product's defaults)."""
+        return DEFAULTS.with_overrides(
+            words=self.words,
+            use_model=self.use_model,
+            model=self.model if self.use_model else None,
+            fetch=FetchLimits(self.fetch.request_seconds, self.fetch.run_seconds),
+        )
 
 
 def _resolve(base: Path, p: Path | None) -> Path | None:
@@ -91,7 +112,7 @@ def _resolve(base: Path, p: Path | None) -> Path | None:
 def _error_lines(path: Path, exc: ValidationError) -> list[str]:
     lines = []
     for e in exc.errors():
-        loc = []
+        loc: list[str] = []
         for part in e["loc"]:
             if isinstance(part, int) and loc:
                 loc[-1] = f"{loc[-1]}[{part + 1}]"  # [[sources]] tables count from 1 for people
@@ -103,7 +124,9 @@ def _error_lines(path: Path, exc: ValidationError) -> list[str]:
             msg = "unknown key" + (
                 f" (sources take one of {', '.join(SOURCE_KINDS)})"
                 if "sources" in where
-                else " (allowed: output_dir, state_db, window_hours, model, words, sources)"
+                else f" (fetch takes {', '.join(FetchConfig.model_fields)})"
+                if where.startswith("fetch")
+                else f" (allowed: {', '.join(Config.model_fields)})"
             )
         lines.append(f"{path}: {where}: {msg}")
     return lines
@@ -115,6 +138,10 @@ def parse_config(data: dict[str, Any], *, base: Path, origin: str | Path = "dige
         cfg = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError("\n".join(_error_lines(Path(origin), exc))) from None
+    if not cfg.sources:  # a digest of nothing, exit 0, is a mistake nobody would notice
+        raise ConfigError(
+            f"{origin}: no sources: add at least one [[sources]] table with path, feed, wordpress or opml"
+        )
     return cfg.model_copy(
         update={
             "output_dir": _resolve(base, cfg.output_dir),
@@ -147,7 +174,13 @@ def load_config(path: str | Path) -> Config:
 
 def example_config() -> str:
     """The commented example that `digest init` writes. It parses as a valid config."""
-    return EXAMPLE
+    return EXAMPLE.format(
+        words=DEFAULTS.words,
+        lo=WORDS_RANGE[0],
+        hi=WORDS_RANGE[1],
+        request_seconds=DEFAULTS.fetch.request_seconds,
+        run_seconds=DEFAULTS.fetch.run_seconds,
+    )
 
 
 EXAMPLE = """\
@@ -169,8 +202,14 @@ window_hours = 24
 # default model; "none" writes extractive briefings (source sentences only).
 # model = "qwen2.5-coder-1.5b"
 
-# Word budget of each story's briefing paragraph (40-1000). Default 150.
-words = 150
+# Word budget of each story's briefing paragraph ({lo}-{hi}). Default {words}.
+words = {words}
+
+# Fetching: the overall deadline of one request (a server that sends a byte at a
+# time is given up then) and of all fetching in one run, in seconds.
+# [fetch]
+# request_seconds = {request_seconds:g}
+# run_seconds = {run_seconds:g}
 
 # Each source is one [[sources]] table with exactly one of:
 #   path      = a folder (read recursively) or a file of articles

@@ -2,60 +2,59 @@
 
 The run for day D:
 
-1. reads every configured source and cleans what it finds;
+1. reads every configured source (the ingest front, `read_inputs`) and cleans
+   what it finds;
 2. remembers each article published in the window (the `window_hours` before
    the end of D) that no earlier run has seen: those are D's new articles;
-3. clusters the new articles together with the articles of the previous
-   `LINK_DAYS` days, so that an article continuing a stored story lands in
-   that story's cluster;
-4. links each cluster holding new articles to a stored story (shared members
-   first, then closeness of the centroid of the new articles to the story's
-   last centroid); a linked story keeps its id and is "updated", the rest are
-   "new";
-5. briefs each story on its new articles only (an updated story links to the
-   digest that told it last);
-6. writes OUTDIR/D.md, OUTDIR/D.json and OUTDIR/index.md atomically, and the
-   state rows of D, all in one transaction.
+3. groups the new articles into stories (the pipeline's `group`, as `digest
+   brief` does) and asks `digest.threads` which of them continue a story told
+   on an earlier day; a continuing story keeps that story's id and is
+   "updated", the rest are "new";
+4. briefs each story on its new articles only (the pipeline's `brief_stories`);
+   an updated story links to the digest that told it last;
+5. writes OUTDIR/D.json and OUTDIR/D.md as a pair (both complete before the
+   first rename), then commits the state rows of D (one transaction), then
+   rewrites OUTDIR/index.md from what the committed state and the folder hold.
 
-A run for D reads only what runs for earlier days stored, plus the articles
-first seen on D, so re-running D gives byte-identical files and replaces its
-own rows instead of adding to them. `generated_at` is D at 00:00 UTC for the
-same reason. A lock file beside the state database keeps two runs apart.
+What is daily's own: the window, the lock, the transaction, the state, and the
+status of each story. Nothing is missed: the window reaches back to the day of
+the last earlier digest, however long ago. Nothing is lost: a fault while
+writing (full disk, unwritable folder, broken state) stops the run before the
+state commits, and the next run removes what a killed run left behind. A run for D reads only what runs for earlier days
+stored, plus the articles first seen on D, so re-running D gives
+byte-identical files and replaces its own rows instead of adding to them.
+`generated_at` is D at 00:00 UTC for the same reason.
 """
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import hashlib
 import logging
 import os
+import tempfile
 import time as time_mod
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from datetime import date as Date
 from pathlib import Path
+from typing import Literal
 
-import numpy as np
-
-from .atomic import write_atomic
-from .config import Config, SourceConfig
-from .state import DigestRow, State, StoredStory, StoryDay
-from .types import Article, Briefing, Problem, RawDocument, Story
+from .atomic import remove_stale_temps, write_atomic, write_together
+from .config import Config
+from .render import to_json, to_markdown
+from .sanitize import md_code, printable
+from .settings import Settings
+from .state import DigestRow, Locked, State, StoryDay, locked
+from .threads import StoryProfile
+from .types import Article, Digest, DigestStory, Problem, Story
 
 log = logging.getLogger(__name__)
 
-LINK_DAYS = 2  # earlier days whose articles are clustered with today's, to find continuing stories
-CENTROID_DAYS = 7  # stories told this recently can be continued by centroid similarity alone
-LINK_SIMILARITY = 0.80  # cosine of new articles' centroid and a stored story's centroid to link them
 LOCK_WAIT = 30.0  # seconds a second run waits for the first before giving up
-LEAD_WORDS = 60
 
 
-class DailyLocked(RuntimeError):
-    """Another `digest daily` run holds the lock."""
+DailyLocked = Locked  # another `digest daily` run holds the lock (a StateError: exit code 3)
 
 
 @dataclass(frozen=True)
@@ -88,41 +87,80 @@ def run_daily(
     config: Config,
     date: Date,
     *,
+    settings: Settings | None = None,
     progress: bool = False,
     fetcher=None,
-    generator=...,
-    embedder=None,
+    models=None,
     lock_wait: float | None = None,
 ) -> DailyResult:
     """Run the digest for `date` (see the module docstring). Safe to repeat.
 
-    `fetcher` (digest.ingest.feeds.Fetcher), `generator` and `embedder` may be
-    given to reuse them; by default they come from the config. `generator=None`
-    means extractive briefings.
+    `settings` default to the config's. `fetcher` (digest.ingest.feeds.Fetcher)
+    and `models` (an (embedder, generator) pair; generator None for extractive
+    briefings) may be given to reuse them.
     """
+    settings = settings or config.settings()
     out_dir = Path(config.output_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    _check_writable(out_dir)  # before any work: a folder we cannot write to fails now, not after the model
     state_path = Path(config.state_path)
     wait = lock_wait if lock_wait is not None else _env_float("DIGEST_LOCK_WAIT", LOCK_WAIT)
     with (
-        _locked(state_path.with_name(state_path.name + ".lock"), wait),
+        locked(state_path.with_name(state_path.name + ".lock"), wait),
         State(state_path) as state,
         _Reporter(progress) as report,
-        state.transaction(),
     ):
-        return _run(config, date, state, out_dir, report, fetcher, generator, embedder)
+        # Under the lock no other run writes here: temp files left now are a killed run's.
+        for folder in dict.fromkeys((out_dir, state_path.parent)):
+            remove_stale_temps(folder)
+        # The day's files are written (as a pair) before the state commits, so a kill in
+        # between leaves files the state does not know: the next run does the day again.
+        with state.transaction():
+            result = _run(config, settings, date, state, out_dir, report, fetcher, models)
+        # The index lists only what the committed state and the folder both hold.
+        index = write_atomic(out_dir / "index.md", render_index(state, out_dir))
+        return replace(result, written=(*result.written, index))
 
 
-def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, generator, embedder) -> DailyResult:
-    from .ingest.feeds import Fetcher
+def _check_writable(folder: Path) -> None:
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".digest.{os.getpid()}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise PermissionError(exc.errno, f"cannot write digests to {folder}: {exc.strerror}") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def window(config: Config, state: State, day: Date) -> tuple[datetime, datetime]:
+    """The publication times whose articles count for day D: [start, end of D).
+
+    The start is `window_hours` before the end of D, or the start of the day of
+    the last earlier digest when that is earlier: an article published after a
+    run, or on a day no run happened (the machine was off), is reported by the
+    next run however long after. Articles dated after D wait for their own day.
+    """
+    end = datetime.combine(day + timedelta(days=1), time(0), UTC)
+    start = end - timedelta(hours=config.window_hours)
+    earlier = state.digest_dates(before=day)
+    if earlier:
+        start = min(start, datetime.combine(earlier[0], time(0), UTC))
+    return start, end
+
+
+def _run(
+    config: Config, settings: Settings, day: Date, state: State, out_dir: Path, report, fetcher, models
+) -> DailyResult:
+    from . import pipeline
+    from .ingest import FetchOptions
+    from .ingest.fetch import Fetcher  # every fetch goes through it (policy, deadlines)
 
     clock = _Clock()
+    window_start, window_end = window(config, state, day)
     own_fetcher = fetcher is None
-    fetcher = fetcher or Fetcher()
-    window_end = datetime.combine(day + timedelta(days=1), time(0), UTC)
-    window_start = window_end - timedelta(hours=config.window_hours)
+    if own_fetcher:  # the run's deadlines come from the config ([fetch])
+        fetcher = Fetcher(request_seconds=settings.fetch.request_seconds, run_seconds=settings.fetch.run_seconds)
     try:
-        articles, problems = _read_sources(config.sources, state, fetcher, report, window_start)
+        articles, problems = _read(config, FetchOptions(fetcher, state, window_start), report)
     finally:
         if own_fetcher:
             fetcher.close()
@@ -141,33 +179,28 @@ def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, genera
 
     new = state.articles_first_seen(day, day)
     clock.lap("ingest")
-    new_ids = {a.id for a in new}
     report.note(f"{len(new)} new articles")
 
+    stories: list[DigestStory] = []
     story_days: list[StoryDay] = []
-    briefings: list[Briefing] = []
-    statuses: dict[str, tuple[str, str, str | None]] = {}  # story id -> (status, first_seen, earlier digest date)
     model_name = "none"
     if new:
-        if embedder is None:
-            from .models import load_embedder
-
-            embedder = load_embedder()
-        if generator is ...:
-            generator = _generator(config)
-        model_name = getattr(generator, "name", None) or "extractive"
-        context = state.articles_first_seen(day - timedelta(days=LINK_DAYS), day - timedelta(days=1))
+        embedder, generator = models if models is not None else pipeline.load_models(settings)
+        model_name = generator.name if generator is not None else "extractive"
         clock.lap("load models")
-        plans = plan_stories(new, context, state, day, embedder)
+        plans = plan_stories(new, state, day, embedder, settings)
         clock.lap("cluster")
-        from . import pipeline
-
-        to_brief = [p.story for p in plans]
-        report.note(f"briefing {len(to_brief)} stories")
-        briefings = pipeline.brief_stories(to_brief, generator, embedder, words=config.words, **_progress_kw(report))
+        report.note(f"briefing {len(plans)} stories")
+        ctx = pipeline.brief_context(settings, embedder, generator)
+        briefings = pipeline.brief_stories(
+            [p.story for p in plans],
+            ctx,
+            progress=lambda stage, done, total: report.note(f"{stage}: {done}/{total} stories"),
+        )
         clock.lap("brief")
+        new_ids = {a.id for a in new}
         for plan, briefing in zip(plans, briefings):
-            statuses[plan.story.id] = (plan.status, plan.first_seen, plan.earlier)
+            stories.append(DigestStory(briefing, plan.status, plan.first_seen, plan.earlier))
             members = [a.id for a in plan.story.articles] + [d.article.id for d in plan.story.duplicates]
             story_days.append(
                 StoryDay(
@@ -175,12 +208,21 @@ def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, genera
                     briefing.headline,
                     plan.status,
                     tuple(m for m in members if m in new_ids),
-                    plan.centroid,
+                    plan.profile.vector,
                 )
             )
 
-    generated_at = datetime.combine(day, time(0), UTC)
-    md_text, json_text = render_digest(day, briefings, statuses, new, problems, generated_at, model_name)
+    digest = Digest(
+        title=f"Daily digest, {day.isoformat()}",
+        generated_at=datetime.combine(day, time(0), UTC),  # not the clock: a re-run gives the same bytes
+        model=model_name,
+        stories=tuple(stories),
+        day=day,
+        intro=_intro(stories, new, problems),
+        new_articles=len(new),
+        problems=tuple(problems),
+    )
+    md_text, json_text = to_markdown(digest), to_json(digest)
 
     md_path, json_path = out_dir / f"{day.isoformat()}.md", out_dir / f"{day.isoformat()}.json"
     state.replace_day(day, story_days)
@@ -189,23 +231,21 @@ def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, genera
             date=day.isoformat(),
             markdown=md_path.name,
             json=json_path.name,
-            stories=len(briefings),
+            stories=len(stories),
             new_articles=len(new),
             model=model_name,
             sha256=hashlib.sha256(md_text.encode("utf-8")).hexdigest(),
         )
     )
-    write_atomic(md_path, md_text)
-    write_atomic(json_path, json_text)
-    index_path = write_atomic(out_dir / "index.md", render_index(state))
-    n_updated = sum(1 for s in statuses.values() if s[0] == "updated")
+    write_together([(json_path, json_text), (md_path, md_text)])  # the .md last: if it is there, so is its .json
+    n_updated = sum(1 for s in stories if s.status == "updated")
     clock.lap("write")
     return DailyResult(
         date=day,
-        written=(md_path, json_path, index_path),
+        written=(md_path, json_path),
         new_articles=len(new),
-        stories=len(briefings),
-        new_stories=len(briefings) - n_updated,
+        stories=len(stories),
+        new_stories=len(stories) - n_updated,
         updated_stories=n_updated,
         problems=tuple(problems),
         model=model_name,
@@ -213,18 +253,9 @@ def _run(config, day: Date, state: State, out_dir: Path, report, fetcher, genera
     )
 
 
-def _progress_kw(report) -> dict:
-    """Per-story progress for brief_stories, when the pipeline offers it."""
-    import inspect
-
-    from . import pipeline
-
-    if "progress" not in inspect.signature(pipeline.brief_stories).parameters:
-        return {}
-    return {"progress": lambda stage, done, total: report.note(f"{stage}: {done}/{total} stories")}
-
-
 class _Clock:
+    """Wall time per stage, for the log and the benchmark only (never for decisions)."""
+
     def __init__(self) -> None:
         self.laps: dict[str, float] = {}
         self._t = time_mod.perf_counter()
@@ -235,58 +266,26 @@ class _Clock:
         self._t = now
 
 
-def _generator(config: Config):
-    if not config.use_model:
-        return None
-    from .models import load_generator
-
-    return load_generator(config.model)
-
-
 # ---------------------------------------------------------------- sources
 
 
-def _read_sources(
-    sources: Sequence[SourceConfig], state: State, fetcher, report, not_before: datetime
-) -> tuple[list[tuple[Article, str]], list[Problem]]:
+def _read(config: Config, options, report) -> tuple[list[tuple[Article, str]], list[Problem]]:
     """Every source's cleaned articles, each with the source it came from; failures as Problems."""
+    from .ingest import Input, read_inputs
     from .pipeline import clean_documents
 
     articles: list[tuple[Article, str]] = []
     problems: list[Problem] = []
-    for i, source in enumerate(sources, 1):
-        report.note(f"reading source {i}/{len(sources)}: {source}")
-        try:
-            got, bad = clean_documents(_documents(source, state, fetcher, not_before))
-        except Exception as exc:
-            log.exception("%s: failed", source.value)
-            got, bad = [], [Problem(source.value, f"failed: {type(exc).__name__}: {exc}")]
-        articles += [(a, str(source)) for a in got]
+    items = [Input(source.kind, source.value) for source in config.sources]
+    current = None
+    for item, doc in read_inputs(items, options):  # one fetcher for all: politeness holds across sources
+        if item is not current:
+            current = item
+            report.note(f"reading source {items.index(item) + 1}/{len(items)}: {item}")
+        got, bad = clean_documents([doc])
+        articles += [(a, str(item)) for a in got]
         problems += bad
     return articles, problems
-
-
-def _documents(source: SourceConfig, state: State, fetcher, not_before: datetime) -> Iterator[RawDocument | Problem]:
-    from .ingest.feeds import OPMLError, ingest_url, read_opml, wordpress_posts
-
-    if source.kind == "path":
-        from .ingest import ingest_path
-
-        yield from ingest_path(source.value)
-    elif source.kind == "feed":
-        yield from ingest_url(source.value, state=state, fetcher=fetcher, not_before=not_before)
-    elif source.kind == "wordpress":
-        yield from wordpress_posts(source.value, state=state, fetcher=fetcher)
-    else:
-        try:
-            urls = read_opml(source.value)
-        except OPMLError as exc:
-            yield Problem(source.value, str(exc).removeprefix(f"{source.value}: "))
-            return
-        if not urls:
-            yield Problem(source.value, "OPML file lists no feeds (no outline with xmlUrl)")
-        for url in urls:
-            yield from ingest_url(url, state=state, fetcher=fetcher, not_before=not_before)
 
 
 # ---------------------------------------------------------------- stories across days
@@ -297,148 +296,86 @@ class StoryPlan:
     """One story of the day: what to brief (new articles only) and how it relates to earlier days."""
 
     story: Story
-    status: str  # "new" | "updated"
-    first_seen: str
-    earlier: str | None  # date of the last digest that told it
-    centroid: np.ndarray
+    status: Literal["new", "updated"]
+    first_seen: Date
+    earlier: Date | None  # the last digest that told it
+    profile: StoryProfile
 
 
-def describe(article: Article) -> str:
-    """Title and lead: what an article's centroid is made of."""
-    words = " ".join(article.paragraphs).split()[:LEAD_WORDS]
-    return ((article.title or "") + ". " + " ".join(words)).strip()
+def plan_stories(new: list[Article], state: State, day: Date, embedder, settings: Settings) -> list[StoryPlan]:
+    """Group the day's new articles into stories and tell which continue a story told on an earlier day.
 
+    The same rule as inside one pile (digest.threads): a stored story told within
+    `thread_days` before the day, whose centre is close enough to a new story's,
+    is continued by it. The continuing story keeps the stored story's id and is
+    "updated"; the rest are "new".
+    """
+    from . import pipeline, threads
 
-def centroid(articles: Sequence[Article], embedder) -> np.ndarray:
-    vecs = np.asarray(embedder.embed([describe(a) for a in articles]), dtype=np.float32)
-    c = vecs.mean(axis=0)
-    norm = float(np.linalg.norm(c))
-    return (c / norm).astype(np.float32) if norm > 0 else c.astype(np.float32)
-
-
-def plan_stories(new: list[Article], context: list[Article], state: State, day: Date, embedder) -> list[StoryPlan]:
-    """Cluster today's new articles with recent ones and link each cluster to a stored story."""
-    from . import pipeline
-
-    new_ids = {a.id for a in new}
-    stories = pipeline.make_stories(list(new) + list(context), embedder)
-    stored = {s.id: s for s in state.stories_before(day, since=day - timedelta(days=CENTROID_DAYS))}
-
-    candidates = []  # (story with new articles only, all member ids, centroid)
-    for story in stories:
-        # A new canonical article whose copy was already seen is an old report published again.
-        old_copies = {d.of for d in story.duplicates if d.article.id not in new_ids}
-        fresh = tuple(a for a in story.articles if a.id in new_ids and a.id not in old_copies)
-        if not fresh:
-            continue  # nothing new in this story today (at most new copies of old reports)
-        dups = tuple(d for d in story.duplicates if d.of in {a.id for a in fresh})
-        members = [a.id for a in story.articles] + [d.article.id for d in story.duplicates]
-        label = story.label if any(a.title == story.label for a in fresh) else (fresh[0].title or story.label)
-        times = [a.published for a in fresh if a.published is not None]
-        trimmed = replace(
-            story,
-            articles=fresh,
-            duplicates=dups,
-            label=label,
-            start=min(times) if times else None,
-            end=max(times) if times else None,
-        )
-        candidates.append((trimmed, members, centroid(fresh, embedder)))
-
-    # Bigger stories choose their stored story first; each stored story is continued at most once.
-    candidates.sort(key=lambda c: (-len(c[0].articles), c[0].id))
-    taken: set[str] = set()
+    today = pipeline.group(new, embedder, settings).threads
+    start = datetime.combine(day, time(0), UTC)
+    later = [replace(p, start=start, end=start) for p in threads.profiles(today, embedder)]
+    stored = state.stories_before(day, since=day - timedelta(days=settings.thread_days))
+    earlier = (
+        [
+            threads.StoryProfile(
+                s.id, s.centroid, None, datetime.combine(Date.fromisoformat(s.last_date), time(0), UTC)
+            )
+            for s in stored
+            if s.centroid is not None and s.centroid.shape == later[0].vector.shape
+        ]
+        if later
+        else []
+    )
+    links = threads.links(earlier, later, threshold=embedder.calibration.thread, max_days=settings.thread_days)
+    continues = {t.later: t.earlier for t in links}
+    by_id = {s.id: s for s in stored}
     plans = []
-    for story, members, vec in candidates:
-        match = _match(members, vec, stored, state, day, taken)
-        if match is None:
-            known = state.story(story.id, before=day)  # same members as a stored story: same story
-            match = known if known is not None and known.id not in taken else None
+    for story, profile in zip(today, later):
+        match = by_id.get(continues.get(story.id, ""))
         if match is not None:
-            taken.add(match.id)
-            plans.append(StoryPlan(replace(story, id=match.id), "updated", match.first_seen, match.last_date, vec))
+            plans.append(
+                StoryPlan(
+                    replace(story, id=match.id),
+                    "updated",
+                    Date.fromisoformat(match.first_seen),
+                    Date.fromisoformat(match.last_date),
+                    profile,
+                )
+            )
         else:
-            plans.append(StoryPlan(story, "new", day.isoformat(), None, vec))
+            plans.append(StoryPlan(story, "new", day, None, profile))
     return plans
-
-
-def _match(
-    members: list[str], vec: np.ndarray, stored: dict[str, StoredStory], state: State, day: Date, taken: set[str]
-) -> StoredStory | None:
-    overlap = {k: v for k, v in state.story_overlap(members, before=day).items() if k not in taken}
-    if overlap:
-        best = min(overlap, key=lambda sid: (-overlap[sid], sid))
-        return stored.get(best) or state.story(best, before=day)
-    best_sim, best = LINK_SIMILARITY, None
-    for sid in sorted(stored):
-        s = stored[sid]
-        if sid in taken or s.centroid is None or s.centroid.shape != vec.shape:
-            continue
-        sim = float(np.dot(s.centroid, vec))
-        if sim >= best_sim:
-            best_sim, best = sim, s
-    return best
 
 
 # ---------------------------------------------------------------- rendering
 
 
-def render_digest(
-    day: Date,
-    briefings: Sequence[Briefing],
-    statuses: dict[str, tuple[str, str, str | None]],
-    new: Sequence[Article],
-    problems: Sequence[Problem],
-    generated_at: datetime,
-    model: str,
-) -> tuple[str, str]:
-    """The day's Markdown and JSON (the brief JSON plus date, status and first_seen per story)."""
-    from .render import briefing_json, dumps, render_markdown
-
-    status_text, links = {}, {}
-    for sid, (status, first_seen, earlier) in statuses.items():
-        if status == "updated":
-            status_text[sid] = f"Updated since {earlier} (first seen {first_seen})"
-            links[sid] = f"{earlier}.md"
-        else:
-            status_text[sid] = "New"
-    n_updated = sum(1 for s in statuses.values() if s[0] == "updated")
-    if briefings:
+def _intro(stories: Sequence[DigestStory], new: Sequence[Article], problems: Sequence[Problem]) -> str:
+    """The digest's first paragraph: what came in, and what could not be read."""
+    n_updated = sum(1 for s in stories if s.status == "updated")
+    if stories:
         outlets = {a.outlet or a.origin for a in new}
         intro = (
             f"{len(new)} new {_plural(len(new), 'article')} from {len(outlets)} {_plural(len(outlets), 'source')}: "
-            f"{len(briefings) - n_updated} new {_plural(len(briefings) - n_updated, 'story', 'stories')}, "
+            f"{len(stories) - n_updated} new {_plural(len(stories) - n_updated, 'story', 'stories')}, "
             f"{n_updated} updated."
         )
     else:
         intro = "Nothing new today: no article has appeared since the last digest."
     if problems:
         names = sorted({p.origin for p in problems})
-        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        shown = ", ".join(md_code(n) for n in names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
         intro += f"\n\n_Could not read {len(names)} {_plural(len(names), 'source')}: {shown}._"
-    md = render_markdown(
-        briefings,
-        title=f"Daily digest, {day.isoformat()}",
-        generated_at=generated_at,
-        model=model,
-        extra={"status": status_text, "links": links, "intro": intro},
-    )
-    data = briefing_json(briefings, generated_at=generated_at, model=model)
-    for story in data["stories"]:
-        status, first_seen, earlier = statuses[story["id"]]
-        story["status"] = status
-        story["first_seen"] = first_seen
-        story["earlier"] = f"{earlier}.md" if earlier else None
-    out = {"date": day.isoformat(), **data}
-    out["new_articles"] = len(new)
-    out["problems"] = [{"origin": p.origin, "message": p.message} for p in problems]
-    return md, dumps(out)
+    return intro
 
 
-def render_index(state: State) -> str:
-    """OUTDIR/index.md: every digest written, newest first."""
+def render_index(state: State, out_dir: Path | None = None) -> str:
+    """OUTDIR/index.md: every digest the state records (and, given `out_dir`, whose two files exist), newest first."""
     lines = ["# Daily digests", "", "Newest first.", ""]
     for row in state.digests():
+        if out_dir is not None and not ((out_dir / row.markdown).is_file() and (out_dir / row.json).is_file()):
+            continue
         what = (
             f"{row.stories} {_plural(row.stories, 'story', 'stories')}, "
             f"{row.new_articles} new {_plural(row.new_articles, 'article')}"
@@ -454,33 +391,6 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
 
 
 # ---------------------------------------------------------------- lock and progress
-
-
-@contextmanager
-def _locked(path: Path, wait: float) -> Iterator[None]:
-    """Hold an exclusive flock on `path`; wait up to `wait` seconds, then raise DailyLocked."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        deadline = time_mod.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                    raise
-                if time_mod.monotonic() >= deadline:
-                    raise DailyLocked(
-                        f"another `digest daily` run is using {path.with_suffix('')} (lock {path}); "
-                        f"gave up after waiting {wait:.0f} s"
-                    ) from None
-                time_mod.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        yield
-    finally:
-        os.close(fd)  # closing releases the flock
 
 
 def _env_float(name: str, default: float) -> float:
@@ -503,7 +413,9 @@ class _Reporter:
     def note(self, message: str) -> None:
         log.info("%s", message)
         if self._status is not None:
-            self._status.update(f"daily: {message}")
+            from rich.markup import escape
+
+            self._status.update(escape(f"daily: {printable(message)}"))
 
     def __enter__(self) -> _Reporter:
         if self._status is not None:

@@ -1,18 +1,26 @@
-"""Wires the stages together: ingest -> clean -> dedupe -> cluster -> brief.
+"""The one way from sources to briefings, for `digest brief` and `digest daily` alike.
 
-Each function here is a thin loop over one stage's front function. Problems
-with single inputs are collected, logged as one line each and never stop the
-run; the caller decides the exit code.
+    read:   sources ──ingest──> RawDocument ──clean──> Article
+    group:  Article ──dedupe──> Deduped ──cluster──> Story ──threads──> Story (threads folded)
+    brief:  Story ──brief──> Briefing
+
+Each function is a thin loop over one stage's front function. Problems with
+single inputs are collected, logged as one line each and never stop the run;
+the caller decides the exit code. `daily` adds only what is its own (the
+window, the lock, the state, new vs updated) around these same functions.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .types import Article, Briefing, Problem, RawDocument, Story
+from .models.base import Embedder, Generator
+from .settings import Settings
+from .types import Article, Briefing, Problem, RawDocument, Story, ThreadLink
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +30,9 @@ Progress = Callable[[str, int, int | None], None]
 
 def _quiet(stage: str, done: int, total: int | None) -> None:
     pass
+
+
+# ------------------------------------------------------------------ read
 
 
 def clean_documents(
@@ -58,49 +69,65 @@ def read_sources(sources: Sequence[str], progress: Progress = _quiet) -> tuple[l
     return clean_documents(ingest(sources), progress)
 
 
-def make_stories(articles: list[Article], embedder) -> list[Story]:
-    """Collapse duplicates, group into stories, fold earlier developments into their thread.
-
-    Biggest story first. `digest cluster` shows stories and developments apart; a briefing
-    tells a thread (e.g. last week's call that led to today's visit) as one story.
-    """
-    from .cluster import threads
-
-    stories, developments = find_stories(articles, embedder)
-    return sorted(threads(stories, developments), key=lambda s: (-len(s.articles), s.id))
+# ------------------------------------------------------------------ group
 
 
-def find_stories(articles: list[Article], embedder) -> tuple[list[Story], list]:
-    """Dedupe and cluster: the stories, and the links from earlier developments to later ones."""
-    from .cluster import cluster_with_developments
+@dataclass(frozen=True)
+class Grouping:
+    """Stories as clustered, the thread links between them, and the stories with threads folded."""
+
+    stories: list[Story]  # one per event or development, biggest first
+    links: list[ThreadLink]  # which story continues which
+    threads: list[Story]  # each thread as one story (what a briefing tells), biggest first
+
+
+def group(articles: Sequence[Article], embedder: Embedder, settings: Settings) -> Grouping:
+    """Collapse duplicates, cluster into stories, and link the stories that continue one another."""
+    from . import threads
+    from .cluster import cluster
     from .dedupe import dedupe
 
-    return cluster_with_developments(dedupe(articles), embedder)
+    stories = cluster(dedupe(list(articles)), embedder)
+    profiles = threads.profiles(stories, embedder)
+    links = threads.links(profiles, profiles, threshold=embedder.calibration.thread, max_days=settings.thread_days)
+    folded = threads.fold(stories, links)
+    return Grouping(_biggest_first(stories), links, _biggest_first(folded))
 
 
-# Generator seconds one run may spend in all; stories briefed after that are extractive.
-# A 150-article day spends about 100 s on this machine (benchmarks/daily.py).
-MODEL_SECONDS_PER_RUN = 240.0
+def _biggest_first(stories: Iterable[Story]) -> list[Story]:
+    return sorted(stories, key=lambda s: (-len(s.articles), s.id))
 
 
-def brief_stories(
-    stories: list[Story],
-    generator,
-    embedder,
-    *,
-    words: int = 150,
-    model_seconds: float = MODEL_SECONDS_PER_RUN,
-    progress: Progress = _quiet,
-) -> list[Briefing]:
-    """One briefing per story, in the stories' order (biggest first gets the model first)."""
-    from .brief import ModelBudget, brief
+# ------------------------------------------------------------------ brief
 
-    budget = ModelBudget(model_seconds)
+
+def brief_context(settings: Settings, embedder: Embedder, generator: Generator | None):
+    """The brief stage's context for one run (one call budget shared by all its stories)."""
+    from .brief import BriefContext, ModelBudget
+
+    limits = settings.limits
+    return BriefContext(
+        embedder=embedder,
+        generator=generator,
+        words=settings.words,
+        calls_per_story=limits.calls_per_story,
+        max_new_tokens=limits.max_new_tokens,
+        budget=ModelBudget(limits.calls_per_run),
+    )
+
+
+def brief_stories(stories: Sequence[Story], ctx, progress: Progress = _quiet) -> list[Briefing]:
+    """One briefing per story, in the stories' order (the biggest first gets the model first)."""
+    from .brief import brief
+
     out = []
     for i, story in enumerate(stories, 1):
-        out.append(brief(story, generator, embedder, words=words, budget=budget))
+        out.append(brief(story, ctx))
         progress("brief", i, len(stories))
     return out
+
+
+# ------------------------------------------------------------------ the main job
 
 
 @dataclass(frozen=True)
@@ -111,27 +138,34 @@ class BriefRun:
     problems: list[Problem]
     model: str
     generated_at: datetime
-    stories: list[Story] = field(default_factory=list)
+    grouping: Grouping | None = None
 
 
-def run_brief(
-    sources: Sequence[str],
-    *,
-    model: str | None = None,
-    words: int = 150,
-    use_model: bool = True,
-    progress: Progress = _quiet,
-) -> BriefRun:
-    """The main job: sources in, one checked briefing per story out."""
+def now() -> datetime:
+    """The run's timestamp: UTC now, or $SOURCE_DATE_EPOCH for reproducible output (tests, archives)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def load_models(settings: Settings) -> tuple[Embedder, Generator | None]:
+    """The run's embedder and (unless extractive) generator, from the registry; ModelError if missing."""
     from .models import load_embedder, load_generator
 
-    generated_at = datetime.now(UTC).replace(microsecond=0)
+    embedder = load_embedder(settings.embedder)
+    generator = load_generator(settings.model) if settings.use_model else None
+    return embedder, generator
+
+
+def run_brief(sources: Sequence[str], settings: Settings, *, progress: Progress = _quiet) -> BriefRun:
+    """The main job: sources in, one checked briefing per thread out."""
+    generated_at = now()
     articles, problems = read_sources(sources, progress)
     if not articles:
         return BriefRun([], problems, "none", generated_at)
-    embedder = load_embedder()
-    stories = make_stories(articles, embedder)
-    generator = load_generator(model) if use_model else None
-    briefings = brief_stories(stories, generator, embedder, words=words, progress=progress)
+    embedder, generator = load_models(settings)
+    grouping = group(articles, embedder, settings)
+    briefings = brief_stories(grouping.threads, brief_context(settings, embedder, generator), progress)
     name = generator.name if generator is not None else "extractive"
-    return BriefRun(briefings, problems, name, generated_at, stories)
+    return BriefRun(briefings, problems, name, generated_at, grouping)

@@ -14,7 +14,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .types import Briefing, commonest_day
+from .sanitize import json_safe, md_code, md_inline, md_url, safe_url
+from .types import Briefing, Digest, Story, ThreadLink, commonest_day
 
 SCHEMA_VERSION = 1
 
@@ -69,22 +70,35 @@ def story_json(b: Briefing) -> dict[str, Any]:
             for e in b.timeline
         ],
         "only_in": [{"text": o.text, "citations": [o.citation]} for o in b.only_in],
+        "model_calls": b.model_calls,
+        "model_limited": b.model_limited,
     }
 
 
-def briefing_json(briefings: Sequence[Briefing], *, generated_at: datetime, model: str) -> dict[str, Any]:
-    """The brief JSON: `{"generated_at", "model", "stories": [...]}` plus a schema version."""
-    return {
-        "schema": SCHEMA_VERSION,
-        "generated_at": _iso(generated_at),
-        "model": model,
-        "stories": [story_json(b) for b in briefings],
-    }
+def digest_json(digest: Digest) -> dict[str, Any]:
+    """The JSON of a brief or a daily digest (docs/output.md, docs/daily.md)."""
+    stories = []
+    for item in digest.stories:
+        story = story_json(item.briefing)
+        if item.status is not None:  # a daily digest says how each story relates to earlier days
+            story["status"] = item.status
+            story["first_seen"] = item.first_seen.isoformat() if item.first_seen else None
+            story["earlier"] = f"{item.earlier.isoformat()}.md" if item.earlier else None
+        stories.append(story)
+    out: dict[str, Any] = {}
+    if digest.day is not None:
+        out["date"] = digest.day.isoformat()
+    out |= {"schema": SCHEMA_VERSION, "generated_at": _iso(digest.generated_at), "model": digest.model}
+    out["stories"] = stories
+    if digest.day is not None:
+        out["new_articles"] = digest.new_articles
+        out["problems"] = [{"origin": p.origin, "message": p.message} for p in digest.problems]
+    return out
 
 
-def dumps(data: dict[str, Any]) -> str:
-    """Stable JSON text (sorted keys are not used: field order is part of readability)."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+def to_json(digest: Digest) -> str:
+    """The JSON text of a digest: UTF-8, field order kept (it is part of readability)."""
+    return json_safe(json.dumps(digest_json(digest), ensure_ascii=False, indent=2)) + "\n"
 
 
 def _cite(citations: Sequence[int]) -> str:
@@ -101,36 +115,29 @@ def _env() -> Environment:
         autoescape=False,
     )
     env.filters["cite"] = _cite
+    # Every field from input goes through one of these (see digest/sanitize.py).
+    env.filters["md"] = md_inline
+    env.filters["code"] = md_code
+    env.filters["link"] = lambda url: md_url(ok) if (ok := safe_url(url)) else ""
     env.filters["day"] = lambda iso: (iso or "")[:10]
     env.filters["longdate"] = lambda iso: f"{date.fromisoformat(iso[:10]).day} {date.fromisoformat(iso[:10]):%B %Y}"
     return env
 
 
-def render_markdown(
-    briefings: Sequence[Briefing],
-    *,
-    title: str,
-    generated_at: datetime,
-    model: str,
-    extra: dict[str, Any] | None = None,
-) -> str:
-    """Markdown for people: headline, cited paragraph, disagreements, timeline, sources.
+def to_markdown(digest: Digest) -> str:
+    """Markdown for people: per story the headline, the cited paragraph, disagreements, timeline, sources.
 
-    `extra` may carry per-story notes keyed by story id (e.g. the daily digest's
-    `{"status": {id: "updated since 2024-11-03"}, "intro": "...", "links": {...}}`).
+    Built from the same dictionary as the JSON, so the Markdown never says
+    something the JSON does not.
     """
-    data = briefing_json(briefings, generated_at=generated_at, model=model)
-    extra = dict(extra or {})
     text = (
         _env()
         .get_template("digest.md.j2")
         .render(
-            title=title,
-            data=data,
-            generated=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
-            status=extra.get("status", {}),
-            links=extra.get("links", {}),
-            intro=extra.get("intro"),
+            title=digest.title,
+            data=digest_json(digest),
+            generated=digest.generated_at.strftime("%Y-%m-%d %H:%M UTC"),
+            intro=digest.intro,
         )
     )
     # Collapse runs of blank lines left by empty sections.
@@ -159,39 +166,58 @@ def article_json(a) -> dict[str, Any]:
 
 def article_markdown(a, *, explain: bool = False) -> str:
     """A cleaned article for people; with `explain`, every dropped block and its reason."""
-    meta = [x for x in (a.outlet, a.author, _iso(a.published), a.url, a.language) if x]
-    parts = [f"# {a.title or a.origin}", "", f"_{a.origin}_" + (f" · {' · '.join(meta)}" if meta else ""), ""]
-    parts += [p + "\n" for p in a.paragraphs]
+    url = safe_url(a.url)
+    meta = [md_inline(x) for x in (a.outlet, a.author, _iso(a.published)) if x]
+    if a.url:
+        meta.append(f"<{url}>" if url and ">" not in url else md_inline(a.url))
+    if a.language:
+        meta.append(md_inline(a.language))
+    parts = [f"# {md_inline(a.title) if a.title else md_code(a.origin)}", ""]
+    parts += [md_code(a.origin) + (f" · {' · '.join(meta)}" if meta else ""), ""]
+    parts += [md_inline(p) + "\n" for p in a.paragraphs]
     if explain:
         parts.append(f"## Dropped ({len(a.dropped)} blocks)\n")
         for d in a.dropped:
             snippet = " ".join(d.text.split())
             if len(snippet) > 160:
                 snippet = snippet[:157] + "..."
-            parts.append(f"- `{d.reason}`: {snippet}")
+            parts.append(f"- `{d.reason}`: {md_inline(snippet)}")
         parts.append("")
     return "\n".join(parts)
 
 
-def stories_markdown(stories, developments=()) -> str:
-    """`digest cluster --format md`: each story, its articles and why they belong together."""
+def stories_markdown(stories: Sequence[Story], thread_links: Sequence[ThreadLink] = ()) -> str:
+    """`digest cluster --format md`: each story, its articles and why they belong together, then threads.
+
+    A briefing tells a thread (stories that continue one another) as one story,
+    so the threads are listed too: that is why `digest brief` may count fewer.
+    """
     lines = [f"# {len(stories)} {'story' if len(stories) == 1 else 'stories'}", ""]
     for i, s in enumerate(stories, 1):
         span = ""
         if s.start and s.end:
             span = f" ({s.start:%Y-%m-%d}" + (f" to {s.end:%Y-%m-%d})" if s.end.date() != s.start.date() else ")")
-        lines += [f"## {i}. {s.label}{span}", "", f"_id {s.id}; shared: {', '.join(s.why) or 'n/a'}_", ""]
+        why = md_inline(", ".join(s.why)) or "n/a"
+        lines += [f"## {i}. {md_inline(s.label)}{span}", "", f"_id {s.id}; shared: {why}_", ""]
         for a in s.articles:
-            lines.append(f"- {a.title or '(untitled)'} · {a.outlet or ''} · `{a.origin}`")
+            lines.append(f"- {md_inline(a.title or '(untitled)')} · {md_inline(a.outlet or '')} · {md_code(a.origin)}")
         for d in s.duplicates:
-            lines.append(f"- duplicate ({d.kind}, {d.similarity:.2f}): `{d.article.origin}`")
+            lines.append(f"- duplicate ({d.kind}, {d.similarity:.2f}): {md_code(d.article.origin)}")
         lines.append("")
-    labels = {s.id: s.label for s in stories}
-    if developments:
-        lines += ["## Developments", ""]
-        for d in developments:
+    labels = {s.id: md_inline(s.label) for s in stories}
+    if thread_links:
+        n = len(thread_links)
+        lines += [
+            "## Threads",
+            "",
+            f"{n} {'story continues' if n == 1 else 'stories continue'} an earlier one; "
+            "`digest brief` tells each thread as one story.",
+            "",
+        ]
+        for t in thread_links:
             lines.append(
-                f"- {labels.get(d.earlier, d.earlier)} → {labels.get(d.later, d.later)} ({d.similarity:.2f}; {', '.join(d.why)})"
+                f"- {labels.get(t.earlier, t.earlier)} → {labels.get(t.later, t.later)}"
+                f" ({t.similarity:.2f}; {md_inline(', '.join(t.why)) or 'similar content'})"
             )
         lines.append("")
     return "\n".join(lines)

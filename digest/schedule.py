@@ -4,6 +4,13 @@ Printing is the default (the user pastes what they prefer); `--install` writes
 the systemd user unit and timer under ~/.config/systemd/user when systemd runs
 the machine, and otherwise replaces digest's line in the user's crontab. Both
 are idempotent: installing twice leaves one timer, one crontab line.
+
+Installing never loses the user's other crontab lines: when `crontab -l`
+fails for any reason but "no crontab yet", nothing is installed. Paths with a
+newline or another control character are refused (they would inject a second
+cron job or unit line); `%` is escaped for cron (which turns it into a
+newline) and for systemd (where it starts a specifier). Unit files are written
+atomically under unique temp names.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Literal
+
+from .atomic import write_atomic
 
 UNIT = "digest-daily"
 CRON_MARK = "# digest-daily (managed by `digest schedule`)"
@@ -33,31 +42,47 @@ def parse_time(at: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _safe_path(what: str, path: str) -> str:
+    """The path, if a cron line or a unit file can hold it; ScheduleError otherwise."""
+    if _CONTROL.search(path):
+        shown = _CONTROL.sub("?", path)
+        raise ScheduleError(
+            f"{what} {shown!r} holds a newline or another control character, which a crontab line or a "
+            "systemd unit cannot hold safely; rename it"
+        )
+    return path
+
+
 def daily_command(config: str | Path) -> list[str]:
     """The command the timer runs: this Python's digest, the absolute config path, no progress bar."""
     return [
-        sys.executable,
+        _safe_path("the Python executable", sys.executable),
         "-m",
         "digest",
         "daily",
         "--config",
-        str(Path(config).expanduser().resolve()),
+        _safe_path("the config path", str(Path(config).expanduser().resolve())),
         "--no-progress",
     ]
 
 
 def crontab_line(at: str, config: str | Path) -> str:
     hour, minute = parse_time(at)
-    cfg = Path(config).expanduser().resolve()
+    cfg = Path(_safe_path("the config path", str(Path(config).expanduser().resolve())))
     log_file = cfg.parent / "digest-daily.log"
     cmd = " ".join(shlex.quote(part) for part in daily_command(cfg))
-    return f"{minute} {hour} * * * cd {shlex.quote(str(cfg.parent))} && {cmd} >> {shlex.quote(str(log_file))} 2>&1 {CRON_MARK}"
+    command = f"cd {shlex.quote(str(cfg.parent))} && {cmd} >> {shlex.quote(str(log_file))} 2>&1"
+    # cron turns an unescaped % into a newline (the rest becomes the command's stdin).
+    return f"{minute} {hour} * * * {command.replace('%', chr(92) + '%')} {CRON_MARK}"
 
 
 def systemd_units(at: str, config: str | Path) -> dict[str, str]:
     """File name -> text of the user service and timer."""
     hour, minute = parse_time(at)
-    cfg = Path(config).expanduser().resolve()
+    cfg = Path(_safe_path("the config path", str(Path(config).expanduser().resolve())))
     exec_start = " ".join(_systemd_quote(part) for part in daily_command(cfg))
     service = f"""\
 [Unit]
@@ -67,7 +92,7 @@ After=network-online.target
 
 [Service]
 Type=oneshot
-WorkingDirectory={_systemd_quote(str(cfg.parent))}
+WorkingDirectory={str(cfg.parent).replace("%", "%%")}
 ExecStart={exec_start}
 Nice=10
 """
@@ -86,7 +111,14 @@ WantedBy=timers.target
     return {f"{UNIT}.service": service, f"{UNIT}.timer": timer}
 
 
+def _systemd_escape(text: str) -> str:
+    """A command-line word with systemd's specifiers ("%h") and variables ("$HOME") made literal."""
+    return text.replace("%", "%%").replace("$", "$$")
+
+
 def _systemd_quote(word: str) -> str:
+    """One ExecStart= word: escaped, and quoted when it holds anything but plain path characters."""
+    word = _systemd_escape(word)
     if re.fullmatch(r"[\w@%+=:,./-]+", word):
         return word
     return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -145,9 +177,7 @@ def _install_systemd(at: str, config: str | Path, activate: bool) -> list[str]:
     lines = []
     for name, text in systemd_units(at, config).items():
         path = folder / name
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, text)  # a unique O_EXCL temp name: a planted symlink is never followed
         lines.append(f"wrote {path}")
     enable = ["systemctl", "--user", "enable", "--now", f"{UNIT}.timer"]
     if activate:
@@ -174,13 +204,32 @@ def _install_cron(at: str, config: str | Path) -> list[str]:
         raise ScheduleError(
             "neither a systemd user session nor `crontab` was found; add the line from `digest schedule` yourself"
         )
-    current = subprocess.run(["crontab", "-l"], capture_output=True, text=True)
-    # `crontab -l` exits 1 with "no crontab for USER" when there is none yet.
-    existing = current.stdout.splitlines() if current.returncode == 0 else []
-    kept = [line for line in existing if CRON_MARK not in line]
-    new = "\n".join([*kept, crontab_line(at, config)]) + "\n"
-    done = subprocess.run(["crontab", "-"], input=new, capture_output=True, text=True)
+    line = crontab_line(at, config)
+    try:
+        current = subprocess.run(["crontab", "-l"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ScheduleError(f"cannot read your crontab ({exc}); nothing was installed") from None
+    why = current.stderr.decode("utf-8", "replace").strip()
+    if current.returncode == 0:
+        # Bytes as they are (surrogateescape): a line in another encoding comes back unchanged.
+        existing = current.stdout.decode("utf-8", "surrogateescape").splitlines()
+    elif re.search(r"no crontab for", why, re.I) and not current.stdout.strip():
+        existing = []  # none yet
+    else:
+        raise ScheduleError(
+            f"cannot read your crontab (`crontab -l`: {why.splitlines()[0] if why else current.returncode}); "
+            "not replacing it, so nothing was installed"
+        )
+    kept = [entry for entry in existing if CRON_MARK not in entry]
+    new = "\n".join([*kept, line]) + "\n"
+    try:
+        done = subprocess.run(
+            ["crontab", "-"], input=new.encode("utf-8", "surrogateescape"), capture_output=True, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ScheduleError(f"cannot run `crontab -` ({exc}); your crontab was not changed") from None
     if done.returncode != 0:
-        raise ScheduleError(f"`crontab -` refused the new table: {done.stderr.strip() or done.returncode}")
+        why = done.stderr.decode("utf-8", "replace").strip()
+        raise ScheduleError(f"`crontab -` refused the new table: {why or done.returncode}")
     replaced = len(existing) - len(kept)
     return [("replaced" if replaced else "added") + f" the crontab line: `digest daily` runs every day at {at}"]

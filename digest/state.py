@@ -8,27 +8,47 @@ runs in its own transaction.
 
 A daily run does all of its writes inside one `transaction()`: a run killed
 half way leaves the file exactly as it was before the run.
+
+The file is never replaced or started afresh behind the user's back: a new
+one is built beside its place and linked in whole, and one that is empty,
+corrupt, from a newer digest or not writable raises StateError (one line)
+and is left as it is. It is private to the user (0600): it holds full
+article text.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import json
+import logging
+import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import stat
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 
+from .atomic import fsync_dir
 from .types import Article
 
+log = logging.getLogger(__name__)
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
 # Each entry upgrades the schema from version i to i + 1. Append, never edit.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+MIGRATIONS: tuple[tuple[Migration, ...], ...] = (
     (
         """CREATE TABLE articles (
             id TEXT PRIMARY KEY,
@@ -82,13 +102,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             fetched_at TEXT NOT NULL
         )""",
     ),
+    (
+        # Articles are known by their canonical URL (and their text), not by the path they were read from.
+        "ALTER TABLE articles ADD COLUMN canonical_url TEXT",
+        lambda db: _backfill_canonical_urls(db),
+        "CREATE INDEX articles_canonical_url ON articles(canonical_url)",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class StateError(RuntimeError):
-    """The state database cannot be opened or is from a newer digest. One clear line."""
+    """The state database cannot be opened, read or written, or is from a newer digest. One clear line."""
+
+
+class Locked(StateError):
+    """Another run holds the lock beside the state database."""
 
 
 @dataclass(frozen=True)
@@ -129,6 +159,38 @@ class DigestRow:
     new_articles: int
     model: str
     sha256: str
+
+
+# Query parameters that say where a reader came from, not which article it is.
+_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ocid|cmpid|_ga|ref|ref_src|source)$", re.I)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL as an article's key: http and https alike, host lower-case, no default port,
+    no fragment, no tracking parameters, no trailing slash. None for no URL.
+    """
+    if not url or not url.strip():
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return url
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return url
+    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
+    if ":" in host:  # IPv6
+        netloc = f"[{host}]" if port in (None, 80, 443) else f"[{host}]:{port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("https", netloc, path, query, ""))
+
+
+def _backfill_canonical_urls(db: sqlite3.Connection) -> None:
+    rows = db.execute("SELECT id, url FROM articles WHERE url IS NOT NULL").fetchall()
+    db.executemany("UPDATE articles SET canonical_url = ? WHERE id = ?", [(canonical_url(u), i) for i, u in rows])
 
 
 def content_hash(text: str) -> str:
@@ -183,41 +245,179 @@ def _day(d: Date | str) -> str:
     return d if isinstance(d, str) else d.isoformat()
 
 
+def _migrate(db: sqlite3.Connection, version: int) -> None:
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for step in MIGRATIONS[target - 1]:
+                if callable(step):
+                    step(db)
+                else:
+                    db.execute(step)
+            db.execute(f"PRAGMA user_version = {target}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+
+def _create(path: Path) -> None:
+    """Build a new, migrated state database beside `path` and link it into place whole (0600).
+
+    So a run killed while creating it leaves no empty or half-made state.db
+    (only a temp file the next run removes), and a state.db that is empty was
+    not made by digest: it is refused, not taken for a fresh start.
+    """
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise StateError(f"{path}: cannot create the state database: {exc.strerror or exc}") from None
+    os.close(fd)  # mkstemp made it 0600, whatever the umask
+    try:
+        db = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=OFF")  # no -journal file beside the temp file
+            _migrate(db, 0)
+        finally:
+            db.close()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileExistsError):  # another run created it meanwhile: theirs is as good
+            os.link(tmp, path)
+        fsync_dir(path.parent)
+    except sqlite3.Error as exc:
+        raise StateError(f"{path}: cannot create the state database: {exc}") from None
+    except OSError as exc:
+        raise StateError(f"{path}: cannot create the state database: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, in one line, a state file that is not a regular file, is empty, or cannot be written."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise StateError(f"{path}: cannot read the state database: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise StateError(f"{path}: not a regular file, so not a digest state database")
+    wal = path.with_name(path.name + "-wal")
+    if st.st_size == 0 and not (wal.exists() and wal.stat().st_size > 0):
+        raise StateError(
+            f"{path}: empty file (0 bytes), not a digest state database; left as it is: "
+            "restore it from a backup, or move it away to start afresh"
+        )
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise StateError(f"{path}: cannot read and write the state database (permission denied)")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise StateError(f"{path}: its folder is not writable (digest needs to write {path.name}-wal beside it)")
+
+
+def _make_private(path: Path) -> None:
+    """0600 for the state and its -wal/-shm files, should an older digest have left them readable."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            st = os.stat(p)
+            if st.st_mode & 0o077 and st.st_uid == os.getuid():
+                os.chmod(p, 0o600)
+        except OSError:
+            pass
+
+
+def _sqlite_reason(exc: sqlite3.Error) -> str:
+    text = str(exc) or type(exc).__name__
+    if "disk is full" in text or "disk full" in text:
+        return f"the disk is full ({text})"
+    return text
+
+
+@contextmanager
+def locked(path: str | Path, wait: float) -> Iterator[None]:
+    """Hold an exclusive flock on the lock file `path`; wait up to `wait` seconds, then raise Locked.
+
+    The lock file is opened without following a symlink (one planted in its
+    place is refused, never truncated through), private to the user, and
+    holds the PID of the run that has it.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise StateError(f"{path}: the lock file is a symlink; refusing to follow it (remove it)") from None
+        raise StateError(f"{path}: cannot open the lock file: {exc.strerror or exc}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise StateError(f"{path}: the lock file is not a regular file; remove it")
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise Locked(
+                        f"another `digest daily` run is using {path.with_suffix('')} (lock {path}); "
+                        f"gave up after waiting {wait:.0f} s"
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
 class State:
     """The state database. Open with `State(path)`; use as a context manager to close it."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._in_tx = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(f"{self.path}: cannot create its folder: {exc.strerror or exc}") from None
+        if not self.path.exists():
+            _create(self.path)
+        _check_file(self.path)
         try:
             # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE ... COMMIT).
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StateError(f"{self.path}: cannot open the digest state database: {exc}") from None
+        try:
+            self._check_version()  # before anything writes to the file (WAL mode rewrites its header)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            self.db.close()
             raise StateError(f"{self.path}: not a usable digest state database: {exc}") from None
-        self._in_tx = False
+        except BaseException:
+            self.db.close()
+            raise
+        _make_private(self.path)
 
     # -- housekeeping -------------------------------------------------------
 
-    def _migrate(self) -> None:
+    def _check_version(self) -> int:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StateError(
-                f"{self.path}: schema version {version} is newer than this digest knows ({SCHEMA_VERSION}); upgrade digest"
+                f"{self.path}: schema version {version} is newer than this digest knows ({SCHEMA_VERSION}); "
+                "upgrade digest (the file was left as it is)"
             )
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in MIGRATIONS[target - 1]:
-                    self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {target}")
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
+        return version
+
+    def _migrate(self) -> None:
+        _migrate(self.db, self._check_version())
 
     @property
     def version(self) -> int:
@@ -241,16 +441,27 @@ class State:
         if self._in_tx:
             yield self
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StateError(f"{self.path}: cannot write the state database: {exc}") from None
         self._in_tx = True
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             self._in_tx = False
-            self.db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StateError(f"{self.path}: {_sqlite_reason(exc)}; nothing of this run was saved") from None
             raise
         self._in_tx = False
-        self.db.execute("COMMIT")
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            raise StateError(f"{self.path}: {_sqlite_reason(exc)}; nothing of this run was saved") from None
 
     # -- feed cache ---------------------------------------------------------
 
@@ -271,25 +482,58 @@ class State:
     # -- articles -----------------------------------------------------------
 
     def knows_url(self, url: str) -> bool:
-        return self.db.execute("SELECT 1 FROM articles WHERE url = ? LIMIT 1", (url,)).fetchone() is not None
+        canon = canonical_url(url)
+        return (
+            canon is not None
+            and self.db.execute("SELECT 1 FROM articles WHERE canonical_url = ? LIMIT 1", (canon,)).fetchone()
+            is not None
+        )
 
     def first_seen(self, article: Article) -> str | None:
-        """The run date that first saw this report: same id, same URL or the same text."""
+        """The run date that first saw this report: same id, same canonical URL or the same text."""
         row = self.db.execute(
-            "SELECT min(first_seen) FROM articles WHERE id = ? OR (url IS NOT NULL AND url = ?) OR content_hash = ?",
-            (article.id, article.url, content_hash(article.text)),
+            "SELECT min(first_seen) FROM articles WHERE id = ? OR (canonical_url IS NOT NULL AND canonical_url = ?) "
+            "OR content_hash = ?",
+            (article.id, canonical_url(article.url), content_hash(article.text)),
         ).fetchone()
         return row[0] if row else None
 
+    def stored_as(self, article: Article) -> tuple[str, str] | None:
+        """(id, first_seen) of the stored row that is this article, if any.
+
+        An article is its canonical URL, or, without one, its text: the same
+        report read again from a moved folder, re-fetched, or edited at the
+        same URL is the same article. The same text at another URL (a wire
+        copy in a second outlet) is a second article.
+        """
+        canon = canonical_url(article.url)
+        row = self.db.execute("SELECT id, first_seen FROM articles WHERE id = ?", (article.id,)).fetchone()
+        if row is None and canon is not None:
+            row = self.db.execute(
+                "SELECT id, first_seen FROM articles WHERE canonical_url = ? ORDER BY first_seen, id LIMIT 1",
+                (canon,),
+            ).fetchone()
+        if row is None:
+            row = self.db.execute(
+                "SELECT id, first_seen FROM articles WHERE content_hash = ? AND (canonical_url IS NULL OR ? IS NULL) "
+                "ORDER BY first_seen, id LIMIT 1",
+                (content_hash(article.text), canon),
+            ).fetchone()
+        return (row[0], row[1]) if row else None
+
     def record_article(self, article: Article, *, source: str, date: Date | str) -> str:
-        """Remember the article (idempotent); return the date it was first seen."""
+        """Remember the article unless it is already stored (see `stored_as`); return the date it was first seen."""
+        known = self.stored_as(article)
+        if known is not None:
+            return known[1]
         seen = self.first_seen(article) or _day(date)
         self.db.execute(
-            "INSERT OR IGNORE INTO articles(id, url, content_hash, first_seen, source, title, published, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles(id, url, canonical_url, content_hash, first_seen, source, title, published, data) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id,
                 article.url,
+                canonical_url(article.url),
                 content_hash(article.text),
                 seen,
                 source,
@@ -410,6 +654,11 @@ class State:
             "sha256 = excluded.sha256",
             (row.date, row.markdown, row.json, row.stories, row.new_articles, row.model, row.sha256),
         )
+
+    def digest_dates(self, *, before: Date | str) -> list[Date]:
+        """Dates of the digests written for days before `before`, newest first."""
+        rows = self.db.execute("SELECT date FROM digests WHERE date < ? ORDER BY date DESC", (_day(before),))
+        return [Date.fromisoformat(r[0]) for r in rows]
 
     def digests(self) -> list[DigestRow]:
         """Every digest written, newest first."""

@@ -9,11 +9,14 @@ understood (and tested) without reading any other stage's code:
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
+
+LEAD_WORDS = 20  # an article's lead: the words of its body after the title that say what it is about
 
 # What ingest decided a document is, from its content (not only its name).
 Shape = Literal["wordpress", "json", "html", "scraped", "text"]
@@ -86,6 +89,26 @@ class Article:
         return "\n\n".join(self.paragraphs)
 
 
+def title_and_lead(article: Article, words: int = LEAD_WORDS) -> str:
+    """Title plus the first `words` words of the body: what a report is about, without the tail."""
+    body: list[str] = []
+    for sent in article.sentences or article.paragraphs:
+        if len(body) >= words:
+            break
+        body.extend(sent.split()[: words - len(body)])
+    title = (article.title or "").strip()
+    lead = " ".join(body)
+    if title and lead:
+        return f"{title}. {lead}"
+    return title or lead
+
+
+def story_id(article_ids: Iterable[str]) -> str:
+    """A story's stable id: a hash of the sorted ids of its canonical articles."""
+    h = hashlib.blake2b("\n".join(sorted(article_ids)).encode("utf-8"), digest_size=6)
+    return "s-" + h.hexdigest()
+
+
 @dataclass(frozen=True)
 class Duplicate:
     """An article folded into another because it is the same report."""
@@ -115,6 +138,16 @@ class Story:
     why: tuple[str, ...]  # entities and terms the members share
     start: datetime | None = None
     end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ThreadLink:
+    """`later` continues `earlier`: a development of one thread, or a story told again on a later day."""
+
+    earlier: str  # story id
+    later: str  # story id
+    similarity: float  # cosine of the two stories' centres
+    why: tuple[str, ...] = ()  # names both stories are about
 
 
 @dataclass(frozen=True)
@@ -182,3 +215,29 @@ class Briefing:
     timeline: tuple[TimelineEvent, ...] = ()
     only_in: tuple[OnlyIn, ...] = ()
     duplicates: tuple[Duplicate, ...] = field(default=(), repr=False)
+    model_calls: int = 0  # generator calls spent on this story
+    model_limited: bool = False  # a call limit (per story or per run) stopped model work on it
+
+
+@dataclass(frozen=True)
+class DigestStory:
+    """One story of a digest: its briefing and, in a daily digest, how it relates to earlier days."""
+
+    briefing: Briefing
+    status: Literal["new", "updated"] | None = None  # None outside `digest daily`
+    first_seen: date | None = None  # the day a daily digest first reported it
+    earlier: date | None = None  # the last earlier digest that told it (updated stories)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything a renderer needs: the stories and what to say around them."""
+
+    title: str
+    generated_at: datetime
+    model: str
+    stories: tuple[DigestStory, ...]
+    day: date | None = None  # a daily digest's day
+    intro: str | None = None
+    new_articles: int | None = None  # daily: articles first seen that day
+    problems: tuple[Problem, ...] = ()

@@ -8,6 +8,7 @@ brief stage alone (grouping them is the cluster stage's job, tested there).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,6 +16,8 @@ import pytest
 from digest.brief import BriefStats, ModelBudget, brief, stated_days
 from digest.brief.evidence import garbled
 from digest.brief.verify import unsupported
+from digest.pipeline import brief_context
+from digest.settings import DEFAULTS
 from digest.types import Story
 
 CHROME_OR_INTERVIEW = (
@@ -81,7 +84,7 @@ def _check_briefing(b, story, embedder, *, dialogue: bool = True):
 
 
 def test_extractive_briefing_on_the_seeds(seed_story, embedder):
-    b = brief(seed_story, None, embedder)
+    b = brief(seed_story, brief_context(DEFAULTS, embedder, None))
     assert all(s.written_by == "source" for s in b.sentences)
     assert b.headline_by == "source"
     # Verbatim, the talks and the opening of the dialogue are one sentence or the other, not both.
@@ -100,15 +103,17 @@ def test_briefing_with_the_default_model_on_the_seeds(seed_story, embedder):
 
     generator = load_generator()
     stats = BriefStats()
-    b = brief(seed_story, generator, embedder, stats=stats)
+    b = brief(seed_story, brief_context(DEFAULTS, embedder, generator), stats=stats)
     _check_briefing(b, seed_story, embedder)
-    assert 1 <= stats.model_calls <= 7
+    assert 1 <= stats.model_calls <= DEFAULTS.limits.calls_per_story
+    assert b.model_calls == stats.model_calls
     assert any(s.written_by == "model" for s in b.sentences) or b.headline_by == "model"
     # The model only combines sources: what one source alone says is shown as written.
     assert all(len(s.citations) >= 2 for s in b.sentences if s.written_by == "model")
 
     # A spent run-level budget means no model call at all, and the same checked facts.
     spent = BriefStats()
-    b = brief(seed_story, generator, embedder, stats=spent, budget=ModelBudget(seconds=0.0))
-    assert spent.model_calls == 0 and b.headline_by == "source"
+    ctx = replace(brief_context(DEFAULTS, embedder, generator), budget=ModelBudget(calls=0))
+    b = brief(seed_story, ctx, stats=spent)
+    assert spent.model_calls == 0 and b.headline_by == "source" and b.model_limited
     assert all(s.written_by == "source" for s in b.sentences)

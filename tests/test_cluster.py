@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from digest.cluster import cluster, cluster_with_developments, stories_to_json, story_id
+from digest.cluster import cluster, stories_to_json
 from digest.dedupe import dedupe
-from digest.types import Article, Deduped
+from digest.types import Article, Deduped, story_id
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -172,9 +172,13 @@ def seed_articles() -> list[Article]:
 
 
 def test_seeds_form_one_story_and_link_the_earlier_development(embedder):
+    from digest import threads
+
     arts = seed_articles()
     assert len(arts) == 5
-    stories, developments = cluster_with_developments(dedupe(arts), embedder)
+    stories = cluster(dedupe(arts), embedder)
+    profiles = threads.profiles(stories, embedder)
+    developments = threads.links(profiles, profiles, threshold=embedder.calibration.thread, max_days=30)
     by_seed = {Path(a.origin).name[:3]: s.id for s in stories for a in s.articles}
     by_seed.update({Path(d.article.origin).name[:3]: s.id for s in stories for d in s.duplicates})
     # the four 4 November reports of Borrell's Seoul visit are one story

@@ -51,8 +51,9 @@ opml = "feeds.opml"
 
 
 def test_defaults(tmp_path):
-    cfg = load_config(write(tmp_path, ""))
-    assert cfg.window_hours == 24 and cfg.words == 150 and cfg.model is None and cfg.sources == []
+    cfg = load_config(write(tmp_path, '[[sources]]\npath = "news"\n'))
+    assert cfg.window_hours == 24 and cfg.words == 150 and cfg.model is None
+    assert cfg.fetch.request_seconds == 60 and cfg.fetch.run_seconds == 900
     assert cfg.output_dir == tmp_path / "digests" and cfg.state_path == tmp_path / "digests" / "state.db"
     assert not Config(model="none").use_model
 
@@ -82,7 +83,7 @@ url = "https://example.org"
     text = "\n".join(lines)
     assert "window_hours: Input should be greater than or equal to 1" in text
     assert "words: Input should be a valid integer" in text
-    assert "colour: unknown key (allowed: output_dir, state_db, window_hours, model, words, sources)" in text
+    assert "colour: unknown key (allowed: output_dir, state_db, window_hours, model, words, fetch, sources)" in text
     assert "sources[1]: needs exactly one of path, feed, wordpress, opml (got path, feed)" in text
     assert "sources[2].feed: must be an http:// or https:// URL, got 'ftp://example.org/rss'" in text
     assert "sources[3].url: unknown key" in text
@@ -107,10 +108,30 @@ def test_example_config_is_valid_and_commented(tmp_path):
     cfg = load_config(write(tmp_path, text))
     assert cfg.sources[0].kind == "path"
     # Every commented-out alternative is valid too once uncommented.
-    uncommented = "\n".join(
-        line[2:] if line.startswith("# ") and "=" in line and not line.startswith("#   ") else line
-        for line in text.splitlines()
-    ).replace("# [[sources]]", "[[sources]]")
+    uncommented = (
+        "\n".join(
+            line[2:] if line.startswith("# ") and "=" in line and not line.startswith("#   ") else line
+            for line in text.splitlines()
+        )
+        .replace("# [[sources]]", "[[sources]]")
+        .replace("# [fetch]", "[fetch]")
+    )
     data = tomllib.loads(uncommented)
     assert {"state_db", "model"} <= data.keys() and len(data["sources"]) == 4
+    assert data["fetch"] == {"request_seconds": 60, "run_seconds": 900}
     assert len(load_config(write(tmp_path, uncommented)).sources) == 4
+
+
+def test_a_config_without_sources_is_an_error(tmp_path):
+    for text in ("", 'output_dir = "out"\n', "sources = []\n"):
+        with pytest.raises(ConfigError, match=r"digest.toml: no sources: add at least one \[\[sources\]\] table"):
+            load_config(write(tmp_path, text))
+
+
+def test_fetch_deadlines(tmp_path):
+    cfg = load_config(write(tmp_path, '[fetch]\nrequest_seconds = 5\nrun_seconds = 30\n\n[[sources]]\npath = "x"\n'))
+    assert (cfg.fetch.request_seconds, cfg.fetch.run_seconds) == (5, 30)
+    with pytest.raises(ConfigError, match=r"fetch.request_seconds: Input should be greater than 0"):
+        load_config(write(tmp_path, '[fetch]\nrequest_seconds = 0\n\n[[sources]]\npath = "x"\n'))
+    with pytest.raises(ConfigError, match=r"fetch.timeout: unknown key \(fetch takes request_seconds, run_seconds\)"):
+        load_config(write(tmp_path, '[fetch]\ntimeout = 3\n\n[[sources]]\npath = "x"\n'))

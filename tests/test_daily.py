@@ -226,7 +226,8 @@ def test_failing_sources_are_named_and_the_run_goes_on(tmp_path):
 
 
 def test_a_second_run_waits_then_gives_up_clearly(tmp_path):
-    cfg = load_config(write_config(tmp_path, []))
+    (tmp_path / "news").mkdir()
+    cfg = load_config(write_config(tmp_path, [("path", str(tmp_path / "news"))]))
     lock = cfg.state_path.with_name(cfg.state_path.name + ".lock")
     lock.parent.mkdir(parents=True)
     with open(lock, "w") as held:

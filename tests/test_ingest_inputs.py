@@ -166,3 +166,28 @@ def test_cli_clean_reads_urls_option_and_stdin(server, tmp_path):
 def test_cli_without_any_source_is_a_usage_error():
     result = CliRunner().invoke(app, ["clean"])
     assert result.exit_code == 2
+
+
+def test_urls_the_user_gave_may_be_loopback_links_in_their_content_may_not(server, tmp_path, monkeypatch):
+    """The fetch policy (docs/security.md) on every kind of URL input: typed, listed, on stdin."""
+    with FixtureServer() as other:  # an internal service on another loopback port, never named
+        other.add("/robots.txt", "User-agent: *\nDisallow:\n", "text/plain")
+        hidden = other.add("/admin.html", article_page("Internal", REPORT, published=WHEN, outlet="Intranet"))
+        feed = server.add(
+            "/feed.xml",
+            rss("Herald", server.base, [{"title": "Bridge", "link": hidden, "published": WHEN, "summary": "Short."}]),
+            "application/rss+xml",
+        )
+        # Typed: the feed is read, the link it holds to the unnamed loopback host is refused.
+        docs, problems = split(ingest([feed]))
+        assert not any(d.origin == hidden for d in docs)
+        assert [p.origin for p in problems] == [hidden] and "refused" in problems[0].message
+        assert other.arrived == []  # not even its robots.txt was asked for
+        # Listed (--urls) and on stdin: the user named that page, so it is read.
+        listing = tmp_path / "urls.txt"
+        listing.write_text(hidden + "\n")
+        docs, problems = split(ingest([UrlList(str(listing))]))
+        assert problems == [] and [d.origin for d in docs] == [hidden]
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(f"{hidden}\n".encode())))
+        docs, problems = split(ingest(["-"]))
+        assert problems == [] and [d.origin for d in docs] == [hidden]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from digest.render import briefing_json, dumps, render_markdown, story_date
-from digest.types import Briefing, BriefSentence, Disagreement, Side, Source
+from digest.render import story_date, to_json, to_markdown
+from digest.types import Briefing, BriefSentence, Digest, DigestStory, Disagreement, Side, Source
 
 
 def _source(n: int, day: int | None) -> Source:
@@ -25,6 +25,10 @@ def _briefing(days) -> Briefing:
     )
 
 
+def _digest(*briefings: Briefing, when: datetime) -> Digest:
+    return Digest("T", when, "m", tuple(DigestStory(b) for b in briefings))
+
+
 def test_story_date_is_the_commonest_day_latest_on_a_tie():
     assert story_date(_briefing([4, 4, 1])) == "2024-11-04"
     assert story_date(_briefing([1, 4, None])) == "2024-11-04"
@@ -34,11 +38,11 @@ def test_story_date_is_the_commonest_day_latest_on_a_tie():
 def test_markdown_and_json_carry_the_same_story():
     b = _briefing([4, 4, 1])
     when = datetime(2024, 11, 5, 7, tzinfo=UTC)
-    data = json.loads(dumps(briefing_json([b], generated_at=when, model="m")))
+    data = json.loads(to_json(_digest(b, when=when)))
     story = data["stories"][0]
     assert story["date"] == "2024-11-04"
     assert [s["citations"] for s in story["sentences"]] == [[1, 2], [3]]
-    md = render_markdown([b], title="T", generated_at=when, model="m")
+    md = to_markdown(_digest(b, when=when))
     assert "_4 November 2024 · 3 sources_" in md
     assert "First fact. [1] [2] Second fact. [3]" in md
     assert "- troops: 7,000 [1]; 8,000 [2]" in md
@@ -49,8 +53,8 @@ def test_a_source_without_a_title_is_shown_by_its_opening_words():
     b = _briefing([4, 4])
     untitled = Source(3, "a3", "in/3.txt", None, None, None, None, (), "South Korea and the EU started a dialogue…")
     b = Briefing(b.story_id, b.headline, b.headline_by, b.sentences, (*b.sources, untitled))
-    md = render_markdown([b], title="T", generated_at=datetime(2024, 11, 5, tzinfo=UTC), model="m")
+    md = to_markdown(_digest(b, when=datetime(2024, 11, 5, tzinfo=UTC)))
     assert "3. (untitled) “South Korea and the EU started a dialogue…” · `in/3.txt`" in md
     assert "1. Title 1 · 2024-11-04 · `in/1.txt`" in md  # a titled source shows only its title
-    data = json.loads(dumps(briefing_json([b], generated_at=datetime(2024, 11, 5, tzinfo=UTC), model="m")))
+    data = json.loads(to_json(_digest(b, when=datetime(2024, 11, 5, tzinfo=UTC))))
     assert data["stories"][0]["sources"][2]["opening"] == "South Korea and the EU started a dialogue…"

@@ -16,53 +16,75 @@ from __future__ import annotations
 
 import logging
 import re
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
-from digest.models.base import Embedder, Generator
+from digest.models.base import Calibration, Embedder, Generator
 from digest.nlp import english, parse
-from digest.types import Briefing, BriefSentence, Source, Story, commonest_day
+from digest.types import Article, Briefing, BriefSentence, Source, Story, commonest_day
 
 from . import disagree, evidence, lead, only_in, select, timeline, verify, write
 from .facts import word_count
 
 log = logging.getLogger(__name__)
 
-__all__ = ["brief", "BriefStats", "ModelBudget", "sources_of", "stated_days"]
+__all__ = ["brief", "bounded", "BriefContext", "BriefStats", "ModelBudget", "sources_of", "stated_days"]
 
 stated_days = timeline.stated_days
 
+# The analyses (embedding every sentence, parsing each with spaCy for figures, names,
+# places and days) read at most this much of each article. A news report of 5,000
+# words is a long one, and what a briefing draws on sits near the top; without a
+# bound a 1 MB text took minutes (issue 15).
+MAX_SENTENCES = 200
+MAX_WORDS = 6000
 MAX_FUSE_INPUTS = 3
 FUSE_MAX_WORDS = 32
 HEADLINE_WORDS = 14
-INPUT_REPEAT = 0.7  # a fuser input this close to an earlier briefing sentence is left out
 OVERRUN = 1.15  # a briefing may exceed its word budget by this factor, no more
 TOP_UP = 0.85  # a briefing this far under its budget after writing takes more claims
 
 
 @dataclass
 class BriefStats:
-    """What happened while briefing one story (for logs and the benchmark)."""
+    """What happened while briefing one story (for logs, the JSON and the benchmark)."""
 
     model_calls: int = 0
-    model_seconds: float = 0.0
+    limited: bool = False  # a call limit stopped model work on this story
     rejected: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 @dataclass
 class ModelBudget:
-    """Generator seconds shared by all the stories of one run.
+    """Generator calls left for the whole run, shared by its stories (biggest first).
 
-    Pass one instance to every `brief` call of a run (biggest story first): once it
-    is spent, the remaining stories are briefed extractively, so a day of many
-    stories still finishes in bounded time.
+    Counted in calls, never in seconds: once it is spent the remaining stories
+    are briefed from source sentences, on an idle machine and a busy one alike.
     """
 
-    seconds: float
-    spent: float = 0.0
+    calls: int
 
-    def left(self) -> float:
-        return self.seconds - self.spent
+    def take(self) -> bool:
+        if self.calls <= 0:
+            return False
+        self.calls -= 1
+        return True
+
+
+@dataclass(frozen=True)
+class BriefContext:
+    """What the brief stage needs from the run: models, thresholds and limits."""
+
+    embedder: Embedder
+    generator: Generator | None
+    words: int
+    calls_per_story: int
+    max_new_tokens: int
+    budget: ModelBudget
+
+    @property
+    def calibration(self) -> Calibration:
+        return self.embedder.calibration
 
 
 def sources_of(story: Story) -> tuple[Source, ...]:
@@ -80,28 +102,20 @@ def _opening(text: str, words: int = 12) -> str:
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
-def brief(
-    story: Story,
-    generator: Generator | None,
-    embedder: Embedder,
-    *,
-    words: int = 150,
-    max_model_calls: int = 6,
-    model_seconds: float = 9.0,
-    stats: BriefStats | None = None,
-    budget: ModelBudget | None = None,
-) -> Briefing:
-    """Brief one story in about `words` words.
+def brief(story: Story, ctx: BriefContext, *, stats: BriefStats | None = None) -> Briefing:
+    """Brief one story in about `ctx.words` words.
 
-    `max_model_calls` and `model_seconds` bound the time spent in the generator
-    for this story, `budget` (shared by a run's stories) for the whole run; once
-    any is spent, the remaining claims use source sentences (checked and cited
-    the same way) and the headline is the most central title.
+    `ctx.calls_per_story` bounds the generator calls for this story and
+    `ctx.budget` (shared by a run's stories) those of the whole run; once either
+    is spent, the remaining claims use source sentences (checked and cited the
+    same way) and the headline is the most central title.
     """
     stats = stats if stats is not None else BriefStats()
-    articles = story.articles
+    generator, embedder, words = ctx.generator, ctx.embedder, ctx.words
+    articles = tuple(bounded(a) for a in story.articles)
     ev = evidence.gather(articles, embedder)
-    chosen = select.choose(ev, words, length_of=_length_estimate(ev, generator is not None))
+    restates = ctx.calibration.restates
+    chosen = select.choose(ev, words, duplicate=restates, length_of=_length_estimate(ev, generator is not None))
     sentences: list[BriefSentence] = []
     used: list[evidence.Claim] = []
     spent = 0
@@ -109,17 +123,7 @@ def brief(
     def write_all(claims: list[evidence.Claim]) -> None:
         nonlocal spent
         for claim in claims:
-            sentence = _write_claim(
-                ev,
-                claim,
-                generator,
-                embedder,
-                [s.text for s in sentences],
-                stats,
-                max_model_calls,
-                model_seconds,
-                budget,
-            )
+            sentence = _write_claim(ev, claim, ctx, [s.text for s in sentences], stats)
             if sentence is None:
                 continue
             size = word_count(sentence.text)
@@ -133,7 +137,9 @@ def brief(
     if sentences and spent < words * TOP_UP:
         # Fusions are shorter than the source sentences the plan counted: spend what they
         # saved on the next claims the selection would have taken, then restore the order.
-        more = select.choose(ev, words + (words - spent), length_of=_length_estimate(ev, generator is not None))
+        more = select.choose(
+            ev, words + (words - spent), duplicate=restates, length_of=_length_estimate(ev, generator is not None)
+        )
         taken = {id(c) for c in used} | {id(c) for c in chosen}
         write_all([c for c in more if id(c) not in taken])
         if len(used) > 1:
@@ -144,7 +150,7 @@ def brief(
     if sentences:
         sentences[0] = _anchor_lead(sentences[0], used[0], ev, articles)
     # The headline may run a little over the budget: every story needs one.
-    headline, headline_by = _headline(story, ev, used, generator, embedder, stats, model_seconds + 3.0, budget)
+    headline, headline_by = _headline(story, ev, used, ctx, stats)
     text = " ".join(s.text for s in sentences)
     return Briefing(
         story_id=story.id,
@@ -156,7 +162,38 @@ def brief(
         timeline=tuple(timeline.build(ev, articles, embedder)),
         only_in=tuple(only_in.build(ev, used, text + " " + headline)),
         duplicates=story.duplicates,
+        model_calls=stats.model_calls,
+        model_limited=stats.limited,
     )
+
+
+def bounded(article: Article) -> Article:
+    """The part of an article the analyses read: its first MAX_SENTENCES sentences, MAX_WORDS words at most."""
+    if len(article.sentences) <= MAX_SENTENCES and word_count(article.text) <= MAX_WORDS:
+        return article
+    kept: list[str] = []
+    total = 0
+    for sentence in article.sentences[:MAX_SENTENCES]:
+        n = word_count(sentence)
+        if kept and total + n > MAX_WORDS:
+            break
+        kept.append(sentence if n <= MAX_WORDS else " ".join(sentence.split()[:MAX_WORDS]))
+        total += min(n, MAX_WORDS)
+    paragraphs: list[str] = []
+    words = 0
+    for paragraph in article.paragraphs:
+        if words >= total:
+            break
+        parts = paragraph.split()
+        paragraphs.append(paragraph if words + len(parts) <= total else " ".join(parts[: total - words]))
+        words += len(parts)
+    log.info(
+        "%s: long article; the briefing reads its first %d of %d sentences",
+        article.origin,
+        len(kept),
+        len(article.sentences),
+    )
+    return replace(article, sentences=tuple(kept), paragraphs=tuple(paragraphs))
 
 
 def _anchor_lead(sentence: BriefSentence, claim: evidence.Claim, ev: evidence.EvidenceSet, articles) -> BriefSentence:
@@ -209,25 +246,29 @@ def _fuse_inputs(ev: evidence.EvidenceSet, claim: evidence.Claim) -> list[int]:
     return picked[:MAX_FUSE_INPUTS]
 
 
-def _model_time_left(stats: BriefStats, max_calls: int, max_seconds: float, budget: ModelBudget | None) -> bool:
-    """Is there time for one more call? Judged by the calls so far, so a slow machine stops early."""
-    expected = stats.model_seconds / stats.model_calls if stats.model_calls else 0.0
-    if stats.model_calls >= max_calls or stats.model_seconds + expected > max_seconds:
+def _may_call(ctx: BriefContext, stats: BriefStats, *, reserve: int = 0) -> bool:
+    """May this story make one more generator call? Counted in calls, never in seconds.
+
+    `reserve` keeps calls back for later jobs (the headline), so that a story
+    with many facts still gets a written headline.
+    """
+    if ctx.generator is None:
         return False
-    return budget is None or budget.left() > expected
+    if stats.model_calls + reserve >= ctx.calls_per_story or not ctx.budget.take():
+        stats.limited = True
+        return False
+    stats.model_calls += 1
+    return True
 
 
 def _write_claim(
     ev: evidence.EvidenceSet,
     claim: evidence.Claim,
-    generator: Generator | None,
-    embedder: Embedder,
+    ctx: BriefContext,
     previous: list[str],
     stats: BriefStats,
-    max_calls: int,
-    max_seconds: float,
-    budget: ModelBudget | None = None,
 ) -> BriefSentence | None:
+    embedder, calibration = ctx.embedder, ctx.calibration
     members = [(ev.sentences[i].source, ev.sentences[i].text) for i in claim.evidence]
     rep = ev.sentences[claim.representative]
     inputs = _fuse_inputs(ev, claim)
@@ -235,13 +276,13 @@ def _write_claim(
         # A supporting sentence that restates an earlier briefing sentence would only make
         # the fusion repeat it: leave it out.
         vecs = embedder.embed(previous)
-        inputs = [inputs[0], *(i for i in inputs[1:] if float((vecs @ ev.vectors[i]).max()) < INPUT_REPEAT)]
+        inputs = [inputs[0], *(i for i in inputs[1:] if float((vecs @ ev.vectors[i]).max()) < calibration.echoes)]
     # The model earns its time only where sources must be combined: a claim that one
     # source carries is shown as that source wrote it (trimmed), without a model call.
     if (
-        generator is not None
+        ctx.generator is not None
         and len({ev.sentences[i].source for i in inputs}) >= 2
-        and _model_time_left(stats, max_calls, max_seconds, budget)
+        and _may_call(ctx, stats, reserve=1)
     ):
         texts = [ev.sentences[i].text for i in inputs]
         lengths = sorted((word_count(s) for s in texts), reverse=True)
@@ -249,9 +290,7 @@ def _write_claim(
         if claim.absorbed:  # two facts of one event may take a little more than the longer sentence
             limit = max(limit, min(FUSE_MAX_WORDS, int(0.7 * (lengths[0] + lengths[1]))))
         limit = min(FUSE_MAX_WORDS, limit)
-        started = time.monotonic()
-        candidate = write.fuse(generator, texts, limit, combine=bool(claim.absorbed))
-        _spend(stats, budget, time.monotonic() - started)
+        candidate = write.fuse(ctx.generator, texts, limit, combine=bool(claim.absorbed))
         if candidate:
             verdict = verify.check(candidate, texts, embedder, previous=previous, max_words=limit)
             cites = verify.supporters(candidate, members, embedder) if verdict.ok else None
@@ -262,52 +301,34 @@ def _write_claim(
     text = verify.trim_attribution(rep.text)
     if previous:
         vecs = embedder.embed([text, *previous])
-        if float((vecs[1:] @ vecs[0]).max()) >= verify.REPEAT_SIMILARITY:
+        if float((vecs[1:] @ vecs[0]).max()) >= calibration.repeats:
             return None
     cites = verify.supporters(text, members, embedder, must=(rep.source,))
     return BriefSentence(text, cites or (rep.source,), "source")
-
-
-def _spend(stats: BriefStats, budget: ModelBudget | None, seconds: float) -> None:
-    stats.model_calls += 1
-    stats.model_seconds += seconds
-    if budget is not None:
-        budget.spent += seconds
 
 
 def _headline(
     story: Story,
     ev: evidence.EvidenceSet,
     used: list[evidence.Claim],
-    generator: Generator | None,
-    embedder: Embedder,
+    ctx: BriefContext,
     stats: BriefStats,
-    max_seconds: float,
-    budget: ModelBudget | None = None,
-) -> tuple[str, str]:
+) -> tuple[str, Literal["model", "source"]]:
     top = sorted(used, key=lambda c: -c.score)[:3]
     facts_text = [verify.trim_attribution(ev.sentences[c.representative].text) for c in top]
     # One source already has an editor's headline: the model writes one only when sources are combined.
-    if (
-        generator is not None
-        and facts_text
-        and ev.n_sources >= 2
-        and stats.model_seconds < max_seconds
-        and (budget is None or budget.left() > 0)
-    ):
-        started = time.monotonic()
-        line = write.headline(generator, facts_text, HEADLINE_WORDS)
-        _spend(stats, budget, time.monotonic() - started)
+    if ctx.generator is not None and facts_text and ev.n_sources >= 2 and _may_call(ctx, stats):
+        line = write.headline(ctx.generator, facts_text, HEADLINE_WORDS)
         if line:
             support = facts_text + [ev.sentences[i].text for c in top for i in c.members]
             words = line.split()
             title_case = sum(w[:1].isupper() for w in words) > 0.6 * len(words)
             problems = verify.unsupported(line, support, title_case=title_case)
-            vecs = embedder.embed([line, *facts_text])
-            if not problems and float((vecs[1:] @ vecs[0]).max()) >= 0.45:
+            vecs = ctx.embedder.embed([line, *facts_text])
+            if not problems and float((vecs[1:] @ vecs[0]).max()) >= ctx.calibration.headline:
                 return line, "model"
             stats.rejected.append((line, tuple(problems) or ("headline drifted",)))
-    return _title_headline(story, ev, embedder), "source"
+    return _title_headline(story, ev, ctx.embedder), "source"
 
 
 def _title_headline(story: Story, ev: evidence.EvidenceSet, embedder: Embedder) -> str:

@@ -29,8 +29,6 @@ from .facts import MONTHS, fold, numbers, tokens
 
 log = logging.getLogger(__name__)
 
-TOPIC_SIMILARITY = 0.45  # sentences must be about the same matter for their figures to compete
-UNIT_SIMILARITY = 0.6  # "North Korean soldiers" ~ "troops": the same counted thing
 
 _TIME_UNITS = {
     "year",
@@ -134,6 +132,7 @@ def _figures(source: int, index: int, doc) -> list[_Figure]:
 def _number_conflicts(figures: list[_Figure], ev: EvidenceSet, embedder: Embedder) -> list[Disagreement]:
     if len({f.source for f in figures}) < 2:
         return []
+    calibration = embedder.calibration
     units = embedder.embed([f.unit for f in figures])
     sent = ev.vectors
     n = len(figures)
@@ -148,8 +147,8 @@ def _number_conflicts(figures: list[_Figure], ev: EvidenceSet, embedder: Embedde
     for i in range(n):
         for j in range(i + 1, n):
             a, b = figures[i], figures[j]
-            same_unit = a.head == b.head or float(units[i] @ units[j]) >= UNIT_SIMILARITY
-            same_topic = float(sent[a.sentence] @ sent[b.sentence]) >= TOPIC_SIMILARITY
+            same_unit = a.head == b.head or float(units[i] @ units[j]) >= calibration.same_unit
+            same_topic = float(sent[a.sentence] @ sent[b.sentence]) >= calibration.same_matter
             if same_unit and same_topic:
                 parent[root(i)] = root(j)
     groups: dict[int, list[_Figure]] = defaultdict(list)

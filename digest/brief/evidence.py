@@ -21,8 +21,6 @@ from digest.types import Article
 
 from .facts import facts, word_count
 
-CLAIM_SIMILARITY = 0.75  # average-link cosine for "the same fact" (MiniLM), tuned on dev stories
-SUPPORT_SIMILARITY = 0.68  # a sentence this close to a claim's centre supports it (and may be cited)
 MIN_WORDS, MAX_WORDS = 6, 60
 
 _SPEECH = re.compile(
@@ -250,8 +248,9 @@ def gather(
     if len(title_vectors):
         centre = 0.5 * centre + 0.5 * title_vectors.mean(axis=0)
     centre = centre / (np.linalg.norm(centre) or 1.0)
-    claims = _group(sentences, vectors, centre, claim_similarity or CLAIM_SIMILARITY)
-    _add_support(claims, sentences, vectors, support_similarity or SUPPORT_SIMILARITY)
+    calibration = embedder.calibration
+    claims = _group(sentences, vectors, centre, claim_similarity or calibration.same_fact)
+    _add_support(claims, sentences, vectors, support_similarity or calibration.supports)
     return EvidenceSet(sentences, vectors, claims, centre, len(articles), title_vectors)
 
 

@@ -368,10 +368,10 @@ def date_spans(text: str, published: date | datetime | None) -> list[tuple[int, 
         add(m.start(), m.end(), _safe(int(m.group(1)), int(m.group(2)), int(m.group(3))))
     for m in _FULL_MDY.finditer(text):
         mo = _month(m.group(1))
-        add(m.start(), m.end(), mo and _safe(int(m.group(3)), mo, int(m.group(2))))
+        add(m.start(), m.end(), _safe(int(m.group(3)), mo, int(m.group(2))) if mo else None)
     for m in _FULL_DMY.finditer(text):
         mo = _month(m.group(2))
-        add(m.start(), m.end(), mo and _safe(int(m.group(3)), mo, int(m.group(1))))
+        add(m.start(), m.end(), _safe(int(m.group(3)), mo, int(m.group(1))) if mo else None)
     if published is not None:
         for pattern, mi, di in ((_MD, 1, 2), (_DM, 2, 1)):
             for m in pattern.finditer(text):

@@ -74,7 +74,8 @@ def anchor(
     place, place_sources, placing = (None, set(), set()) if _has_place(doc) else _place(evidence, nlp)
     if place and fold(place) in fold(text):
         place, place_sources, placing = None, set(), set()
-    day, day_sources = None, set()
+    day: date | None = None
+    day_sources: set[int] = set()
     # A day only for a finished event told in the past tense ("met", not "has announced" or
     # "is sending"), and only when two sources give it or the one that does also gives the place.
     if _past_event(doc) and not (date_spans(text, story_day) or _has_day_word(text) or _has_time(doc)):

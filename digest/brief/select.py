@@ -19,7 +19,6 @@ from .facts import STOPWORDS, tokens, word_count
 
 W_SOURCES, W_CENTRAL, W_LEAD = 0.30, 0.50, 0.20
 MMR_LAMBDA = 0.7
-DUPLICATE_CLAIM = 0.78  # a claim this close (cosine) to a chosen one restates it: never picked
 ABSORB_SHARE = 0.8  # a restatement scoring this share of the claim it restates is offered to the fuser
 DEPENDENT_PENALTY = 0.08
 REACTION_PENALTY = 0.05  # editors summarise what happened before who said what
@@ -75,16 +74,13 @@ def _vector(ev: EvidenceSet, claim: Claim) -> np.ndarray:
     return v / (np.linalg.norm(v) or 1.0)
 
 
-def choose(
-    ev: EvidenceSet, words: int = 150, *, lam: float | None = None, duplicate: float | None = None, length_of=None
-) -> list[Claim]:
+def choose(ev: EvidenceSet, words: int, *, duplicate: float, lam: float | None = None, length_of=None) -> list[Claim]:
     """MMR over ranked claims until the word budget is spent.
 
     `length_of(claim)` estimates how many words the claim will take in the
     briefing (by default its representative sentence).
     """
     lam = MMR_LAMBDA if lam is None else lam
-    duplicate = DUPLICATE_CLAIM if duplicate is None else duplicate
     ranked = rank(ev)
     if not ranked:
         return []

@@ -21,7 +21,6 @@ from .evidence import EvidenceSet
 from .facts import date_spans, week_spans, word_count
 from .verify import trim_attribution
 
-MERGE_SIMILARITY = 0.6
 MAX_EVENT_WORDS = 45
 
 
@@ -72,7 +71,7 @@ def build(ev: EvidenceSet, articles: Sequence[Article], embedder: Embedder, *, l
         for m in merged:
             if (m["date"], m["precision"]) == (day, precision) and float(
                 vecs[idx] @ vecs[m["index"]]
-            ) >= MERGE_SIMILARITY:
+            ) >= embedder.calibration.same_event:
                 m["citations"].add(ev.sentences[idx].source)
                 break
         else:

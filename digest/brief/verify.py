@@ -29,10 +29,6 @@ from digest.models.base import Embedder
 
 from .facts import STOPWORDS, Facts, NameSpan, date_spans, facts, fold, tokens, word_count
 
-MIN_SIMILARITY = 0.72  # cosine to the nearest source sentence (MiniLM); paraphrases sit above 0.8
-CITE_SIMILARITY = 0.6  # a member sentence this close (and not contradicting) supports the final one
-REPEAT_SIMILARITY = 0.8  # closer than this to an earlier briefing sentence = saying it twice
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -67,14 +63,14 @@ def unsupported(
         )
     theirs = [facts(s) for s in sources]
     problems: list[str] = []
-    numbers = set().union(*(f.numbers for f in theirs)) if theirs else set()
+    numbers: set[str] = set().union(*(f.numbers for f in theirs))
     for n in sorted(mine.numbers - numbers):
         problems.append(f"number {n}")
-    ords = set().union(*(f.ordinals for f in theirs)) if theirs else set()
+    ords: set[str] = set().union(*(f.ordinals for f in theirs))
     for o in sorted(mine.ordinals - ords):
         problems.append(f"ordinal {o[3:]}")
-    dates = set().union(*(f.dates for f in theirs)) if theirs else set()
-    for d in sorted(mine.dates - dates):
+    stated: set[str] = set().union(*(f.dates for f in theirs))
+    for d in sorted(mine.dates - stated):
         problems.append(f"date {d}")
     streams = [tokens(s) for s in sources]
     vocab = {t for stream in streams for t in stream}
@@ -189,7 +185,7 @@ def check(
     embedder: Embedder,
     *,
     previous: Sequence[str] = (),
-    min_similarity: float = MIN_SIMILARITY,
+    min_similarity: float | None = None,
     max_words: int | None = None,
 ) -> Verdict:
     """Is `candidate` a faithful, non-repetitive restatement of `sources`?
@@ -214,11 +210,11 @@ def check(
     vecs = embedder.embed([text, *sources, *previous])
     sims = vecs[1 : 1 + len(sources)] @ vecs[0] if sources else np.zeros(0)
     best = float(sims.max()) if len(sims) else 0.0
-    if best < min_similarity:
+    if best < (embedder.calibration.faithful if min_similarity is None else min_similarity):
         reasons.append(f"meaning drifted (similarity {best:.2f})")
     if previous:
         prev = vecs[1 + len(sources) :] @ vecs[0]
-        if float(prev.max()) >= REPEAT_SIMILARITY:
+        if float(prev.max()) >= embedder.calibration.repeats:
             reasons.append("repeats an earlier sentence")
     return Verdict(ok=not reasons, reasons=tuple(reasons), similarity=best)
 
@@ -235,7 +231,7 @@ def supporters(
     embedder: Embedder,
     *,
     must: Sequence[int] = (),
-    min_similarity: float = CITE_SIMILARITY,
+    min_similarity: float | None = None,
 ) -> tuple[int, ...] | None:
     """The sources (numbers) whose own sentence supports `final`, or None if its facts are not covered.
 
@@ -246,18 +242,19 @@ def supporters(
     """
     if not members:
         return None
+    threshold = embedder.calibration.cites if min_similarity is None else min_similarity
     vecs = embedder.embed([final, *(s for _, s in members)])
     sims = vecs[1:] @ vecs[0]
     cited: dict[int, list[str]] = {}
     for (n, s), sim in zip(members, sims):
-        if n in must or (sim >= min_similarity and not _conflicts(final, s)):
+        if n in must or (sim >= threshold and not _conflicts(final, s)):
             cited.setdefault(n, []).append(s)
     if not unsupported(final, [s for ss in cited.values() for s in ss]):
         return tuple(sorted(cited))
     order = np.argsort(-sims)
     for i in order:
         n, s = members[int(i)]
-        if sims[int(i)] < 0.45 or n in cited and s in cited[n]:
+        if sims[int(i)] < embedder.calibration.same_matter or n in cited and s in cited[n]:
             continue
         before = len(unsupported(final, [x for ss in cited.values() for x in ss]))
         trial = [x for ss in cited.values() for x in ss] + [s]

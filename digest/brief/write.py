@@ -53,7 +53,7 @@ def _first_sentence(text: str) -> str:
         from nupunkt import sent_tokenize
     except ImportError:  # pragma: no cover - nupunkt is a dependency
         return text
-    parts = [p.strip() for p in sent_tokenize(text) if p.strip()]
+    parts = [str(p).strip() for p in sent_tokenize(text) if str(p).strip()]
     if len(parts) > 1 and word_count(parts[0]) >= 6 and re.search(r"[.!?][\"”’']?$", parts[0]):
         return parts[0]
     return text

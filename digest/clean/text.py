@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -725,23 +726,35 @@ def _mark_embeds(blocks: list[_Block]) -> None:
     They belong to the embed when an unusual gap (two or more blank lines) joins them
     to it, or when they repeat sentences the report already quoted.
     """
+    # `earlier` (the sentences of the kept blocks above the one looked at) is kept as counts
+    # updated in passing, not rebuilt for every block: rebuilding it made a long text with
+    # many embeds take minutes (issue 15). Each block is walked back over at most once.
+    earlier: Counter[str] = Counter()
+    keys: dict[int, set[str]] = {}
+
+    def keys_of(k: int) -> set[str]:
+        if k not in keys:
+            keys[k] = _sentence_keys(blocks[k].text)
+        return keys[k]
+
     for i, block in enumerate(blocks):
-        if block.reason != "embed" or not TWEET_END.search(block.text):
-            continue
-        j = i
-        while j > 0:
-            prev = blocks[j - 1]
-            if prev.reason is not None or prev.kind == "heading":
-                break
-            earlier = (
-                set().union(*(_sentence_keys(b.text) for b in blocks[: j - 1] if b.reason is None)) if j > 1 else set()
-            )
-            repeats = _sentence_keys(prev.text) & earlier
-            if blocks[j].gap_before >= 2 or repeats:
-                prev.reason = "embed"
-                j -= 1
-            else:
-                break
+        if block.reason == "embed" and TWEET_END.search(block.text):
+            j = i
+            while j > 0:
+                prev = blocks[j - 1]
+                if prev.reason is not None or prev.kind == "heading":
+                    break
+                own = keys_of(j - 1)
+                earlier.subtract(own)  # now: the kept blocks before prev
+                repeats = {k for k in own if earlier[k] > 0}
+                if blocks[j].gap_before >= 2 or repeats:
+                    prev.reason = "embed"
+                    j -= 1
+                else:
+                    earlier.update(own)
+                    break
+        if block.reason is None:
+            earlier.update(keys_of(i))
 
 
 def _mark_author_bio(blocks: list[_Block]) -> None:

@@ -10,9 +10,12 @@ A file that lists URLs (one a line, `#` comments) stands for those URLs; so
 does a `UrlList` source (the CLI's `--urls FILE`). "-" reads stdin. A URL is
 fetched once and its content decides what it is: a feed or a WordPress REST
 answer (read by `digest.ingest.feeds`), or an article (HTML or JSON). All URLs
-of one run share one `feeds.Fetcher`, so its size cap, timeouts and per-host
-delay hold for every fetch. One bad input gives one Problem and the run goes on.
-See docs/ingest.md.
+of one run share one `fetch.Fetcher`, so its size cap, timeouts and per-host
+delay hold for every fetch. Every URL the user gave (on the command line, in a
+URL list, on stdin) is named to the Fetcher, so it may be on a private or
+loopback host; links found in content (feed entries, OPML lists, redirects)
+are held to the fetch policy (docs/security.md). One bad input gives one
+Problem and the run goes on. See docs/ingest.md.
 """
 
 from __future__ import annotations
@@ -25,23 +28,30 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from ..types import Problem, RawDocument
+
+if TYPE_CHECKING:
+    from .fetch import Fetcher
 from .detect import detect_text_shape, looks_like_json, looks_like_jsonl, xml_root
+from .inputs import FetchOptions, Input, read_inputs
 from .read import GZIP_MAGIC, ReadError, decode, gunzip, read_bytes, walk
 from .records import JSONProblem, json_documents, jsonl_documents, parse_json
 
 __all__ = [
-    "ingest",
-    "ingest_path",
-    "documents_from_bytes",
-    "fetch_url",
-    "read_url_list",
-    "UrlList",
     "DEFAULT_MAX_BYTES",
     "STDIN",
+    "FetchOptions",
+    "Input",
+    "UrlList",
+    "documents_from_bytes",
+    "fetch_url",
+    "ingest",
+    "ingest_path",
+    "read_inputs",
+    "read_url_list",
 ]
 
 log = logging.getLogger(__name__)
@@ -75,6 +85,13 @@ def ingest(
     (feeds, WordPress REST, article pages in HTML or JSON) and "-" for stdin.
     """
     run = _Run(max_bytes)
+    sources = list(sources)
+    # Every URL the user typed is named before any is read: a feed's links may point at
+    # another of them, and whether they may be fetched must not depend on the order.
+    for source in sources:
+        name = os.fsdecode(os.fspath(source))
+        if not isinstance(source, UrlList) and _URL.match(name):
+            run.name(name)
     try:
         for source in sources:
             name = os.fsdecode(os.fspath(source))
@@ -119,7 +136,7 @@ class _Run:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._fetcher: Any = None
+        self._fetcher: Fetcher | None = None
         self._lists: set[str] = set()  # URL lists read, so that a list naming itself ends
 
     def close(self) -> None:
@@ -167,16 +184,8 @@ class _Run:
         if isinstance(feeds, Problem):
             yield feeds
             return
-        try:
-            urls = feeds.read_opml(path)
-        except Exception as exc:
-            message = str(exc).removeprefix(f"{origin}: ") or type(exc).__name__
-            yield Problem(origin, message if "OPML" in message else f"invalid OPML: {message}")
-            return
-        if not urls:
-            yield Problem(origin, "OPML lists no feeds")
-        for url in urls:
-            yield from self.url(url)
+        # The feeds an OPML file lists are links, not names: fetched under the policy (feeds.ingest_opml).
+        yield from feeds.ingest_opml(path, fetcher=self.fetcher())
 
     def url_list(self, path: Path, *, strict: bool = False, text: str | None = None) -> Iterator[RawDocument | Problem]:
         """The URLs a file lists, each read as a URL source; a Problem per line that is no URL."""
@@ -228,13 +237,21 @@ class _Run:
 
     # -- URLs ----------------------------------------------------------------------
 
-    def fetcher(self, feeds: Any) -> Any:
+    def fetcher(self) -> Fetcher:
         if self._fetcher is None:
-            self._fetcher = feeds.Fetcher()
+            from .fetch import Fetcher
+
+            self._fetcher = Fetcher()
         return self._fetcher
 
+    def name(self, url: str) -> None:
+        """The user gave this URL: its origin may be on a private or loopback host (docs/security.md)."""
+        if urlparse(url).scheme.lower() in ("http", "https"):
+            self.fetcher().name(url)
+
     def url(self, url: str) -> Iterator[RawDocument | Problem]:
-        """One URL: fetched once; what comes back decides whether it is a feed or an article."""
+        """One URL the user gave (typed, listed, or on stdin): fetched once; what comes back decides
+        whether it is a feed or an article."""
         scheme = urlparse(url).scheme.lower()
         if scheme == "file":
             yield from self.path(unquote(urlparse(url).path))
@@ -246,8 +263,9 @@ class _Run:
         if isinstance(feeds, Problem):
             yield feeds
             return
+        self.name(url)
         try:
-            yield from fetch_url(url, self.fetcher(feeds), feeds)
+            yield from fetch_url(url, self.fetcher(), feeds)
         except Exception as exc:
             log.exception("%s: reading the URL failed", url)
             yield Problem(url, f"cannot read: {type(exc).__name__}: {exc}")
@@ -262,8 +280,8 @@ def ingest_path(path: str | os.PathLike, *, max_bytes: int = DEFAULT_MAX_BYTES) 
         run.close()
 
 
-def fetch_url(url: str, fetcher: Any, feeds: Any) -> Iterator[RawDocument | Problem]:
-    """The documents behind one http(s) URL.
+def fetch_url(url: str, fetcher: Fetcher, feeds: Any) -> Iterator[RawDocument | Problem]:
+    """The documents behind one http(s) URL (named to `fetcher` by the caller when the user gave it).
 
     A WordPress REST URL goes to the feeds module as before. Anything else is fetched
     once (the Fetcher's size cap, timeouts and per-host delay), and its content

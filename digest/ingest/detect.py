@@ -50,7 +50,12 @@ def looks_like_jsonl(text: str) -> bool:
         return False
 
 
-_XML_ROOT = re.compile(r"^(?:\ufeff)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(opml|rss|feed|rdf:RDF)\b", re.S | re.I)
+# Declaration, comments and a DOCTYPE (with or without an internal subset) may come before the root.
+_XML_ROOT = re.compile(
+    r"^(?:\ufeff)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    r"(?:<!DOCTYPE\s[^\[>]*(?:\[.*?\]\s*)?>\s*)?(?:<!--.*?-->\s*)*<(opml|rss|feed|rdf:RDF)\b",
+    re.S | re.I,
+)
 
 
 def xml_root(text: str) -> str | None:

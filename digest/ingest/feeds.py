@@ -12,226 +12,162 @@ with timeouts and a size cap, and parse only after an XML safety check.
 
 from __future__ import annotations
 
+import codecs
 import html
 import json
 import logging
-import os
 import re
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 import feedparser
 import httpx
 
-from .. import __version__
 from ..types import Problem, RawDocument
+from .fetch import (
+    MAX_PAGE_BYTES,
+    USER_AGENT,
+    Fetched,
+    Fetcher,
+    FetchError,
+    Refused,
+    default_timeout,
+    make_client,
+)
+
+__all__ = [
+    "USER_AGENT",
+    "Fetcher",
+    "FetchError",
+    "Fetched",
+    "Refused",
+    "make_client",
+    "default_timeout",
+    "ingest_url",
+    "ingest_opml",
+    "parse_feed",
+    "fetch_article",
+    "wordpress_posts",
+    "read_opml",
+    "OPMLError",
+    "xml_refusal",
+]
 
 log = logging.getLogger(__name__)
 
-PROJECT_URL = "https://github.com/digest-news/digest"
-USER_AGENT = f"digest/{__version__} (+{PROJECT_URL})"
-
 MAX_FEED_BYTES = 10 * 1024 * 1024  # a feed larger than this is not a news feed
-MAX_PAGE_BYTES = 5 * 1024 * 1024
 FULL_TEXT_CHARS = 400  # entry content shorter than this (as text) is a blurb: fetch the page
-MAX_WORKERS = 4  # article pages fetched at once (across hosts)
-MAX_CRAWL_DELAY = 30.0
-
-
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
-def default_timeout() -> httpx.Timeout:
-    """Connect/read timeouts; DIGEST_HTTP_TIMEOUT (seconds) overrides the read timeout."""
-    read = _env_float("DIGEST_HTTP_TIMEOUT", 20.0)
-    return httpx.Timeout(connect=min(10.0, read), read=read, write=read, pool=read)
-
-
-def make_client(timeout: httpx.Timeout | float | None = None) -> httpx.Client:
-    """The HTTP client digest uses: honest User-Agent, redirects followed, timeouts set."""
-    return httpx.Client(
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
-        timeout=timeout if timeout is not None else default_timeout(),
-        follow_redirects=True,
-        max_redirects=5,
-    )
-
-
-class FetchError(Exception):
-    """One URL could not be fetched; the message is one line and names no URL (the caller does)."""
-
-
-@dataclass(frozen=True)
-class Fetched:
-    url: str  # after redirects
-    status: int
-    headers: dict[str, str]
-    content: bytes
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
-    @property
-    def charset(self) -> str | None:
-        m = re.search(r"charset=([\w.:-]+)", self.headers.get("content-type", ""), re.I)
-        return m.group(1).strip("\"'") if m else None
-
-
-@dataclass
-class Fetcher:
-    """HTTP with manners: a size cap, a per-host delay and robots.txt, shared by one run.
-
-    `delay` is the pause between two requests to the same host (a robots.txt
-    Crawl-delay makes it longer); DIGEST_FETCH_DELAY overrides the default.
-    """
-
-    client: httpx.Client | None = None
-    delay: float | None = None
-    max_workers: int = MAX_WORKERS
-    _own_client: bool = field(default=False, init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
-    _host_locks: dict[str, threading.Lock] = field(default_factory=dict, init=False)
-    _next_at: dict[str, float] = field(default_factory=dict, init=False)
-    _robots: dict[str, RobotFileParser | None] = field(default_factory=dict, init=False)
-
-    def __post_init__(self) -> None:
-        if self.client is None:
-            self.client = make_client()
-            self._own_client = True
-        if self.delay is None:
-            self.delay = _env_float("DIGEST_FETCH_DELAY", 1.0)
-
-    def close(self) -> None:
-        if self._own_client and self.client is not None:
-            self.client.close()
-
-    def __enter__(self) -> Fetcher:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    # -- politeness ---------------------------------------------------------
-
-    def _host_lock(self, host: str) -> threading.Lock:
-        with self._lock:
-            return self._host_locks.setdefault(host, threading.Lock())
-
-    def _wait_turn(self, host: str) -> None:
-        """Sleep until this host may be asked again, then book the next slot."""
-        with self._host_lock(host):
-            now = time.monotonic()
-            wait = self._next_at.get(host, 0.0) - now
-            if wait > 0:
-                time.sleep(wait)
-            delay = self.delay or 0.0
-            rp = self._robots.get(host)
-            if rp is not None:
-                crawl = rp.crawl_delay(USER_AGENT)
-                if crawl:
-                    delay = max(delay, min(float(crawl), MAX_CRAWL_DELAY))
-            self._next_at[host] = time.monotonic() + delay
-
-    def allowed(self, url: str) -> bool:
-        """What the site's robots.txt says about our User-Agent fetching `url`.
-
-        As urllib.robotparser does: 401/403 forbid everything, other 4xx allow
-        everything. A robots.txt that cannot be read (5xx, timeout) forbids,
-        since we cannot know what the site wants.
-        """
-        parts = urlsplit(url)
-        host = f"{parts.scheme}://{parts.netloc}"
-        with self._host_lock("robots " + host):
-            if host not in self._robots:
-                self._robots[host] = self._read_robots(host)
-        rp = self._robots[host]
-        return rp is not None and rp.can_fetch(USER_AGENT, url)
-
-    def _read_robots(self, host: str) -> RobotFileParser | None:
-        rp = RobotFileParser(host + "/robots.txt")
-        try:
-            got = self.get(host + "/robots.txt", max_bytes=512 * 1024)
-        except FetchError as exc:
-            log.warning("%s/robots.txt: %s; not fetching article pages from this host", host, exc)
-            return None
-        if got.status in (401, 403):
-            rp.disallow_all = True
-        elif 400 <= got.status < 500:
-            rp.allow_all = True
-        elif got.status >= 300:
-            log.warning("%s/robots.txt: HTTP %d; not fetching article pages from this host", host, got.status)
-            return None
-        else:
-            rp.parse(got.content.decode("utf-8", "replace").splitlines())
-        rp.modified()
-        return rp
-
-    # -- fetching -----------------------------------------------------------
-
-    def get(self, url: str, *, max_bytes: int = MAX_PAGE_BYTES, headers: dict[str, str] | None = None) -> Fetched:
-        """GET with the size cap; raises FetchError with a one-line reason."""
-        assert self.client is not None
-        self._wait_turn(urlsplit(url).netloc)
-        try:
-            with self.client.stream("GET", url, headers=headers) as resp:
-                declared = resp.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > max_bytes:
-                    raise FetchError(f"larger than the {max_bytes // (1024 * 1024)} MB cap ({int(declared)} bytes)")
-                chunks, size = [], 0
-                for chunk in resp.iter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise FetchError(f"larger than the {max_bytes // (1024 * 1024)} MB cap")
-                    chunks.append(chunk)
-                return Fetched(
-                    str(resp.url), resp.status_code, {k.lower(): v for k, v in resp.headers.items()}, b"".join(chunks)
-                )
-        except httpx.TimeoutException as exc:
-            raise FetchError(f"timed out ({type(exc).__name__})") from None
-        except httpx.TooManyRedirects:
-            raise FetchError("too many redirects") from None
-        except httpx.InvalidURL as exc:
-            raise FetchError(f"invalid URL: {exc}") from None
-        except httpx.HTTPError as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise FetchError(f"cannot connect: {reason}") from None
-
+# Article pages fetched for one feed, at most: a news feed lists 10 to 50 entries, and a
+# feed listing thousands of links must not turn one source into thousands of requests.
+MAX_PAGES_PER_FEED = 100
 
 # ---------------------------------------------------------------- XML safety
 
 
-_ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# The first four bytes of "<?xm" or "<" in encodings that are not ASCII-compatible
+# (XML 1.0, appendix F.1).
+_SNIFF = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x4c\x6f\xa7\x94", "cp037"),  # EBCDIC
+)
+_DECLARED = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+_ENTITY_DECL = re.compile(r"<!\s*ENTITY", re.I)
 
 
-def xml_refusal(body: bytes) -> str | None:
-    """Why this XML must not be parsed (entity declarations: billion laughs, external entities), or None.
+class XMLRefused(ValueError):
+    """XML that must not be parsed; the message is the one-line reason."""
 
-    A plain DOCTYPE is fine; malformed XML is fine too (feedparser copes with
-    it), only entity tricks are refused.
+
+def safe_xml(body: bytes) -> bytes:
+    """The XML as UTF-8 bytes with an encoding declaration that says so, once it passed the check.
+
+    The check reads the text the parser will read: the bytes are decoded first
+    (byte-order mark, XML's own encoding sniffing, the declared encoding), so
+    an entity declaration in UTF-16, UTF-32 or EBCDIC is seen like any other,
+    and the parser is then handed exactly the text that was checked. Refused:
+    entity declarations (billion laughs, external entities), whatever the
+    defused parser refuses, and XML that cannot be decoded.
     """
     import defusedxml.ElementTree as DET
     from defusedxml import DefusedXmlException
 
-    if _ENTITY_DECL.search(body):
-        return "refused: the XML declares entities (possible entity bomb)"
+    text = _xml_text(body)
+    if _ENTITY_DECL.search(text):
+        raise XMLRefused("refused: the XML declares entities (possible entity bomb)")
+    utf8 = _DECLARED_ANY.sub(_declare_utf8, text, count=1).encode("utf-8", "replace")
     try:
-        DET.fromstring(body)
+        DET.fromstring(utf8)
     except DefusedXmlException as exc:
-        return f"refused: unsafe XML ({type(exc).__name__})"
+        raise XMLRefused(f"refused: unsafe XML ({type(exc).__name__})") from None
     except Exception:
-        pass
+        pass  # malformed XML is feedparser's business, not a safety issue
+    return utf8
+
+
+_DECLARED_ANY = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([^"']*)(["'])""")
+
+
+def _declare_utf8(m: re.Match[str]) -> str:
+    return m.group(1) + "utf-8" + m.group(3)
+
+
+def _xml_text(body: bytes) -> str:
+    """The XML's text, decoded as an XML parser would; raises XMLRefused when it cannot be."""
+    encoding, start, strict = None, 0, True
+    for bom, name in _BOMS:
+        if body.startswith(bom):
+            encoding, start = name, len(bom)
+            break
+    else:
+        for magic, name in _SNIFF:
+            if body.startswith(magic):
+                encoding = name
+                break
+    if encoding == "cp037":  # EBCDIC: the declaration names the code page
+        head = body[:200].decode("cp037", "replace")
+        declared = _DECLARED.match(head)
+        encoding = _codec(declared.group(1)) if declared else "cp037"
+    elif encoding is None:
+        # ASCII-compatible: the declaration may name the encoding; UTF-8 otherwise.
+        declared = _DECLARED.match(body[:200].decode("latin-1"))
+        encoding = _codec(declared.group(1)) if declared else "utf-8"
+        strict = False
+        if encoding is not None and "<".encode(encoding, "ignore") != b"<":
+            encoding = None  # declares UTF-16 or the like without its bytes: we cannot know
+    if encoding is None:
+        raise XMLRefused("refused: the XML declares an encoding that cannot be checked")
+    try:
+        return body[start:].decode(encoding, "strict" if strict else "replace").lstrip("\ufeff")
+    except UnicodeDecodeError:
+        raise XMLRefused(f"refused: the XML is not valid {encoding}") from None
+
+
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def xml_refusal(body: bytes) -> str | None:
+    """Why this XML must not be parsed, or None (see `safe_xml`)."""
+    try:
+        safe_xml(body)
+    except XMLRefused as exc:
+        return str(exc)
     return None
 
 
@@ -245,16 +181,21 @@ def ingest_url(
     state=None,
     fetcher: Fetcher | None = None,
     not_before: datetime | None = None,
+    named: bool = True,
 ) -> Iterator[RawDocument | Problem]:
     """Documents from one feed URL (RSS, Atom, or a WordPress REST posts URL).
 
     With `state` (a digest.state.State), the feed's ETag/Last-Modified are
     sent and remembered, and article pages whose URL is already known are not
     fetched again. Entries dated before `not_before` are skipped (a feed's
-    backlog is not worth fetching page by page).
+    backlog is not worth fetching page by page). `named`: the user gave this
+    URL (so its origin may be a private address); False for a feed found in
+    an OPML file, which is fetched under the policy like any found link.
     """
     own = fetcher is None
     fetcher = fetcher or Fetcher(client)
+    if named:
+        fetcher.name(url)
     try:
         if "/wp-json/" in urlsplit(url).path:
             yield from _wordpress_endpoint(url, url, fetcher, state)
@@ -267,7 +208,9 @@ def ingest_url(
             fetcher.close()
 
 
-def _conditional_get(url: str, fetcher: Fetcher, state, max_bytes: int) -> Iterator[Problem]:
+def _conditional_get(
+    url: str, fetcher: Fetcher, state, max_bytes: int
+) -> Generator[Problem, None, tuple[bytes, str | None] | None]:
     """(body, content type) of `url`, from the network or (on 304 Not Modified) the state cache.
 
     A generator so that its single Problem can be yielded; returns None after a Problem.
@@ -309,11 +252,14 @@ def parse_feed(
     not_before: datetime | None = None,
 ) -> Iterator[RawDocument | Problem]:
     """Documents from the bytes of an RSS/Atom feed fetched from `url` (or read from a file)."""
-    refusal = xml_refusal(body)
-    if refusal:
-        yield Problem(url, refusal)
+    try:
+        body = safe_xml(body)
+    except XMLRefused as exc:
+        yield Problem(url, str(exc))
         return
-    headers = {"content-location": url, "content-type": content_type or "application/xml"}
+    # The bytes are UTF-8 now, whatever the server's charset said.
+    media = (content_type or "application/xml").split(";")[0].strip() or "application/xml"
+    headers = {"content-location": url, "content-type": f"{media}; charset=utf-8"}
     parsed = feedparser.parse(body, response_headers=headers)
     usable = [e for e in parsed.entries if e.get("link") or _full_content(e) or e.get("summary")]
     if parsed.get("bozo") and not usable:
@@ -323,7 +269,7 @@ def parse_feed(
         parsed["version"] = ""
     if not parsed.entries:
         if parsed.get("version"):
-            log.info("%s: feed has no entries", url)
+            log.warning("%s: feed has no entries", url)
             return
         why = parsed.get("bozo_exception")
         yield Problem(url, "not an RSS/Atom feed" + (f" ({_one_line(why)})" if why else ""))
@@ -340,6 +286,7 @@ def parse_feed(
     outlet = _plain(parsed.feed.get("title", "")) or urlsplit(url).hostname or url
     # Each slot is a document, a Problem, or a page still to fetch (link, hints).
     slots: list[RawDocument | Problem | tuple[str, dict[str, str]]] = []
+    empty: list[int] = []  # entries with neither text nor a link
     for n, entry in enumerate(parsed.entries, 1):
         link = entry.get("link")
         link = urljoin(url, link) if link else None
@@ -357,15 +304,23 @@ def parse_feed(
                 continue
             slots.append((link, hints))
         else:
-            slots.append(Problem(f"{url}#{n}", "feed entry has neither text nor a link"))
+            empty.append(n)
+    if empty:  # one line for all of them: a feed of a thousand empty entries is one bad source
+        first = f"{url}#{empty[0]}"
+        yield Problem(first if len(empty) == 1 else url, _plural_entries(empty) + " neither text nor a link")
 
     pages = [s for s in slots if isinstance(s, tuple)]
+    if len(pages) > MAX_PAGES_PER_FEED:
+        dropped = {id(p) for p in pages[MAX_PAGES_PER_FEED:]}
+        slots = [s for s in slots if id(s) not in dropped]
+        log.warning("%s: %d entries link to pages; only the first %d are fetched", url, len(pages), MAX_PAGES_PER_FEED)
+        pages = pages[:MAX_PAGES_PER_FEED]
     if pages:
         own = fetcher is None
         fetcher = fetcher or Fetcher()
         try:
             with ThreadPoolExecutor(max_workers=max(1, fetcher.max_workers)) as pool:
-                results = iter(list(pool.map(lambda job: fetch_article(job[0], job[1], fetcher), pages)))
+                results = iter(list(pool.map(lambda job: fetch_article(job[0], job[1], fetcher, url), pages)))
         finally:
             if own:
                 fetcher.close()
@@ -373,17 +328,28 @@ def parse_feed(
     yield from slots  # type: ignore[misc]
 
 
+def _plural_entries(numbers: list[int]) -> str:
+    return "feed entry has" if len(numbers) == 1 else f"{len(numbers)} feed entries have"
+
+
 # Bozo reasons that say nothing about the feed's content (a text/html content type,
 # an encoding declared differently from the HTTP header).
 _BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
-def fetch_article(link: str, hints: dict[str, str], fetcher: Fetcher) -> RawDocument | Problem:
-    """The article page behind a feed entry, as an "html" document carrying the entry's hints."""
-    if not fetcher.allowed(link):
-        return Problem(link, "article page disallowed by robots.txt; skipped")
+def fetch_article(link: str, hints: dict[str, str], fetcher: Fetcher, feed: str | None = None) -> RawDocument | Problem:
+    """The article page behind a feed entry, as an "html" document carrying the entry's hints.
+
+    The link was found in fetched content: the fetch policy decides (an origin
+    the user named, or a public address), before robots.txt is even asked. A
+    refusal names the `feed` the link came from too.
+    """
     try:
+        if not fetcher.allowed(link):
+            return Problem(link, "article page disallowed by robots.txt; skipped")
         got = fetcher.get(link, max_bytes=MAX_PAGE_BYTES, headers={"Accept": "text/html,application/xhtml+xml"})
+    except Refused as exc:
+        return Problem(link, f"article page {exc}" + (f" (linked from {feed})" if feed else ""))
     except FetchError as exc:
         return Problem(link, f"article page: {exc}")
     if got.status != 200:
@@ -424,7 +390,11 @@ def _entry_hints(entry, link: str | None, outlet: str) -> dict[str, str]:
         hints["url"] = link
     when = entry.get("published_parsed") or entry.get("updated_parsed")
     if when:
-        hints["published"] = datetime(*when[:6], tzinfo=UTC).isoformat()
+        try:
+            y, mo, d, h, mi, sec = tuple(when)[:6]
+            hints["published"] = datetime(y, mo, d, h, mi, sec, tzinfo=UTC).isoformat()
+        except (TypeError, ValueError, OverflowError):
+            pass  # a date no calendar has (year 0, month 13): the entry is simply undated
     author = _plain(entry.get("author", ""))
     if author:
         hints["author"] = author
@@ -481,6 +451,7 @@ def wordpress_posts(
     fetcher: Fetcher | None = None,
     per_page: int = 20,
     max_pages: int = 5,
+    named: bool = True,
 ) -> Iterator[RawDocument | Problem]:
     """The latest posts of a WordPress site from its REST API, one "wordpress" document per post.
 
@@ -492,6 +463,8 @@ def wordpress_posts(
     endpoint = site_url.rstrip("/") + f"/wp-json/wp/v2/posts?per_page={per_page}"
     own = fetcher is None
     fetcher = fetcher or Fetcher(client)
+    if named:
+        fetcher.name(site_url)
     try:
         got = yield from _conditional_get(endpoint, fetcher, state, MAX_FEED_BYTES)
         if got is None:
@@ -525,10 +498,12 @@ def _wordpress_endpoint(endpoint: str, site_url: str, fetcher: Fetcher, state) -
         yield from _wordpress_documents(got[0], endpoint, site_url)
 
 
-def _wordpress_documents(body: bytes, endpoint: str, site_url: str) -> Iterator[RawDocument | Problem]:
+def _wordpress_documents(body: bytes, endpoint: str, site_url: str) -> Generator[RawDocument | Problem, None, int]:
     """The posts of one REST answer as documents; returns how many posts the answer held."""
+    from .records import loads
+
     try:
-        posts = json.loads(body.decode("utf-8-sig"))
+        posts = loads(body.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         yield Problem(site_url, f"not WordPress REST JSON ({_one_line(exc)})")
         return 0
@@ -563,21 +538,32 @@ class OPMLError(ValueError):
     """An OPML file cannot be read; the message names the file."""
 
 
+MAX_OPML_BYTES = 10 * 1024 * 1024
+
+
 def read_opml(path: str | Path) -> list[str]:
     """The feed URLs (xmlUrl) listed in an OPML file, in order, without repeats."""
     import defusedxml.ElementTree as DET
-    from defusedxml import DefusedXmlException
 
     try:
-        tree = DET.parse(str(path))
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_OPML_BYTES + 1)
     except FileNotFoundError:
         raise OPMLError(f"{path}: no such OPML file") from None
-    except DefusedXmlException as exc:
-        raise OPMLError(f"{path}: refused unsafe XML ({type(exc).__name__})") from None
+    except OSError as exc:
+        raise OPMLError(f"{path}: cannot read the OPML file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_OPML_BYTES:
+        raise OPMLError(f"{path}: OPML file larger than {MAX_OPML_BYTES // (1024 * 1024)} MB")
+    try:
+        checked = safe_xml(raw)
+    except XMLRefused as exc:
+        raise OPMLError(f"{path}: {exc}") from None
+    try:
+        root = DET.fromstring(checked)
     except Exception as exc:
         raise OPMLError(f"{path}: not a readable OPML file: {_one_line(exc)}") from None
     urls: list[str] = []
-    for node in tree.iter():
+    for node in root.iter():
         if not isinstance(node.tag, str) or node.tag.rsplit("}", 1)[-1].lower() != "outline":
             continue
         attrs = {k.lower(): v for k, v in node.attrib.items()}
@@ -585,3 +571,42 @@ def read_opml(path: str | Path) -> list[str]:
         if url and url not in urls:
             urls.append(url)
     return urls
+
+
+def ingest_opml(
+    path: str | Path,
+    *,
+    fetcher: Fetcher | None = None,
+    state=None,
+    not_before: datetime | None = None,
+) -> Iterator[RawDocument | Problem]:
+    """The documents of every feed an OPML file lists, one Problem per feed that fails.
+
+    The listed feeds are links the user did not type: only http(s) is read (a
+    `file:` entry would read local files into the digest), and the fetch
+    policy applies to them as to any link found in content.
+    """
+    origin = str(path)
+    try:
+        urls = read_opml(path)
+    except OPMLError as exc:
+        yield Problem(origin, str(exc).removeprefix(f"{origin}: "))
+        return
+    if not urls:
+        yield Problem(origin, "OPML file lists no feeds (no outline with xmlUrl)")
+        return
+    own = fetcher is None
+    fetcher = fetcher or Fetcher()
+    try:
+        for url in urls:
+            scheme = urlsplit(url).scheme.lower()
+            if scheme not in ("http", "https"):
+                yield Problem(url, f"refused: listed in {origin}, but only http(s) feeds are read from an OPML file")
+                continue
+            for item in ingest_url(url, fetcher=fetcher, state=state, not_before=not_before, named=False):
+                if isinstance(item, Problem) and item.origin == url and item.message.startswith("refused"):
+                    item = Problem(url, f"{item.message} (listed in {origin})")
+                yield item
+    finally:
+        if own:
+            fetcher.close()

@@ -33,35 +33,53 @@ class ReadError(Exception):
 def walk(folder: Path) -> Iterator[Path]:
     """Every visible file under `folder`, in sorted order, depth first.
 
-    Hidden files and folders (".git", ".DS_Store") are skipped. Symlinked
-    folders are followed once, so a link loop cannot trap the walk.
+    Hidden files and folders (".git", ".DS_Store") are skipped. A symlink is
+    followed only when it leads to a place inside the folder; a link out of
+    the tree is skipped with one line (a link to "/" or "~" must not pull in
+    the user's files). Each real folder and file is visited once, so a link
+    loop cannot trap the walk nor a linked file be read twice.
     """
-    seen: set[str] = set()
+    root = os.path.realpath(folder)
+    seen_dirs: set[str] = set()
+    seen_files: set[str] = set()
 
-    def visit(d: Path) -> Iterator[Path]:
-        real = os.path.realpath(d)
-        if real in seen:
+    def inside(real: str) -> bool:
+        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+    def visit(d: Path, real_d: str) -> Iterator[Path]:
+        if real_d in seen_dirs:
             return
-        seen.add(real)
+        seen_dirs.add(real_d)
         try:
             entries = sorted(os.scandir(d), key=lambda e: e.name)
         except OSError as exc:
-            log.warning("%s: cannot list folder: %s", d, exc.strerror or exc)
+            log.warning("%s: cannot list folder: %s", _shown(d), exc.strerror or exc)
             return
         for entry in entries:
             if entry.name.startswith("."):
                 continue
             path = Path(entry.path)
             try:
-                is_dir = entry.is_dir()
+                link = entry.is_symlink()
+                real = os.path.realpath(path) if link else os.path.join(real_d, entry.name)
+                if link and not inside(real):
+                    log.warning("%s: symlink leads out of %s; skipped", _shown(path), _shown(folder))
+                    continue
+                is_dir = os.path.isdir(real) if link else entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_dir = False
             if is_dir:
-                yield from visit(path)
-            else:
+                yield from visit(path, real)
+            elif real not in seen_files:
+                seen_files.add(real)
                 yield path
 
-    yield from visit(folder)
+    yield from visit(Path(folder), root)
+
+
+def _shown(path: Path | str) -> str:
+    """A path fit for one log line: control characters (ESC in a file name) made visible."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", str(path))
 
 
 # ---------------------------------------------------------------- reading bytes

@@ -58,10 +58,36 @@ class JSONProblem(Exception):
     """The JSON holds nothing usable; the message says why."""
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def loads(text: str) -> Any:
+    """json.loads, with lone surrogates ("\\udc00", legal JSON, not encodable text) made U+FFFD.
+
+    Every string, key or value, comes out encodable as UTF-8, so nothing
+    downstream (hashing, writing, re-encoding a post) can trip over one.
+    """
+    data = json.loads(text)
+    if _SURROGATE_ESCAPE.search(text):
+        data = _no_surrogates(data)
+    return data
+
+
+def _no_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def parse_json(text: str) -> Any:
     """json.loads, with the error turned into "invalid JSON: line X col Y: ..."."""
     try:
-        return json.loads(text)
+        return loads(text)
     except json.JSONDecodeError as exc:
         raise JSONProblem(f"invalid JSON: line {exc.lineno} col {exc.colno}: {exc.msg}") from None
     except RecursionError:
@@ -132,7 +158,7 @@ def jsonl_documents(origin: str, text: str, fetched_at: datetime) -> Iterator[Ra
         n = len(items) + 1
         lineno_of[n] = lineno
         try:
-            items.append(json.loads(line))
+            items.append(loads(line))
         except (json.JSONDecodeError, RecursionError) as exc:
             items.append(None)
             col = getattr(exc, "colno", 0)

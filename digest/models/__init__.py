@@ -15,10 +15,20 @@ import os
 import threading
 from typing import Any
 
-from .base import Embedder, Generator, ModelError
-from .registry import ModelEntry, ModelStatus, get_entry, install_model, list_models, resolve, verify_model
+from .base import Calibration, Embedder, Generator, ModelError
+from .registry import (
+    ModelEntry,
+    ModelStatus,
+    calibration_for,
+    get_entry,
+    install_model,
+    list_models,
+    resolve,
+    verify_model,
+)
 
 __all__ = [
+    "Calibration",
     "Embedder",
     "Generator",
     "ModelError",
@@ -123,14 +133,25 @@ def _build_generator(entry: ModelEntry) -> Generator:
 
 
 def _build_embedder(entry: ModelEntry) -> Embedder:
+    embedder = _embedder_backend(entry)
+    embedder.calibration = calibration_for(entry)
+    return embedder
+
+
+def _embedder_backend(entry: ModelEntry) -> Embedder:
     path = resolve(entry)
     assert path is not None
     batch_size = entry.options.get("batch_size")
     if entry.backend == "onnx":
         from .onnx import OnnxEmbedder
 
-        return OnnxEmbedder(path, name=entry.name, batch_size=int(batch_size or 8),
-                            max_length=int(entry.options.get("max_seq_length", 128)), threads=_threads(entry))
+        return OnnxEmbedder(
+            path,
+            name=entry.name,
+            batch_size=int(batch_size or 8),
+            max_length=int(entry.options.get("max_seq_length", 128)),
+            threads=_threads(entry),
+        )
     from .embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder(str(path), name=entry.name, batch_size=int(batch_size or 16))

@@ -7,12 +7,14 @@ the story logic.
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence, Union, runtime_checkable
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 Message = dict[str, str]  # {"role": "system"|"user"|"assistant", "content": "..."}
-Prompt = Union[str, Sequence[Message]]
+Prompt = str | Sequence[Message]
 
 
 class ModelError(RuntimeError):
@@ -34,9 +36,55 @@ class Generator(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """Similarity thresholds that only mean something for one embedder.
+
+    A cosine of 0.75 is "the same fact" for MiniLM and something else for
+    another model, so these numbers belong to the embedder's registry entry
+    (`[models.calibration]` in models/registry.toml), not to the stages that
+    use them. Another embedder brings its own. Each field says what the number
+    decides; docs/models.md says how they were chosen.
+    """
+
+    same_fact: float  # sentences this close (average link) state the same fact
+    restates: float  # a fact this close to one already chosen restates it
+    echoes: float  # a supporting sentence this close to an earlier briefing sentence would only echo it
+    supports: float  # a sentence this close to a fact's centre also states it
+    faithful: float  # a rewritten sentence at least this close to its sources keeps their meaning
+    cites: float  # a source sentence this close to a briefing sentence may back it
+    repeats: float  # a sentence this close to an earlier one says it again
+    headline: float  # a headline at least this close to the top facts is about them
+    same_matter: float  # two sentences this close are about the same matter (their figures may compete)
+    same_unit: float  # two counted things this close are the same thing ("soldiers" ~ "troops")
+    same_event: float  # two timeline entries this close are one event
+    thread: float  # two stories whose centres are this close continue one another
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Any], where: str) -> Calibration:
+        """Read `[models.calibration]`; every field is required, so nothing is silently defaulted."""
+        names = [f.name for f in fields(cls)]
+        missing = [n for n in names if n not in table]
+        unknown = sorted(set(table) - set(names))
+        if missing or unknown:
+            parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+                [f"unknown {', '.join(unknown)}"] if unknown else []
+            )
+            raise ModelError(f"{where}: [models.calibration]: {'; '.join(parts)}")
+        try:
+            values = {n: float(table[n]) for n in names}
+        except (TypeError, ValueError) as exc:
+            raise ModelError(f"{where}: [models.calibration] values must be numbers ({exc})") from None
+        bad = [n for n, v in values.items() if not -1.0 <= v <= 1.0]
+        if bad:
+            raise ModelError(f"{where}: [models.calibration] cosines must lie in [-1, 1]: {', '.join(bad)}")
+        return cls(**values)
+
+
 @runtime_checkable
 class Embedder(Protocol):
     name: str
+    calibration: Calibration
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Return a float32 array of shape (len(texts), dim), each row L2-normalised."""
@@ -68,30 +116,16 @@ def cut_at_stop(text: str, stop: Sequence[str] | None) -> str:
 
 
 def default_threads() -> int:
-    """CPU threads for a model: every core we may use, but one fewer per core already busy.
+    """CPU threads for a model: the cores this process may use.
 
-    llama.cpp and torch split each step across threads that wait for one another;
-    on an oversubscribed machine (load average above the core count) that waiting
-    dominates: measured here, the 0.5B model generated 15 tok/s on 1 thread and
-    0.8 tok/s on 2 while other jobs kept the load near 12. An idle machine gets
-    all cores. `n_threads` in the registry or $DIGEST_THREADS overrides this.
+    Never taken from the machine's load: the thread count must not depend on
+    what else is running, so that a run is reproducible (and the backends give
+    the same numbers on any thread count; tests/test_determinism.py checks the
+    whole briefing). `n_threads` in the registry or $DIGEST_THREADS overrides it.
     """
-    import logging
     import os
 
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not on Linux
-        cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        return cores
-    if load <= cores + 0.5:
-        return cores
-    busy = min(cores - 1, int(load - cores + 0.5))
-    threads = max(1, cores - max(busy, 1))
-    logging.getLogger(__name__).info(
-        "load average %.1f on %d cores: using %d thread(s) (set DIGEST_THREADS to choose)", load, cores, threads
-    )
-    return threads
+        return os.cpu_count() or 1

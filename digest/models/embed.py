@@ -12,11 +12,11 @@ import contextlib
 import hashlib
 import os
 import sys
-from typing import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
-from .base import ModelError, default_threads
+from .base import Calibration, ModelError, default_threads
 
 _PROGRESS_MIN = 512  # texts; fewer finish in a few seconds and need no bar
 
@@ -40,6 +40,7 @@ class CachedEmbedder:
 
     def __init__(self, name: str, progress: bool | None = None):
         self.name = name
+        self.calibration: Calibration  # set by digest.models.load_embedder from the registry entry
         self.progress = progress
         self._cache: dict[str, np.ndarray] = {}
 
@@ -97,7 +98,7 @@ class SentenceTransformerEmbedder(CachedEmbedder):
             except ImportError:
                 pass
             self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
-        except Exception as exc:  # noqa: BLE001 - any loader failure becomes one clear line
+        except Exception as exc:
             raise ModelError(f"embedder {name!r}: cannot load {path}: {exc}") from exc
         # MiniLM was trained on 128-token inputs; news sentences and title+lead fit. Small
         # batches are faster on CPU here (measured: 148 sentences/s at 16 vs 80 at 64).

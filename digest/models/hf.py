@@ -13,8 +13,8 @@ import importlib.util
 import logging
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .base import Message, ModelError, Prompt, as_messages, cut_at_stop, default_threads
 
@@ -86,8 +86,10 @@ class TransformersGenerator:
         if extra:
             missing = [m for m in ("gguf", "accelerate") if not _has(m)]
             if missing:
-                raise ModelError(f"model {name!r}: transformers needs {' and '.join(missing)} to read a GGUF file "
-                                 f"(pip install {' '.join(missing)}); llama.cpp is the faster backend for GGUF")
+                raise ModelError(
+                    f"model {name!r}: transformers needs {' and '.join(missing)} to read a GGUF file "
+                    f"(pip install {' '.join(missing)}); llama.cpp is the faster backend for GGUF"
+                )
         if not extra and not (folder / "config.json").is_file():
             raise ModelError(f"model {name!r}: {folder} has no config.json (not a Hugging Face model folder)")
         if (folder / "spiece.model").is_file() and not (folder / "tokenizer.json").is_file():
@@ -101,7 +103,7 @@ class TransformersGenerator:
             auto = AutoModelForSeq2SeqLM if self.seq2seq else AutoModelForCausalLM
             self._model = auto.from_pretrained(folder, local_files_only=True, **_float32(), **extra)
             self._model.eval()
-        except Exception as exc:  # noqa: BLE001 - any loader failure becomes one clear line
+        except Exception as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelError(f"model {name!r}: transformers cannot load {path}: {first}") from exc
         self._torch = torch
@@ -109,7 +111,9 @@ class TransformersGenerator:
         self.path = path
         self.prefix = prefix
         self.prompt_format = prompt_format
-        limit = max_input_tokens or getattr(config, "n_positions", None) or getattr(config, "max_position_embeddings", None)
+        limit = (
+            max_input_tokens or getattr(config, "n_positions", None) or getattr(config, "max_position_embeddings", None)
+        )
         self.max_input_tokens = int(limit) if limit else None
         self._lock = threading.Lock()
 
@@ -117,10 +121,14 @@ class TransformersGenerator:
         tok = self._tok
         if self.seq2seq:
             text = seq2seq_input(msgs, self.prefix)
-            return tok(text, return_tensors="pt", truncation=self.max_input_tokens is not None,
-                       max_length=self.max_input_tokens)
+            return tok(
+                text,
+                return_tensors="pt",
+                truncation=self.max_input_tokens is not None,
+                max_length=self.max_input_tokens,
+            )
         if getattr(tok, "chat_template", None) and self.prompt_format != "plain":
-            text = tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+            text = str(tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True))
             return tok(text, return_tensors="pt", add_special_tokens=False)
         if self.prompt_format == "chat-template":
             raise ModelError(f"model {self.name!r}: prompt_format is chat-template but the tokenizer has none")
@@ -148,10 +156,10 @@ class TransformersGenerator:
         with self._lock, self._torch.inference_mode():
             try:
                 out = self._model.generate(**inputs, max_new_tokens=int(max_tokens), pad_token_id=pad, **sampling)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise ModelError(f"model {self.name!r}: generation failed: {exc}") from exc
         new = out[0] if self.seq2seq else out[0, n_in:]
-        text = self._tok.decode(new, skip_special_tokens=True)
+        text = str(self._tok.decode(new, skip_special_tokens=True))
         return cut_at_stop(text, stop).strip()
 
     def count_tokens(self, text: str) -> int:

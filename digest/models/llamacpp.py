@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .base import ModelError, Prompt, as_messages, default_threads
 
@@ -33,7 +33,9 @@ class LlamaCppGenerator:
         try:
             from llama_cpp import Llama
         except ImportError as exc:
-            raise ModelError(f"model {name!r}: llama-cpp-python is not installed (pip install llama-cpp-python)") from exc
+            raise ModelError(
+                f"model {name!r}: llama-cpp-python is not installed (pip install llama-cpp-python)"
+            ) from exc
         threads = int(n_threads or default_threads())
         try:
             self._llm = Llama(
@@ -46,7 +48,7 @@ class LlamaCppGenerator:
                 seed=seed,
                 verbose=False,
             )
-        except Exception as exc:  # noqa: BLE001 - llama.cpp raises ValueError/RuntimeError with C detail
+        except Exception as exc:
             raise ModelError(f"model {name!r}: llama.cpp cannot load {path}: {exc}") from exc
         self.name = name
         self.path = Path(path)
@@ -64,7 +66,7 @@ class LlamaCppGenerator:
         with self._lock:
             try:
                 out = self._llm.create_chat_completion(
-                    messages=msgs,
+                    messages=msgs,  # type: ignore[arg-type]  # plain role/content dicts are what it takes
                     max_tokens=int(max_tokens),
                     temperature=float(temperature),
                     top_p=1.0,
@@ -75,7 +77,7 @@ class LlamaCppGenerator:
                 )
             except ValueError as exc:  # e.g. "Requested tokens (5000) exceed context window of 4096"
                 raise ModelError(f"model {self.name!r}: {exc}") from exc
-        return out["choices"][0]["message"].get("content") or ""
+        return out["choices"][0]["message"].get("content") or ""  # type: ignore[index]  # not streaming
 
     def count_tokens(self, text: str) -> int:
         with self._lock:

@@ -20,8 +20,9 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -41,11 +42,10 @@ _PROBES = [
 _EDGE = 1 << 20  # bytes read from each end of a weight file for its fingerprint
 _MAX_ABS_DIFF = 1e-3  # float32 kernels differ in summation order; real breakage is far larger
 _POOLING_TYPE = "sentence_transformers.models.Pooling"
-_ALLOWED_MODULES = {"sentence_transformers.models.Transformer", _POOLING_TYPE,
-                    "sentence_transformers.models.Normalize"}
+_ALLOWED_MODULES = {"sentence_transformers.models.Transformer", _POOLING_TYPE, "sentence_transformers.models.Normalize"}
 
 
-def _read_json(path: Path) -> dict | list | None:
+def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
@@ -58,18 +58,23 @@ def pooling_mode(folder: Path) -> str:
     kinds = {m.get("type") for m in modules if isinstance(m, dict)}
     extra = kinds - _ALLOWED_MODULES
     if extra:
-        raise ModelError(f"{folder}: modules {sorted(map(str, extra))} are not exported to ONNX; "
-                         "use backend = 'sentence-transformers' for this model")
-    pool_dir = next((m.get("path") for m in modules if isinstance(m, dict) and m.get("type") == _POOLING_TYPE),
-                    "1_Pooling")
+        raise ModelError(
+            f"{folder}: modules {sorted(map(str, extra))} are not exported to ONNX; "
+            "use backend = 'sentence-transformers' for this model"
+        )
+    pool_dir = next(
+        (m.get("path") for m in modules if isinstance(m, dict) and m.get("type") == _POOLING_TYPE), "1_Pooling"
+    )
     config = _read_json(folder / str(pool_dir) / "config.json") or {"pooling_mode_mean_tokens": True}
     modes = [k for k, v in config.items() if k.startswith("pooling_mode_") and v is True]
     if modes == ["pooling_mode_mean_tokens"]:
         return "mean"
     if modes == ["pooling_mode_cls_token"]:
         return "cls"
-    raise ModelError(f"{folder}: pooling {modes or 'none'} is not supported by the onnx backend; "
-                     "use backend = 'sentence-transformers'")
+    raise ModelError(
+        f"{folder}: pooling {modes or 'none'} is not supported by the onnx backend; "
+        "use backend = 'sentence-transformers'"
+    )
 
 
 def max_seq_length(folder: Path, cap: int) -> int:
@@ -91,7 +96,7 @@ def load_tokenizer(folder: Path, max_length: int):
             from transformers import AutoTokenizer
 
             tok = AutoTokenizer.from_pretrained(str(folder), local_files_only=True).backend_tokenizer
-    except Exception as exc:  # noqa: BLE001 - any tokenizer failure is one clear line
+    except Exception as exc:
         raise ModelError(f"{folder}: cannot load its tokenizer: {exc}") from exc
     tok.enable_truncation(max_length=max_length)
     tok.no_padding()  # we pad per batch ourselves
@@ -190,7 +195,7 @@ def _export(name: str, folder: Path, target: Path) -> None:
         pass
     try:
         model = AutoModel.from_pretrained(str(folder), local_files_only=True).eval()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise ModelError(f"embedder {name!r}: cannot load {folder} to export it: {exc}") from exc
     accepted = set(inspect.signature(model.forward).parameters)
     inputs = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in accepted]
@@ -218,16 +223,28 @@ def _export(name: str, folder: Path, target: Path) -> None:
             expected = wrapper(*example).numpy()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tracer chatter about Python bools in attention code
-            torch.onnx.export(wrapper, example, str(tmp), input_names=inputs, output_names=["last_hidden_state"],
-                              dynamic_axes=axes, opset_version=17, dynamo=False)
+            torch.onnx.export(
+                wrapper,
+                example,
+                str(tmp),
+                input_names=inputs,
+                output_names=["last_hidden_state"],
+                dynamic_axes=axes,
+                opset_version=17,
+                dynamo=False,
+            )
         session = ort.InferenceSession(str(tmp), providers=["CPUExecutionProvider"])
         got = session.run(None, feeds)[0]
         single = session.run(None, _batch(tokenizer, _PROBES[:1], inputs))[0]
         real = feeds["attention_mask"].astype(bool)  # padded positions carry no meaning
-        diff = max(float(np.abs(got - expected)[real].max()),
-                   float(np.abs(single[0] - expected[0, : single.shape[1]]).max()))
-        log.debug("export check: batch %.2g, single %.2g", float(np.abs(got - expected)[real].max()),
-                  float(np.abs(single[0] - expected[0, : single.shape[1]]).max()))
+        diff = max(
+            float(np.abs(got - expected)[real].max()), float(np.abs(single[0] - expected[0, : single.shape[1]]).max())
+        )
+        log.debug(
+            "export check: batch %.2g, single %.2g",
+            float(np.abs(got - expected)[real].max()),
+            float(np.abs(single[0] - expected[0, : single.shape[1]]).max()),
+        )
         if not np.isfinite(diff) or diff > _MAX_ABS_DIFF:
             raise ModelError(f"embedder {name!r}: the ONNX export differs from torch by {diff:.2g}; not used")
         sha = sha256_file(tmp)
@@ -235,7 +252,7 @@ def _export(name: str, folder: Path, target: Path) -> None:
         os.replace(tmp, target)
     except ModelError:
         raise
-    except Exception as exc:  # noqa: BLE001 - exporter failures become one line
+    except Exception as exc:
         raise ModelError(f"embedder {name!r}: ONNX export of {folder} failed: {exc}") from exc
     finally:
         with contextlib.suppress(OSError):
@@ -266,8 +283,15 @@ def _batch(tokenizer, texts: Sequence[str], inputs: Sequence[str]) -> dict[str, 
 class OnnxEmbedder(CachedEmbedder):
     """A sentence-transformers folder run through its ONNX export, batched by length."""
 
-    def __init__(self, folder: Path, name: str = "minilm-l6", batch_size: int = 8, max_length: int = 128,
-                 threads: int | None = None, progress: bool | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        name: str = "minilm-l6",
+        batch_size: int = 8,
+        max_length: int = 128,
+        threads: int | None = None,
+        progress: bool | None = None,
+    ):
         super().__init__(name, progress)
         folder = Path(folder)
         if not folder.is_dir():
@@ -288,7 +312,7 @@ class OnnxEmbedder(CachedEmbedder):
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         try:
             self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise ModelError(f"embedder {name!r}: cannot load {path}: {exc}") from exc
         self.batch_size = batch_size
         self.dim = int(self._session.get_outputs()[0].shape[-1] or 0) or self._encode(["dimension probe"]).shape[1]

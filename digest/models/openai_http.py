@@ -13,7 +13,8 @@ import logging
 import math
 import os
 import time
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import httpx
 
@@ -141,14 +142,22 @@ class OpenAIHTTPGenerator:
     def count_tokens(self, text: str) -> int:
         """Ask the server's tokenizer when it has one; otherwise estimate (about 4 characters a token)."""
         root = self.base[: -len("/v1")]
-        routes = [self._tokenize_route] if self._tokenize_route else [
-            f"{root}/extras/tokenize",  # llama-cpp-python server
-            f"{root}/tokenize",  # vLLM, llama.cpp's own server
-        ]
+        routes = (
+            [self._tokenize_route]
+            if self._tokenize_route
+            else [
+                f"{root}/extras/tokenize",  # llama-cpp-python server
+                f"{root}/tokenize",  # vLLM, llama.cpp's own server
+            ]
+        )
         for route in routes:
             if route == "estimate":
                 break
-            payload = {"input": text} if route.endswith("/extras/tokenize") else {"model": self.model, "prompt": text, "content": text}
+            payload = (
+                {"input": text}
+                if route.endswith("/extras/tokenize")
+                else {"model": self.model, "prompt": text, "content": text}
+            )
             try:
                 data = self._post(route, payload, retries=0)
             except _Refused:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from .base import ModelError
+from .base import Calibration, ModelError
 from .install import (
     Parts,
     check_file,
@@ -40,11 +40,33 @@ REGISTRY_ENV = "DIGEST_REGISTRY"
 Kind = Literal["generator", "embedder"]
 GENERATOR_BACKENDS = ("llama.cpp", "transformers", "openai")
 EMBEDDER_BACKENDS = ("onnx", "sentence-transformers")
-_BACKEND_ALIASES = {"llama-cpp": "llama.cpp", "llamacpp": "llama.cpp", "gguf": "llama.cpp", "hf": "transformers",
-                    "http": "openai", "openai-compatible": "openai", "sbert": "sentence-transformers",
-                    "onnxruntime": "onnx"}
-_COMMON_KEYS = {"name", "kind", "backend", "description", "prompt_format", "file", "path", "url", "package",
-                "subdir", "requirement", "parts", "sha256", "size"}
+_BACKEND_ALIASES = {
+    "llama-cpp": "llama.cpp",
+    "llamacpp": "llama.cpp",
+    "gguf": "llama.cpp",
+    "hf": "transformers",
+    "http": "openai",
+    "openai-compatible": "openai",
+    "sbert": "sentence-transformers",
+    "onnxruntime": "onnx",
+}
+_COMMON_KEYS = {
+    "name",
+    "kind",
+    "backend",
+    "description",
+    "prompt_format",
+    "file",
+    "path",
+    "url",
+    "package",
+    "subdir",
+    "requirement",
+    "parts",
+    "sha256",
+    "size",
+    "calibration",
+}
 
 
 @dataclass(frozen=True)
@@ -66,6 +88,7 @@ class ModelEntry:
     parts: Parts | None = None
     sha256: str | None = None
     size: int | None = None
+    calibration: Calibration | None = None  # embedders: their similarity thresholds ([models.calibration])
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     @property
@@ -205,8 +228,9 @@ def parse_entry(raw: dict[str, Any], registry: Path) -> ModelEntry:
     if "parts" in raw:
         p = raw["parts"]
         try:
-            parts = Parts(requirement=str(p["requirement"]), package=str(p["package"]), file=str(p["file"]),
-                          count=int(p["count"]))
+            parts = Parts(
+                requirement=str(p["requirement"]), package=str(p["package"]), file=str(p["file"]), count=int(p["count"])
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{where}: [models.parts] needs requirement, package, file and count ({exc})") from exc
         if parts.count < 1:
@@ -229,6 +253,11 @@ def parse_entry(raw: dict[str, Any], registry: Path) -> ModelEntry:
     if sha is not None and (not isinstance(sha, str) or len(sha) != 64):
         raise ModelError(f"{where}: sha256 must be 64 hex digits")
     size = raw.get("size")
+    calibration = None
+    if "calibration" in raw:
+        if kind != "embedder" or not isinstance(raw["calibration"], dict):
+            raise ModelError(f"{where}: [models.calibration] is a table, for embedders only")
+        calibration = Calibration.from_table(raw["calibration"], where)
     return ModelEntry(
         name=name.strip(),
         kind=kind,
@@ -245,8 +274,24 @@ def parse_entry(raw: dict[str, Any], registry: Path) -> ModelEntry:
         parts=parts,
         sha256=sha.lower() if sha else None,
         size=int(size) if size is not None else None,
+        calibration=calibration,
         options={k: v for k, v in raw.items() if k not in _COMMON_KEYS},
     )
+
+
+def calibration_for(entry: ModelEntry) -> Calibration:
+    """The entry's own calibration, else the default embedder's (with a warning: recalibrate for yours)."""
+    if entry.calibration is not None:
+        return entry.calibration
+    fallback = load_registry().default("embedder")
+    if fallback.calibration is None:
+        raise ModelError(f"embedder {entry.name!r} has no [models.calibration] and neither has the default embedder")
+    log.warning(
+        "embedder %r has no [models.calibration]; using %r's thresholds (see docs/models.md)",
+        entry.name,
+        fallback.name,
+    )
+    return fallback.calibration
 
 
 def get_entry(name: str | None = None, kind: Kind = "generator") -> ModelEntry:
@@ -290,7 +335,9 @@ def resolve(entry: ModelEntry, install: bool = True) -> Path | None:
         if entry.subdir:
             folder = folder / entry.subdir
         if not folder.exists():
-            raise ModelError(f"model {entry.name!r}: {folder} is missing (reinstall '{entry.requirement or entry.package}')")
+            raise ModelError(
+                f"model {entry.name!r}: {folder} is missing (reinstall '{entry.requirement or entry.package}')"
+            )
         return folder
     return None
 
@@ -344,8 +391,9 @@ def list_models() -> list[ModelStatus]:
 
 def _status(entry: ModelEntry, full: bool, is_default: bool) -> ModelStatus:
     def status(ready: bool, path: Path | None, detail: str) -> ModelStatus:
-        return ModelStatus(entry.name, entry.kind, entry.backend, ready, path, detail, is_default,
-                           entry.description, entry.url)
+        return ModelStatus(
+            entry.name, entry.kind, entry.backend, ready, path, detail, is_default, entry.description, entry.url
+        )
 
     if entry.parts:
         target = entry.cached_file()
@@ -353,8 +401,12 @@ def _status(entry: ModelEntry, full: bool, is_default: bool) -> ModelStatus:
             missing = missing_parts(entry.name, entry.parts)
             if missing:
                 return status(False, None, f"not installed, and cannot be: {missing}")
-            return status(False, None, f"not installed; `digest models install {entry.name}` joins its "
-                                       f"{entry.parts.count} packaged parts (or first use does)")
+            return status(
+                False,
+                None,
+                f"not installed; `digest models install {entry.name}` joins its "
+                f"{entry.parts.count} packaged parts (or first use does)",
+            )
         return _file_status(entry, target, full, status)
     if entry.path:
         if not entry.path.exists():
@@ -371,7 +423,7 @@ def _status(entry: ModelEntry, full: bool, is_default: bool) -> ModelStatus:
             folder = resolve(entry)
         except ModelError as exc:
             return status(False, None, str(exc).split(": ", 1)[-1])
-        if entry.backend == "onnx":
+        if entry.backend == "onnx" and folder is not None:
             return _onnx_status(entry, folder, full, status)
         return status(True, folder, f"packaged in {entry.requirement or entry.package}")
     return _server_status(entry, status, timeout=5.0 if full else 1.0)

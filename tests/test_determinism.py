@@ -1,0 +1,63 @@
+"""The same input and settings give the same bytes on an idle and on a busy machine.
+
+Model work is bounded by calls and tokens, never by seconds, and the thread
+count never changes what the model writes. This test briefs the seeds with the
+real default model twice: once here on an otherwise idle process, once in a
+subprocess on one thread while other processes keep every core busy. The
+Markdown and the JSON must be byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RENDER = """
+import sys
+from digest.pipeline import run_brief
+from digest.render import to_json, to_markdown
+from digest.settings import DEFAULTS
+from digest.types import Digest, DigestStory
+
+run = run_brief([sys.argv[1]], DEFAULTS)
+digest = Digest("News briefing", run.generated_at, run.model, tuple(DigestStory(b) for b in run.briefings))
+open(sys.argv[2], "w", encoding="utf-8").write(to_markdown(digest))
+open(sys.argv[3], "w", encoding="utf-8").write(to_json(digest))
+"""
+
+
+def _brief(out: Path, env: dict[str, str]) -> tuple[bytes, bytes]:
+    md, js = out / "brief.md", out / "brief.json"
+    subprocess.run(
+        [sys.executable, "-c", RENDER, str(ROOT / "seeds"), str(md), str(js)],
+        env=env,
+        check=True,
+        timeout=1800,  # generous: a loaded machine is slow, and slowness must not change the bytes
+        cwd=ROOT,
+    )
+    return md.read_bytes(), js.read_bytes()
+
+
+@pytest.mark.slow
+def test_seeds_brief_is_byte_identical_idle_and_busy(tmp_path):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1730700000", "PYTHONPATH": str(ROOT)}
+    (tmp_path / "idle").mkdir()
+    idle = _brief(tmp_path / "idle", env)
+    cores = len(os.sched_getaffinity(0))
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(cores)]
+    try:
+        (tmp_path / "busy").mkdir()
+        busy = _brief(tmp_path / "busy", {**env, "DIGEST_THREADS": "1"})
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+    assert b"model_calls" in idle[1] and b'"model": "qwen2.5-coder' in idle[1]  # the real model wrote it
+    assert idle[0] == busy[0], "Markdown differs between an idle and a busy machine"
+    assert idle[1] == busy[1], "JSON differs between an idle and a busy machine"

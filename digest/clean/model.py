@@ -323,6 +323,8 @@ def _subtree_sums(
 def _shift(values: np.ndarray, offset: int) -> np.ndarray:
     """values[i + offset] for each i, -1 where that falls off the page."""
     out = np.full(len(values), -1.0)
+    if abs(offset) >= len(values):  # a page shorter than the step: every neighbour is off it
+        return out
     if offset < 0:
         out[-offset:] = values[:offset]
     else:

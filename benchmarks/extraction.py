@@ -25,7 +25,7 @@ Speed is pages per second of CPU time (time.process_time) spent in the variant's
 call, so that other work on a shared machine does not skew the comparison. Run from
 the repository root:
 
-    .venv/bin/python benchmarks/extraction.py [--limit N] [--only news|snippets] [--fast]
+    .venv/bin/python benchmarks/extraction.py [--limit N] [--every K] [--only news|snippets] [--fast]
 """
 
 from __future__ import annotations
@@ -343,6 +343,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["news", "snippets"])
     parser.add_argument("--limit", type=int, default=None, help="the first N pages of each data set")
     parser.add_argument("--fast", action="store_true", help="skip the in-sample 'ours' run")
+    parser.add_argument(
+        "--every",
+        type=int,
+        default=1,
+        help="score every K-th page of each data set (news in id order, a hash: an even spread over its sets)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("trafilatura", "htmldate", "charset_normalizer", "digest"):
@@ -351,9 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     pages: list[Page] = []
     news, snippets = args.data / "extraction-news", args.data / "extraction-snippets"
     if args.only != "snippets" and (news / "ground-truth.json").exists():
-        pages += load_news(news)[: args.limit]
+        pages += load_news(news)[:: args.every][: args.limit]
     if args.only != "news" and (snippets / "evaldata.json").exists():
-        pages += load_snippets(snippets)[: args.limit]
+        pages += load_snippets(snippets)[:: args.every][: args.limit]
     if not pages:
         print(f"extraction benchmark: no devdata at {args.data}; nothing to score.")
         return 0

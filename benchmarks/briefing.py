@@ -1,20 +1,32 @@
-"""Benchmark the brief stage against editors' summaries (AllSides dev stories).
+"""Briefings against editors' summaries, through the product path, beside simple baselines.
 
-    .venv/bin/python benchmarks/briefing.py [--limit N] [--model NAME] [--extractive] [--no-naive] [--naive-limit N]
+    .venv/bin/python benchmarks/briefing.py                       # both dev sets, the default model
+    .venv/bin/python benchmarks/briefing.py --set allsides --limit 40
+    .venv/bin/python benchmarks/briefing.py --no-model            # extractive briefings (fast)
 
-For each story in `../shared/devdata/allsides-dev/mds.jsonl` (never copied into
-the repo) it scores, with ROUGE-1/2/Lsum F1 against `reference_summary`:
+For every story of `allsides-dev/mds-all.jsonl` (310 stories of ~90-word
+excerpts) and `multinews-dev/mds.jsonl` (112 stories of full-length articles),
+the story's reports are written as one JSON Lines file and briefed with
+`digest.pipeline.run_brief`, the function `digest brief` calls (ingest, clean,
+dedupe, cluster, brief). Anything learned is cross-validated: the stories are
+split into 5 folds, and each fold is briefed with a salience model trained
+(scripts/train_salience.py's `fit`) on the other four folds of both sets.
 
-- ours: `digest.brief.brief` with the generator (or none with --extractive);
-- lead-2: the first two sentences of each source;
-- naive: the generator given the whole story and asked for a cited briefing
-  (the approach models.md warns about), skipped with --no-naive. It is slow
-  (~18 s a story), so --naive-limit N runs it on the first N stories only, and
-  ours and lead-2 are then also reported on that same subset.
+In the same run it scores, with ROUGE-1/2/Lsum F1 (rouge_score, stemmed, one
+sentence a line) against the editors' summary:
 
-It also reports the share of our sentences with a number, date or name found
-in none of their cited sources (target 0), the share written by the model vs
-taken from a source, and seconds per story.
+- ours: the briefing's sentences (all stories the file was grouped into);
+- lead-2: the first two sentences of each source (as in the literature);
+- lead: the sources' sentences in turn (first of each, then second of each...)
+  up to as many words as our briefing;
+- LexRank: TF-IDF cosine graph, PageRank, best sentences up to our word count;
+- oracle: greedy best sentences for ROUGE-1 up to our word count (a ceiling).
+
+And our checks: sentences holding a number, name or date that none of their
+cited sources states (target 0); numeric citation precision (share of
+(sentence, cited source) pairs, over sentences with a number, where the
+source states every number of the sentence); the share of sentences the
+model wrote; seconds per story (median; the model is loaded once, before).
 """
 
 from __future__ import annotations
@@ -22,196 +34,234 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import statistics
 import sys
+import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from digest.brief import BriefStats, brief, stated_days
+import devdata
+import train_salience
+
+from digest.brief import stated_days
+from digest.brief.facts import numbers
 from digest.brief.verify import unsupported
-from digest.pipeline import brief_context
+from digest.clean.sentences import split_sentences
+from digest.pipeline import run_brief
 from digest.settings import DEFAULTS
-from digest.types import Article, Story
 
-DEFAULT_DATA = ROOT.parent / "shared" / "devdata" / "allsides-dev" / "mds.jsonl"
-
-
-def split_sentences(text: str) -> list[str]:
-    try:
-        from digest.clean.sentences import split_sentences as split
-    except ImportError:  # clean not available: Punkt directly
-        from nupunkt import sent_tokenize
-
-        return [s for p in re.split(r"\n\s*\n", text) for s in sent_tokenize(" ".join(p.split())) if s.strip()]
-    return split(text)
+METRICS = ("rouge1", "rouge2", "rougeLsum")
 
 
-def load_stories(path: Path) -> list[tuple[Story, str]]:
-    """Each line becomes a Story of plain-text Articles (the excerpts are already clean text)."""
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        record = json.loads(line)
-        articles = []
-        for i, doc in enumerate(record["documents"], start=1):
-            text = doc.get("text") or ""
-            paragraphs = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip())
-            published = datetime.fromisoformat(doc["date"]) if doc.get("date") else None
-            articles.append(
-                Article(
-                    id=f"{record['id']}-{i}",
-                    origin=f"{path.name}#{record['id']}/{i}",
-                    url=doc.get("url"),
-                    outlet=doc.get("source"),
-                    title=doc.get("title"),
-                    author=None,
-                    published=published,
-                    language="en",
-                    paragraphs=paragraphs,
-                    sentences=tuple(split_sentences("\n\n".join(paragraphs))),
-                )
-            )
-        story = Story(record["id"], articles[0].title or record["id"], tuple(articles), (), ())
-        out.append((story, record["reference_summary"]))
+def words(sentences: list[str]) -> int:
+    return sum(len(s.split()) for s in sentences)
+
+
+def source_sentences(story: devdata.DevStory) -> list[list[str]]:
+    return [split_sentences(d.get("text") or "") for d in story.documents]
+
+
+def up_to(sentences: list[str], budget: int) -> list[str]:
+    out: list[str] = []
+    for s in sentences:
+        if out and words(out) + len(s.split()) > budget:
+            break
+        out.append(s)
     return out
 
 
-def lead2(story: Story) -> list[str]:
-    return [s for a in story.articles for s in a.sentences[:2]]
+def lead2(docs: list[list[str]]) -> list[str]:
+    return [s for d in docs for s in d[:2]]
 
 
-def naive(generator, story: Story) -> str:
-    reports = "\n\n".join(
-        f"[{n}] {a.outlet or ''}: {a.title or ''}\n{a.text}" for n, a in enumerate(story.articles, start=1)
-    )
-    prompt = (
-        f"Here are {len(story.articles)} news reports about one story.\n\n{reports}\n\n"
-        "Write a 100-word briefing of these reports with [n] citations."
-    )
-    return generator.generate([{"role": "user", "content": prompt}], max_tokens=200, temperature=0.0)
+def lead(docs: list[list[str]], budget: int) -> list[str]:
+    turns = [d[k] for k in range(max(map(len, docs), default=0)) for d in docs if k < len(d)]
+    return up_to(turns, budget)
 
 
-def rouge(scorer, prediction: list[str], reference: str) -> dict[str, float]:
-    from nltk.tokenize import sent_tokenize  # noqa: F401  (rouge-score uses nltk; Lsum wants one sentence a line)
+def lexrank(docs: list[list[str]], budget: int) -> list[str]:
+    """LexRank (Erkan and Radev, 2004): PageRank over the TF-IDF cosine graph of all sentences."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    ref = "\n".join(split_sentences(reference))
-    pred = "\n".join(prediction)
-    scores = scorer.score(ref, pred)
-    return {k: 100 * v.fmeasure for k, v in scores.items()}
+    flat = [s for d in docs for s in d]
+    if len(flat) < 2:
+        return flat
+    m = TfidfVectorizer(stop_words="english").fit_transform(flat)
+    sim = (m @ m.T).toarray()
+    adj = (sim >= 0.1).astype(float)
+    adj /= adj.sum(axis=1, keepdims=True)
+    rank = np.ones(len(flat)) / len(flat)
+    for _ in range(100):
+        rank = 0.15 / len(flat) + 0.85 * adj.T @ rank
+    chosen: list[int] = []
+    for i in np.argsort(-rank):
+        if any(sim[i, j] >= 0.5 for j in chosen):
+            continue
+        if chosen and words([flat[j] for j in chosen]) + len(flat[i].split()) > budget:
+            continue
+        chosen.append(int(i))
+    return [flat[i] for i in sorted(chosen)]
+
+
+def oracle(docs: list[list[str]], reference: str, budget: int, scorer) -> list[str]:
+    flat = [s for d in docs for s in d]
+    chosen: list[str] = []
+    best = 0.0
+    while True:
+        pick = None
+        for s in flat:
+            if s in chosen or (chosen and words(chosen) + len(s.split()) > budget * 1.1):
+                continue
+            f = scorer.score(reference, "\n".join([*chosen, s]))["rouge1"].fmeasure
+            if f > best:
+                best, pick = f, s
+        if pick is None:
+            return chosen
+        chosen.append(pick)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--model", default=None, help="generator name from the registry (default: the default model)")
-    parser.add_argument("--extractive", action="store_true", help="brief without a generator")
-    parser.add_argument("--no-naive", action="store_true", help="skip the naive whole-story baseline")
-    parser.add_argument(
-        "--naive-limit", type=int, default=None, help="run the naive baseline on the first N stories only"
-    )
-    parser.add_argument("--words", type=int, default=DEFAULTS.words)
+    parser.add_argument("--set", choices=["allsides", "multinews", "both"], default="both")
+    parser.add_argument("--limit", type=int, default=None, help="the first N stories of each set (by fold order)")
+    parser.add_argument("--no-model", action="store_true", help="extractive briefings")
+    parser.add_argument("--model", default=None, help="generator name (default: the registry's default)")
+    parser.add_argument("--words", type=int, default=None, help=f"word budget (default {DEFAULTS.words})")
     parser.add_argument("--json", type=Path, default=None, help="also write per-story results here")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
-
-    if not args.data.exists():
-        print(f"{args.data}: not found (dev data lives outside the repo)", file=sys.stderr)
-        return 2
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(name)s: %(message)s")
     from rouge_score import rouge_scorer
 
     from digest.models import load_embedder, load_generator
 
-    stories = load_stories(args.data)[: args.limit]
+    names = ["allsides", "multinews"] if args.set == "both" else [args.set]
+    try:
+        stories = {name: devdata.load(name) for name in ("allsides", "multinews")}
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
     embedder = load_embedder()
-    generator = None
-    if not args.extractive or not args.no_naive:
+    if not args.no_model:
         started = time.monotonic()
-        generator = load_generator(args.model)
-        print(f"generator {generator.name} loaded in {time.monotonic() - started:.1f} s", file=sys.stderr)
-    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeLsum"], use_stemmer=True)
+        load_generator(args.model)
+        print(f"generator loaded in {time.monotonic() - started:.1f} s", file=sys.stderr)
 
+    # Salience features of every story once; a model per fold, trained on the other folds of both sets.
+    every = [s for name in ("allsides", "multinews") for s in stories[name]]
+    examples = {d[0]: d for d in train_salience.examples(every, embedder)}
+    weights = Path(tempfile.mkdtemp(prefix="digest-salience-"))
+    fold_of: dict[str, Path] = {}
+    fold_number: dict[str, int] = {}
+    for k, fold in enumerate(devdata.folds(every)):
+        fold_number.update({s.id: k + 1 for s in fold})
+        held = {s.id for s in fold}
+        model = train_salience.fit([d for i, d in examples.items() if i not in held])
+        path = weights / f"fold{k + 1}.json"
+        path.write_text(json.dumps(model.to_json()), encoding="utf-8")
+        fold_of.update({s.id: path for s in fold})
+
+    settings = DEFAULTS.with_overrides(words=args.words, model=args.model, use_model=False if args.no_model else None)
     rows = []
-    totals = {"ours": [], "lead2": [], "naive": []}
-    n_sentences = n_model = n_unsupported = n_headline_model = 0
-    seconds, naive_seconds = [], []
-    for k, (story, reference) in enumerate(stories, start=1):
-        started = time.monotonic()
-        stats = BriefStats()
-        settings = DEFAULTS.with_overrides(words=args.words)
-        ctx = brief_context(settings, embedder, None if args.extractive else generator)
-        b = brief(story, ctx, stats=stats)
-        seconds.append(time.monotonic() - started)
-        ours = [s.text for s in b.sentences]
-        days = stated_days(story.articles)  # "on Monday" in a report of 4 November states 4 November
-        for s in b.sentences:
-            n_sentences += 1
-            n_model += s.written_by == "model"
-            cited = [x for n in s.citations for x in story.articles[n - 1].sentences]
-            problems = unsupported(s.text, cited, dates=set().union(*(days[n - 1] for n in s.citations)))
-            if problems:
-                n_unsupported += 1
-                print(f"UNSUPPORTED {story.id}: {s.text} {s.citations}: {problems}", file=sys.stderr)
-        row = {"id": story.id, "ours": rouge(scorer, ours, reference), "lead2": rouge(scorer, lead2(story), reference)}
-        if not args.no_naive and generator is not None and (args.naive_limit is None or k <= args.naive_limit):
-            t0 = time.monotonic()
-            text = naive(generator, story)
-            naive_seconds.append(time.monotonic() - t0)
-            row["naive"] = rouge(scorer, split_sentences(text), reference)
-        for key in totals:
-            if key in row:
-                totals[key].append(row[key])
-        n_headline_model += b.headline_by == "model"
-        row["headline"] = b.headline
-        row["briefing"] = ours
-        row["model_calls"] = stats.model_calls
-        row["rejected"] = [[t, list(r)] for t, r in stats.rejected]
-        rows.append(row)
-        print(
-            f"[{k}/{len(stories)}] {story.id}: R1 ours {row['ours']['rouge1']:.1f} lead2 {row['lead2']['rouge1']:.1f}"
-            + (f" naive {row['naive']['rouge1']:.1f}" if "naive" in row else "")
-            + f"  {seconds[-1]:.1f} s",
-            file=sys.stderr,
-        )
-
-    print(
-        f"\nstories: {len(stories)}   words budget: {args.words}   generator: {'none' if args.extractive else generator.name}"
-    )
-    print(f"{'system':<8} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-Lsum':>10}")
-    for key, values in totals.items():
-        if values:
-            mean = {m: statistics.mean(v[m] for v in values) for m in ("rouge1", "rouge2", "rougeLsum")}
-            print(f"{key:<8} {mean['rouge1']:>8.2f} {mean['rouge2']:>8.2f} {mean['rougeLsum']:>10.2f}")
-    if totals["naive"] and len(totals["naive"]) < len(stories):
-        m = len(totals["naive"])  # naive ran on the first m stories: compare on those
-        print(f"on the {m} stories the naive baseline ran on:")
-        for key in totals:
-            values = totals[key][:m]
-            mean = {x: statistics.mean(v[x] for v in values) for x in ("rouge1", "rouge2", "rougeLsum")}
-            print(f"{key:<8} {mean['rouge1']:>8.2f} {mean['rouge2']:>8.2f} {mean['rougeLsum']:>10.2f}")
-    share = lambda a, b: 100 * a / b if b else 0.0
-    print(f"unsupported-fact sentences: {n_unsupported}/{n_sentences} ({share(n_unsupported, n_sentences):.1f}%)")
-    print(
-        f"written by model: {n_model}/{n_sentences} ({share(n_model, n_sentences):.1f}%), source fallback/extractive: {n_sentences - n_model}"
-    )
-    calls = [r["model_calls"] for r in rows]
-    print(f"model calls per story: {statistics.mean(calls):.2f}; headlines by model: {n_headline_model}/{len(rows)}")
-    print(
-        f"seconds per story (ours): {statistics.mean(seconds):.2f}"
-        + (f"   naive: {statistics.mean(naive_seconds):.2f}" if naive_seconds else "")
-    )
+    for name in names:
+        chosen = [s for fold in devdata.folds(stories[name]) for s in fold][: args.limit]
+        for k, story in enumerate(chosen, 1):
+            started = time.monotonic()
+            run = run_brief([str(story.path)], settings.with_overrides(salience=fold_of[story.id]))
+            seconds = time.monotonic() - started
+            ours = [s.text for b in run.briefings for s in b.sentences]
+            budget = max(1, words(ours))
+            docs = source_sentences(story)
+            systems = {
+                "ours": ours,
+                "lead-2": lead2(docs),
+                "lead": lead(docs, budget),
+                "lexrank": lexrank(docs, budget),
+                "oracle": oracle(docs, story.reference, budget, scorer),
+            }
+            reference = "\n".join(split_sentences(story.reference))
+            row = {"set": name, "id": story.id, "fold": fold_number[story.id], "seconds": seconds, "words": budget}
+            for system, sents in systems.items():
+                scores = scorer.score(reference, "\n".join(sents))
+                row[system] = {m: 100 * scores[m].fmeasure for m in METRICS}
+            row.update(_checks(run))
+            rows.append(row)
+            print(
+                f"[{name} {k}/{len(chosen)}] {story.id}: R1 ours {row['ours']['rouge1']:.1f} "
+                f"lead-2 {row['lead-2']['rouge1']:.1f} lexrank {row['lexrank']['rouge1']:.1f}  "
+                f"{budget} words, {row['model_sentences']}/{row['sentences']} by the model, {seconds:.1f} s",
+                file=sys.stderr,
+            )
+    _report(rows, names)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
+
+
+def _checks(run) -> dict:
+    """Unsupported facts, numeric citation precision and the model's share, over one run's briefings."""
+    sentences = model = unsupported_n = pairs = exact = 0
+    for b in run.briefings:
+        story = next((s for s in (run.grouping.threads if run.grouping else []) if s.id == b.story_id), None)
+        if story is None:
+            continue
+        days = stated_days(story.articles)
+        for s in b.sentences:
+            sentences += 1
+            model += s.written_by == "model"
+            cited = [x for n in s.citations for x in story.articles[n - 1].sentences]
+            if unsupported(s.text, cited, dates=set().union(*(days[n - 1] for n in s.citations))):
+                unsupported_n += 1
+                print(f"UNSUPPORTED {b.story_id}: {s.text} {s.citations}", file=sys.stderr)
+            mine = numbers(s.text)
+            if mine:
+                for n in s.citations:
+                    pairs += 1
+                    exact += mine <= numbers(story.articles[n - 1].text)
+    return {
+        "sentences": sentences,
+        "model_sentences": model,
+        "unsupported": unsupported_n,
+        "pairs": pairs,
+        "exact": exact,
+    }
+
+
+def _report(rows: list[dict], names: list[str]) -> None:
+    systems = ("ours", "lead-2", "lead", "lexrank", "oracle")
+    for name in names:
+        part = [r for r in rows if r["set"] == name]
+        if not part:
+            continue
+        print(
+            f"\n{name}: {len(part)} stories, {statistics.mean(r['words'] for r in part):.0f} words per briefing (mean)"
+        )
+        print(f"{'system':<9} {'ROUGE-1':>8} {'ROUGE-2':>8} {'ROUGE-Lsum':>10}")
+        for system in systems:
+            mean = {m: statistics.mean(r[system][m] for r in part) for m in METRICS}
+            print(f"{system:<9} {mean['rouge1']:>8.2f} {mean['rouge2']:>8.2f} {mean['rougeLsum']:>10.2f}")
+        for fold in sorted({r["fold"] for r in part}):
+            sub = [r for r in part if r["fold"] == fold]
+            line = "  ".join(f"{s} {statistics.mean(r[s]['rouge1'] for r in sub):.2f}" for s in systems[:4])
+            print(f"  fold {fold} ({len(sub)} stories) ROUGE-1: {line}")
+        n = sum(r["sentences"] for r in part)
+        pairs, exact = sum(r["pairs"] for r in part), sum(r["exact"] for r in part)
+        print(f"unsupported-fact sentences: {sum(r['unsupported'] for r in part)}/{n}")
+        print(f"numeric citation precision: {exact}/{pairs} = {exact / pairs if pairs else 1.0:.3f}")
+        print(
+            f"written by the model: {sum(r['model_sentences'] for r in part)}/{n} "
+            f"= {sum(r['model_sentences'] for r in part) / max(1, n):.1%}"
+        )
+        secs = [r["seconds"] for r in part]
+        print(f"seconds per story: median {statistics.median(secs):.2f}, mean {statistics.mean(secs):.2f}")
 
 
 if __name__ == "__main__":

@@ -1,151 +1,63 @@
-"""Score story clustering on the dev pile, beside a TF-IDF + agglomerative baseline,
-and time 10,000 synthetic articles.
+"""Story clustering on the dev windows, beside a TF-IDF + average-linkage baseline, and 10,000 articles.
 
-    .venv/bin/python benchmarks/clustering.py            # everything
-    .venv/bin/python benchmarks/clustering.py --part dev  # one part
+    .venv/bin/python benchmarks/clustering.py                 # everything (about 6 minutes)
+    .venv/bin/python benchmarks/clustering.py --part quality  # one part, prints JSON
+    .venv/bin/python benchmarks/clustering.py --part synthetic --n 5000
 
-Parts, each run in its own process so that its peak memory (max RSS) is its own:
+Parts, each in its own process so that its peak memory (max RSS) is its own:
 
-* dev: ours (the default configuration, nothing tuned here) on
-  ../shared/devdata/allsides-dev/clusters, B-cubed P/R/F1, docs/s, peak RSS.
-  Also, to see that the default does not lean on the dev pile's quirks: the
-  same pile with dates jittered by -36 h..+6 h (the dev dates are the
-  roundup's, one per story, kinder than real article dates), with dates
-  hidden, titles only ("short excerpts"), the other
-  60 AllSides stories in mds.jsonl (not used for tuning), and both piles
-  mixed (more same-topic-different-story pairs).
-* baseline: TF-IDF of title + text, agglomerative clustering (cosine, average
-  linkage). Its distance threshold is swept and the best F1 is reported,
-  which flatters the baseline.
-* synthetic: 10,000 articles made of real dev sentences, shuffled; dedupe +
-  cluster, model loading and embeddings included.
+* quality: the product path, `digest.pipeline.group` (dedupe + cluster + threads; its `stories`, scored here, are what
+  `digest cluster` prints), on the AllSides dev windows 1-6 (each with its dates moved by a
+  seeded -30 h..+6 h per article, read as JSON Lines, and as the plain-text pile without
+  dates), the same-topic pile (hard negatives) both ways, the older five-month pile and
+  Multi-News (full-length, untitled, undated). B-cubed precision, recall and F1 per pile. In the
+  same run the baseline: TF-IDF of title + text, agglomerative clustering (cosine, average
+  linkage) with ONE distance threshold, the one with the best mean F1 over all twelve window
+  piles (1-6, both ways; this flatters it: ours was tuned on windows 1-3 only). Planted
+  duplicates (`duplicates.json` of each dated window) are checked: found, missed, false.
+* synthetic: 10,000 articles made of real dev sentences, shuffled; the product path, model
+  loading and embeddings included; wall and CPU time and peak RSS (and at 5,000 to show
+  that memory grows linearly).
 
-The dev data is read from ../shared/devdata and never copied into the repo.
+The same-story model was trained on windows 1-3 (scripts/train_cluster.py); windows 4-6 and
+the same-topic pile are held out. Dev data is read from ../shared/devdata, never copied.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import random
-import re
 import resource
 import subprocess
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEV = ROOT.parent / "shared" / "devdata" / "allsides-dev"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import piles
 
 from digest.types import Article
 
-# ---------------------------------------------------------------- data
-
-
-def split_sentences(text: str) -> list[str]:
-    try:
-        from nupunkt import sent_tokenize
-
-        return [s.strip() for s in sent_tokenize(text) if s.strip()]
-    except ImportError:  # pragma: no cover
-        return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"“])", text) if s.strip()]
-
-
-def make_article(origin: str, title: str, body: str, published: datetime | None, outlet: str | None = None) -> Article:
-    paragraphs = tuple(p.strip() for p in re.split(r"\n\s*\n", body) if p.strip())
-    sentences = tuple(s for p in paragraphs for s in split_sentences(p))
-    aid = hashlib.blake2b(f"{origin}\n{title}\n{body}".encode(), digest_size=8).hexdigest()
-    return Article(
-        id=aid,
-        origin=origin,
-        url=None,
-        outlet=outlet,
-        title=title or None,
-        author=None,
-        published=published,
-        language="en",
-        paragraphs=paragraphs,
-        sentences=sentences,
-    )
-
-
-def parse_date(s: str | None) -> datetime | None:
-    if not s:
-        return None
-    try:
-        d = datetime.fromisoformat(s.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return d if d.tzinfo else d.replace(tzinfo=UTC)
-
-
-def load_clusters_pile() -> tuple[list[Article], dict[str, str]]:
-    folder = DEV / "clusters"
-    labels = json.loads((folder / "labels.json").read_text())
-    meta = json.loads((folder / "meta.json").read_text())
-    arts, gold = [], {}
-    for name in sorted(labels):
-        text = (folder / "articles" / name).read_text(encoding="utf-8")
-        title, _, body = text.partition("\n")
-        m = meta.get(name, {})
-        a = make_article(f"clusters/{name}", title.strip(), body.strip(), parse_date(m.get("date")), m.get("source"))
-        arts.append(a)
-        gold[a.id] = labels[name]
-    return arts, gold
-
-
-def load_mds_pile() -> tuple[list[Article], dict[str, str]]:
-    arts, gold = [], {}
-    for line in (DEV / "mds.jsonl").read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        story = json.loads(line)
-        for k, d in enumerate(story["documents"]):
-            a = make_article(
-                f"mds/{story['id']}/{k}",
-                (d.get("title") or "").strip(),
-                (d.get("text") or "").strip(),
-                parse_date(d.get("date")),
-                d.get("source"),
-            )
-            arts.append(a)
-            gold[a.id] = f"mds-{story['id']}"
-    return arts, gold
-
-
-def hide_dates(arts: list[Article]) -> list[Article]:
-    from dataclasses import replace
-
-    return [replace(a, published=None) for a in arts]
-
-
-def jitter_dates(arts: list[Article], seed: int = 0) -> list[Article]:
-    """Real articles of one story come out over a day or so, not at the roundup's one time."""
-    from dataclasses import replace
-
-    rng = random.Random(seed)
-    return [
-        replace(a, published=a.published + timedelta(hours=rng.uniform(-36, 6))) if a.published else a for a in arts
-    ]
-
-
-def titles_only(arts: list[Article]) -> list[Article]:
-    from dataclasses import replace
-
-    return [replace(a, paragraphs=(), sentences=()) for a in arts]
-
+TUNED = {1, 2, 3}  # windows the same-story model was trained and cross-validated on
+TARGET_UNDATED = 0.93
+TARGET_DATED = 0.95
+TARGET_SAME_TOPIC = 0.92
 
 # ---------------------------------------------------------------- scoring
 
 
 def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
-    """B-cubed precision, recall and F1 over the items of `gold`."""
+    """B-cubed precision, recall and F1 over the items of `gold`; an item without a prediction
+    (a record the product could not read) counts as a story of its own."""
+    pred = {k: pred.get(k, "lost:" + k) for k in gold}
     by_pred, by_gold = defaultdict(set), defaultdict(set)
     for k in gold:
         by_pred[pred[k]].add(k)
@@ -163,173 +75,234 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run_ours(arts: list[Article], embedder) -> tuple[dict[str, str], float]:
-    from digest.cluster import cluster
-    from digest.dedupe import dedupe
+def run_product(arts: list[Article], embedder) -> tuple[dict[str, str], list[tuple[str, str]], float]:
+    """The product's path: what `digest cluster` calls. Story per article id, duplicate pairs, seconds."""
+    from digest.pipeline import group
+    from digest.settings import DEFAULTS
 
     t0 = time.perf_counter()
-    stories = cluster(dedupe(arts), embedder)
+    stories = group(arts, embedder, DEFAULTS).stories
     took = time.perf_counter() - t0
-    pred = {}
+    pred, dups = {}, []
     for s in stories:
         for a in s.articles:
             pred[a.id] = s.id
         for d in s.duplicates:
             pred[d.article.id] = s.id
-    return pred, took
+            dups.append((d.article.id, d.of))
+    return pred, dups, took
+
+
+def run_baseline(arts: list[Article], distance: float) -> dict[str, str]:
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    x = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
+        [f"{a.title or ''}. {a.text}" for a in arts]
+    )
+    labels = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=distance
+    ).fit_predict(x.toarray())
+    return {a.id: str(label) for a, label in zip(arts, labels)}
 
 
 # ---------------------------------------------------------------- parts
 
 
-def part_dev() -> dict:
-    from digest.models import load_embedder
-
-    t0 = time.perf_counter()
-    embedder = load_embedder()
-    load_s = time.perf_counter() - t0
-    arts, gold = load_clusters_pile()
-    marts, mgold = load_mds_pile()
-    out = {"model_load_s": round(load_s, 2), "rows": []}
-    variants = [
-        ("dev clusters (default)", arts, gold),
-        ("dev clusters, dates jittered", jitter_dates(arts), gold),
-        ("dev clusters, dates hidden", hide_dates(arts), gold),
-        ("dev clusters, titles only", titles_only(arts), gold),
-        ("mds stories (held out)", marts, mgold),
-        ("mds stories, dates hidden", hide_dates(marts), mgold),
-        ("both piles mixed", arts + marts, {**gold, **mgold}),
-        ("both piles mixed, dates hidden", hide_dates(arts + marts), {**gold, **mgold}),
-    ]
-    for name, a, g in variants:
-        if name != variants[0][0]:
-            embedder._cache.clear() if hasattr(embedder, "_cache") else None  # time real embedding work
-        pred, took = run_ours(a, embedder)
-        p, r, f = bcubed(pred, g)
-        out["rows"].append({"set": name, "docs": len(a), "P": p, "R": r, "F1": f, "docs_per_s": len(a) / took})
-    out["peak_rss_mb"] = round(peak_mb(), 1)
+def quality_piles() -> list[tuple[str, piles.Pile, str]]:
+    """(row name, pile, kind) with kind 'undated', 'dated', 'same_topic' or 'extra'."""
+    out = []
+    for w in range(1, 7):
+        out.append((f"window {w}, no dates", piles.window(f"window_{w}_nodates"), "undated"))
+        out.append((f"window {w}, dates jittered", piles.jittered(piles.window(f"window_{w}")), "dated"))
+    same = piles.window("same_topic")
+    out.append(("same_topic, no dates", piles.undated(same), "same_topic"))
+    out.append(("same_topic, dates jittered", piles.jittered(same), "same_topic"))
+    out.append(("5-month pile, dates jittered", piles.jittered(_old_pile()), "extra"))
+    out.append(("Multi-News full-length, no dates", piles.mds(piles.MULTINEWS, "multinews"), "extra"))
     return out
 
 
-def part_baseline() -> dict:
-    import numpy as np
-    from sklearn.cluster import AgglomerativeClustering
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _old_pile() -> piles.Pile:
+    """The older `clusters/` pile (60 stories over five months)."""
+    folder = piles.ALLSIDES / "clusters"
+    labels = json.loads((folder / "labels.json").read_text())
+    meta = json.loads((folder / "meta.json").read_text())
+    records = []
+    for fn in sorted(labels):
+        head, _, body = (folder / "articles" / fn).read_text(encoding="utf-8").partition("\n")
+        m = meta.get(fn, {})
+        records.append({"title": head.strip(), "text": body.strip(), "date": m.get("date"), "source": m.get("source")})
+    read = piles._read(records, "clusters")
+    gold = {(a.id if a else f"lost:{k}"): labels[fn] for k, (fn, a) in enumerate(zip(sorted(labels), read))}
+    return piles.Pile("clusters", [a for a in read if a], gold, [])
 
+
+def part_quality() -> dict:
+    import numpy as np
+
+    from digest.models import load_embedder
+
+    embedder = load_embedder()
     rows = []
-    for name, (arts, gold) in (("dev clusters", load_clusters_pile()), ("mds stories (held out)", load_mds_pile())):
-        texts = [f"{a.title or ''}. {a.text}" for a in arts]
-        best = None
-        for thr in np.arange(0.5, 0.96, 0.05):
-            t0 = time.perf_counter()
-            x = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts).toarray()
-            lab = AgglomerativeClustering(
-                n_clusters=None, metric="cosine", linkage="average", distance_threshold=float(thr)
-            ).fit_predict(x)
-            took = time.perf_counter() - t0
-            p, r, f = bcubed({a.id: str(label) for a, label in zip(arts, lab)}, gold)
-            if best is None or f > best["F1"]:
-                best = {
+    todo = quality_piles()
+    # baseline threshold: best mean F1 over the twelve window piles
+    grid = [round(float(t), 3) for t in np.arange(0.60, 0.951, 0.025)]
+    window_piles = [(n, p) for n, p, kind in todo if kind in ("undated", "dated")]
+    mean_f1 = {
+        t: float(np.mean([bcubed(run_baseline(p.articles, t), p.gold)[2] for _, p in window_piles])) for t in grid
+    }
+    distance = max(grid, key=lambda t: (round(mean_f1[t], 4), -t))
+    dup_rows = []
+    for name, pile, kind in todo:
+        pred, dups, took = run_product(pile.articles, embedder)
+        base = run_baseline(pile.articles, distance)
+        rows.append(
+            {
+                "set": name,
+                "kind": kind,
+                "docs": len(pile.gold),
+                "ours": bcubed(pred, pile.gold),
+                "baseline": bcubed(base, pile.gold),
+                "seconds": round(took, 2),
+            }
+        )
+        if pile.duplicates or dups:
+            planted = {frozenset(d) for d in pile.duplicates}
+            found = {frozenset(d) for d in dups}
+            dup_rows.append(
+                {
                     "set": name,
-                    "docs": len(arts),
-                    "P": p,
-                    "R": r,
-                    "F1": f,
-                    "docs_per_s": len(arts) / took,
-                    "distance_threshold": round(float(thr), 2),
+                    "planted": len(planted),
+                    "found": len(planted & found),
+                    "false": len(found - planted),
                 }
-        rows.append(best)
-    return {"rows": rows, "peak_rss_mb": round(peak_mb(), 1)}
+            )
+    return {"rows": rows, "duplicates": dup_rows, "baseline_distance": distance, "peak_rss_mb": round(peak_mb(), 1)}
 
 
 def synthetic_articles(n: int = 10_000, seed: int = 7) -> list[Article]:
     """Articles made of real dev sentences, shuffled: realistic words and lengths, no real stories."""
+    from digest.clean import article_id
+
     rng = random.Random(seed)
-    pool = []
-    for arts in (load_clusters_pile()[0], load_mds_pile()[0]):
-        for a in arts:
-            pool.extend(s for s in a.sentences if len(s.split()) >= 5)
-    pool = sorted(set(pool))
+    pool = sorted({s for a in piles.mds(piles.ALLSIDES / "mds-all.jsonl", "pool").articles for s in a.sentences})
+    pool = [s for s in pool if len(s.split()) >= 5]
     start = datetime(2024, 1, 1, tzinfo=UTC)
     out = []
     for i in range(n):
         title = " ".join(rng.choice(pool).split()[:14]).rstrip(".")
         sents = rng.sample(pool, rng.randint(4, 16))
-        paras = [" ".join(sents[k : k + 3]) for k in range(0, len(sents), 3)]
-        when = start + timedelta(minutes=rng.randint(0, 30 * 24 * 60))
-        out.append(make_article(f"synthetic/{i:05d}.txt", title, "\n\n".join(paras), when))
+        paras = tuple(" ".join(sents[k : k + 3]) for k in range(0, len(sents), 3))
+        origin = f"synthetic/{i:05d}.txt"
+        out.append(
+            Article(
+                id=article_id(origin, paras),
+                origin=origin,
+                url=None,
+                outlet=None,
+                title=title,
+                author=None,
+                published=start + timedelta(minutes=rng.randint(0, 30 * 24 * 60)),
+                language="en",
+                paragraphs=paras,
+                sentences=tuple(sents),
+            )
+        )
     return out
 
 
-def part_synthetic() -> dict:
-    from digest.cluster import cluster
-    from digest.dedupe import dedupe
+def part_synthetic(n: int) -> dict:
     from digest.models import load_embedder
+    from digest.pipeline import group
+    from digest.settings import DEFAULTS
 
-    arts = synthetic_articles()
+    arts = synthetic_articles(n)
+    arts = arts[: n - n // 100] + [replace(a, id=a.id + "c", origin=a.origin + ".copy") for a in arts[: n // 100]]
+    base_rss = peak_mb()
     c0 = time.process_time()  # CPU time of all threads: less skewed by other work on a shared machine
     t0 = time.perf_counter()
     embedder = load_embedder()
     t1 = time.perf_counter()
-    deduped = dedupe(arts)
+    stories = group(arts, embedder, DEFAULTS).stories
     t2 = time.perf_counter()
-    stories = cluster(deduped, embedder)
-    t3 = time.perf_counter()
     sizes = sorted((len(s.articles) for s in stories), reverse=True)
     return {
         "articles": len(arts),
-        "total_s": round(t3 - t0, 1),
+        "total_s": round(t2 - t0, 1),
         "cpu_s": round(time.process_time() - c0, 1),
         "model_load_s": round(t1 - t0, 1),
-        "dedupe_s": round(t2 - t1, 1),
-        "cluster_s": round(t3 - t2, 1),
-        "duplicates": len(deduped.duplicates),
         "stories": len(stories),
         "largest_story": sizes[0] if sizes else 0,
+        "duplicates": sum(len(s.duplicates) for s in stories),
+        "rss_before_mb": round(base_rss, 1),
         "peak_rss_mb": round(peak_mb(), 1),
     }
 
 
-PARTS = {"dev": part_dev, "baseline": part_baseline, "synthetic": part_synthetic}
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--part", choices=sorted(PARTS), help="run one part in this process and print JSON")
+    ap.add_argument("--part", choices=["quality", "synthetic"], help="run one part in this process and print JSON")
+    ap.add_argument("--n", type=int, default=10_000, help="articles for the synthetic part")
     args = ap.parse_args()
-    logging.basicConfig(level=logging.WARNING)
-    if not DEV.is_dir():
-        sys.exit(f"{DEV}: dev data not found")
-    if args.part:
-        print(json.dumps(PARTS[args.part]()))
+    logging.basicConfig(level=logging.CRITICAL)  # the Multi-News page clean rejects is scored as lost
+    if not piles.WINDOWS.is_dir():
+        sys.exit(f"{piles.WINDOWS}: dev data not found")
+    if args.part == "quality":
+        print(json.dumps(part_quality()))
         return
-    results = {}
-    for name in ("dev", "baseline", "synthetic"):
-        proc = subprocess.run([sys.executable, __file__, "--part", name], capture_output=True, text=True)
+    if args.part == "synthetic":
+        print(json.dumps(part_synthetic(args.n)))
+        return
+    for name, extra in (("quality", []), ("synthetic", ["--n", "10000"]), ("synthetic", ["--n", "5000"])):
+        proc = subprocess.run([sys.executable, __file__, "--part", name, *extra], capture_output=True, text=True)
         if proc.returncode != 0:
             sys.exit(f"part {name} failed:\n{proc.stderr[-2000:]}")
-        results[name] = json.loads(proc.stdout.strip().splitlines()[-1])
-    report(results)
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        report_quality(result) if name == "quality" else report_synthetic(result)
+        sys.stdout.flush()
 
 
-def report(res: dict) -> None:
-    print("B-cubed on AllSides dev piles (default configuration, no per-corpus tuning)\n")
-    print(f"{'method':<10} {'set':<32} {'docs':>5} {'P':>6} {'R':>6} {'F1':>6} {'docs/s':>8}")
-    for who, rows in (("ours", res["dev"]["rows"]), ("baseline", res["baseline"]["rows"])):
-        for r in rows:
-            extra = f"  (best distance threshold {r['distance_threshold']})" if "distance_threshold" in r else ""
-            print(
-                f"{who:<10} {r['set']:<32} {r['docs']:>5} {r['P']:>6.3f} {r['R']:>6.3f} {r['F1']:>6.3f} {r['docs_per_s']:>8.1f}{extra}"
-            )
+def _target(row: dict) -> float | None:
+    return {"undated": TARGET_UNDATED, "dated": TARGET_DATED, "same_topic": TARGET_SAME_TOPIC}.get(row["kind"])
+
+
+def report_quality(q: dict) -> None:
+    print("B-cubed, product path (digest.pipeline.group(...).stories) vs TF-IDF + average linkage")
+    print(f"(baseline distance threshold {q['baseline_distance']}: its best mean F1 over windows 1-6, both ways)")
+    print("model trained on windows 1-3; 4-6, same_topic and the extra piles are held out\n")
+    head = f"{'pile':<34} {'docs':>5}  {'ours P':>6} {'R':>6} {'F1':>6}   {'base P':>6} {'R':>6} {'F1':>6}  target"
+    print(head)
+    for r in q["rows"]:
+        (p, rr, f), (bp, br, bf) = r["ours"], r["baseline"]
+        t = _target(r)
+        verdict = "" if t is None else f"{t:.2f} {'met' if f >= t and f > bf else 'MISSED'}"
+        print(
+            f"{r['set']:<34} {r['docs']:>5}  {p:>6.3f} {rr:>6.3f} {f:>6.3f}   {bp:>6.3f} {br:>6.3f} {bf:>6.3f}  {verdict}"
+        )
+    for label, sel in (
+        ("windows 1-3 (tuned)", lambda r: r["kind"] in ("undated", "dated") and int(r["set"].split()[1][0]) in TUNED),
+        (
+            "windows 4-6 (held out)",
+            lambda r: r["kind"] in ("undated", "dated") and int(r["set"].split()[1][0]) not in TUNED,
+        ),
+        ("same_topic (held out)", lambda r: r["kind"] == "same_topic"),
+    ):
+        sel_rows = [r for r in q["rows"] if sel(r)]
+        ours = sum(r["ours"][2] for r in sel_rows) / len(sel_rows)
+        base = sum(r["baseline"][2] for r in sel_rows) / len(sel_rows)
+        print(f"mean F1 {label:<24} ours {ours:.3f}  baseline {base:.3f}")
+    print("\nplanted duplicates (exact and near):")
+    for d in q["duplicates"]:
+        print(f"  {d['set']:<34} planted {d['planted']}, found {d['found']}, false {d['false']}")
+    print(f"peak RSS (quality part) {q['peak_rss_mb']:.0f} MB")
+
+
+def report_synthetic(s: dict) -> None:
     print(
-        f"\npeak RSS: ours {res['dev']['peak_rss_mb']:.0f} MB (model loaded in {res['dev']['model_load_s']} s), "
-        f"baseline {res['baseline']['peak_rss_mb']:.0f} MB"
-    )
-    s = res["synthetic"]
-    print(
-        f"\nsynthetic: {s['articles']} articles of shuffled dev sentences: {s['total_s']} s total, {s['cpu_s']} s CPU "
-        f"(model load {s['model_load_s']} s, dedupe {s['dedupe_s']} s, cluster incl. embeddings {s['cluster_s']} s), "
-        f"peak RSS {s['peak_rss_mb']:.0f} MB; {s['stories']} stories, largest {s['largest_story']}, "
+        f"\nsynthetic: {s['articles']} articles of shuffled dev sentences (1% exact copies): {s['total_s']} s wall, "
+        f"{s['cpu_s']} s CPU (model load {s['model_load_s']} s); peak RSS {s['peak_rss_mb']:.0f} MB "
+        f"({s['rss_before_mb']:.0f} MB before clustering); {s['stories']} stories, largest {s['largest_story']}, "
         f"{s['duplicates']} duplicates"
     )
 

@@ -1,19 +1,23 @@
 """Group canonical articles into stories.
 
-How (details and the reasons for each default in docs/cluster.md):
+How (details and the reasons for each choice in docs/cluster.md):
 
-1. Each article is described three ways, each an L2-normalised vector:
-   the MiniLM embedding of its title and lead, TF-IDF terms of the same text,
-   and the named entities spaCy finds there (people, organisations, places...),
-   weighted by how rare they are in the corpus.
-2. Candidate pairs come from each article's nearest neighbours by embedding and
-   by terms, so memory stays linear in the number of articles (no n x n matrix).
-3. Average-linkage agglomeration over that sparse graph. Because every part of
-   the similarity is a dot product of unit vectors, the average similarity of
-   two clusters is exactly the dot product of their summed vectors divided by
-   the sizes, so we never need the missing pairs. Clusters further apart in
-   time (mean publication date) pay a penalty. Merging stops at one fixed
-   threshold chosen on the dev data.
+1. Each article is described by the MiniLM embedding of its title and lead, TF-IDF
+   terms of its title and body and of its title alone (fitted on the pile itself, so
+   words every article shares count for little), and, to explain stories, the named
+   entities of its title and lead.
+2. Candidate pairs are each article's nearest neighbours by embedding and by terms,
+   so memory stays linear in the number of articles (no n x n matrix).
+3. A small same-story model (logistic regression, weights shipped in
+   `digest/data/`, trained by `scripts/train_cluster.py` on dev windows 1-3 and small
+   piles drawn from them) turns a pair's similarities, their margins below each
+   article's own nearest neighbours, and, only when both dates are known, their time
+   gap, into the log-odds that the two report the same story. No feature depends on
+   the pile's size, so one model serves two articles and ten thousand.
+4. Average linkage over those log-odds: two groups merge while the mean log-odds over
+   all their cross pairs is at least the model's merge level (chosen by
+   cross-validation with the weights). Pairs outside the candidate graph are scored
+   exactly when a merge needs them, so the average is never guessed.
 
 Articles are sorted by id before anything else and ties are broken by id, so
 the stories do not depend on the order of the input.
@@ -22,14 +26,17 @@ the stories do not depend on the order of the input.
 from __future__ import annotations
 
 import heapq
+import json
 import logging
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,22 +48,28 @@ from .types import Article, Deduped, Duplicate, Story, ThreadLink, story_id, tit
 
 log = logging.getLogger(__name__)
 
-# ---- the one default configuration (chosen on dev data; see docs/cluster.md) ----
-TERM_WORDS = 120  # words of body after the title whose TF-IDF terms are compared
-ENTITY_WORDS = 15  # words of body after the title searched for named entities (NER is the slow part)
-W_EMBED = 0.50  # weights of the three similarities; they sum to 1
-W_TERMS = 0.40
-W_ENTITIES = 0.10
-MERGE_THRESHOLD = 0.30  # merge two clusters while their average similarity is at least this
-TIME_GRACE_DAYS = 1.0  # no time penalty for stories this close (mean publication times)
-TIME_PENALTY_PER_DAY = 0.08  # then this much similarity is lost per day apart...
-TIME_PENALTY_MAX = 0.30  # ...up to this much
-NEIGHBOURS = 12  # candidate neighbours per article, by embedding and by terms each
-WHY_ITEMS = 8
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    """The one default configuration. The merge rule and the feature weights are not here:
+    they are learned, and live in the same-story model file keyed to the embedder."""
+
+    lead_words: int = 20  # body words embedded after the title (embedding is the slow part)
+    term_words: int = 2000  # body words whose TF-IDF terms are compared (cheap: the whole of nearly any article)
+    entity_words: int = 15  # body words searched for named entities (for `why`; NER is slow)
+    model: str = "same-story"  # digest/data/<model>-<embedder>.json
+    default_embedder: str = "minilm-l6"  # whose model is used, with a warning, for an embedder without one
+    why_items: int = 8
+
+
+OPTIONS = ClusterOptions()
+
+WHY_ITEMS = OPTIONS.why_items
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
 _WORDS = re.compile(r"\w[\w'’-]*\w")
 _BLOCK = 1024  # rows per block when searching neighbours: bounds memory at _BLOCK x n float32
+_DATA = Path(__file__).resolve().parent / "data"
 
 
 # --------------------------------------------------------------------------- API
@@ -68,7 +81,7 @@ def cluster(deduped: Deduped, embedder: Embedder) -> list[Story]:
     if not articles:
         return []
     feats = describe(articles, embedder)
-    labels = group(feats)
+    labels = group(feats, same_story_model(getattr(embedder, "name", None)))
     return _build_stories(articles, labels, feats, deduped.duplicates)
 
 
@@ -106,22 +119,32 @@ def stories_to_json(stories: Sequence[Story], thread_links: Sequence[ThreadLink]
 class Features:
     """What clustering knows about each article; rows follow the sorted articles."""
 
-    embeddings: np.ndarray  # (n, d) float32, unit rows
-    terms: sparse.csr_matrix  # (n, V) float32, unit rows (TF-IDF)
+    embeddings: np.ndarray  # (n, d) float32, unit rows: title + lead
+    terms: sparse.csr_matrix  # (n, V) float32, unit rows (TF-IDF of title + body)
     term_names: list[str]
+    title_terms: sparse.csr_matrix  # (n, V') float32, unit rows (TF-IDF of the title alone)
     entities: sparse.csr_matrix  # (n, E) float32, unit rows (idf-weighted presence)
     entity_names: list[str]  # display form of each entity
     days: np.ndarray  # (n,) float64 days since the epoch; nan when unknown
 
 
-def describe(articles: Sequence[Article], embedder: Embedder) -> Features:
-    emb = np.asarray(embedder.embed([title_and_lead(a) for a in articles]), dtype=np.float32)
-    norms = np.linalg.norm(emb, axis=1, keepdims=True)
-    emb = emb / np.maximum(norms, 1e-12)
-    terms, term_names = _tfidf([title_and_lead(a, TERM_WORDS) for a in articles])
-    ents, ent_names = _entity_matrix(_entities([title_and_lead(a, ENTITY_WORDS) for a in articles]))
+def describe(articles: Sequence[Article], embedder: Embedder, options: ClusterOptions = OPTIONS) -> Features:
+    emb = np.asarray(embedder.embed([title_and_lead(a, options.lead_words) for a in articles]), dtype=np.float32)
+    emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+    terms, term_names = _tfidf([title_and_lead(a, options.term_words) for a in articles])
+    title_terms, _ = _tfidf([headline(a) for a in articles])
+    ents, ent_names = _entity_matrix(_entities([title_and_lead(a, options.entity_words) for a in articles]))
     days = np.array([_days(a.published) for a in articles], dtype=np.float64)
-    return Features(emb, terms, term_names, ents, ent_names, days)
+    return Features(emb, terms, term_names, title_terms, ents, ent_names, days)
+
+
+def headline(article: Article) -> str:
+    """The title, or for an untitled article its first sentence (which does a headline's job)."""
+    title = (article.title or "").strip()
+    if title:
+        return title
+    first = (article.sentences or article.paragraphs or ("",))[0]
+    return " ".join(first.split()[:30])
 
 
 def _tfidf(texts: Sequence[str]) -> tuple[sparse.csr_matrix, list[str]]:
@@ -188,17 +211,19 @@ def _entity_matrix(per_doc: list[list[tuple[str, str]]]) -> tuple[sparse.csr_mat
     if not vocab:
         return sparse.csr_matrix((n, 1), dtype=np.float32), [""]
     df = np.zeros(len(vocab), dtype=np.float64)
-    for ids in doc_keys:
-        df[ids] += 1
+    for keys in doc_keys:
+        df[keys] += 1
     idf = np.log((1 + n) / (1 + df)) + 1.0
-    rows, cols, vals = [], [], []
-    for r, ids in enumerate(doc_keys):
-        if not ids:
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for r, keys in enumerate(doc_keys):
+        if not keys:
             continue
-        w = idf[ids]
+        w = idf[keys]
         w = w / np.linalg.norm(w)
-        rows.extend([r] * len(ids))
-        cols.extend(ids)
+        rows.extend([r] * len(keys))
+        cols.extend(keys)
         vals.extend(w.tolist())
     m = sparse.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(n, len(vocab)))
     names = [""] * len(vocab)
@@ -216,170 +241,240 @@ def _days(when: datetime | None) -> float:
     return when.timestamp() / 86400.0
 
 
-# --------------------------------------------------------------------- grouping
+# ------------------------------------------------------------ same-story model
+
+# The pair features, in the order of the model file's weights. None depends on how many articles
+# the pile holds: a margin compares the pair's similarity with how close each article's own nearest
+# neighbours are (its first and its third), which reads the same in a pile of six and of ten thousand.
+FEATURES = (
+    "embedding",  # cosine of the title + lead embeddings
+    "terms",  # cosine of the TF-IDF vectors of title + body
+    "title_terms",  # cosine of the TF-IDF vectors of the titles
+    "embedding_margin_first",  # embedding cosine minus the larger of the two articles' nearest-neighbour cosines
+    "embedding_margin_third",  # the same against each article's third-nearest neighbour
+    "terms_margin_first",  # the same by terms
+    "terms_margin_third",
+    "days_apart",  # both dated: time gap beyond a day and a half, in units of 3 days, at most 1; else 0
+    "same_days",  # both dated and at most a day and a half apart: 1; else 0
+)
+SAME_DAYS = 1.5  # days: one story's reports come out over a day or so (dateline, updates, time zones)
+DAYS_SCALE = 3.0  # days beyond SAME_DAYS after which a gap says nothing more
+MARGIN_NEIGHBOURS = (1, 3)  # which nearest neighbours the margins are taken against (first, third)
 
 
-def time_penalty(days_a: float, days_b: float) -> float:
-    """Similarity lost for being far apart in time; nothing when either date is unknown."""
-    if math.isnan(days_a) or math.isnan(days_b):
-        return 0.0
-    gap = abs(days_a - days_b) - TIME_GRACE_DAYS
-    if gap <= 0:
-        return 0.0
-    return min(TIME_PENALTY_MAX, gap * TIME_PENALTY_PER_DAY)
+@dataclass(frozen=True)
+class SameStoryModel:
+    """Logistic regression over FEATURES: log-odds that two articles report the same story."""
+
+    embedder: str
+    neighbours: int  # candidate pairs: each article's nearest this many by embedding and by terms
+    weights: np.ndarray
+    intercept: float
+    merge_at: float  # groups merge while their mean cross-pair log-odds is at least this
+    # A margin is taken against an article's nearest neighbours, but never against less than this
+    # (embedding, terms) cosine: an article with nothing close in the pile (a pile of two, a story of its
+    # own) must not find its "nearest" unrelated neighbour as close as a same-story partner.
+    floors: tuple[float, float] = (0.0, 0.0)
+    source: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "") -> SameStoryModel:
+        if list(data["features"]) != list(FEATURES):
+            raise ValueError(f"{source}: features {data['features']} are not {list(FEATURES)}")
+        return cls(
+            embedder=str(data["embedder"]),
+            neighbours=int(data["neighbours"]),
+            weights=np.asarray(data["weights"], dtype=np.float64),
+            intercept=float(data["intercept"]),
+            merge_at=float(data["merge_at"]),
+            floors=(float(data["margin_floors"]["embedding"]), float(data["margin_floors"]["terms"])),
+            source=source,
+        )
 
 
-def candidate_pairs(feats: Features, k: int = NEIGHBOURS) -> np.ndarray:
-    """(m, 2) int array of pairs i < j: each article's k nearest by embedding and by terms."""
+def model_path(embedder: str, options: ClusterOptions = OPTIONS) -> Path:
+    return _DATA / f"{options.model}-{embedder}.json"
+
+
+@lru_cache(maxsize=8)
+def same_story_model(embedder: str | None, options: ClusterOptions = OPTIONS) -> SameStoryModel:
+    """The shipped model trained with `embedder`; the default embedder's (with a warning) if there is none."""
+    path = model_path(embedder or options.default_embedder, options)
+    if not path.is_file():
+        fallback = model_path(options.default_embedder, options)
+        log.warning(
+            "no same-story model for embedder %r; using %s (retrain with scripts/train_cluster.py)",
+            embedder,
+            fallback.name,
+        )
+        path = fallback
+    return SameStoryModel.from_dict(json.loads(path.read_text(encoding="utf-8")), path.name)
+
+
+@dataclass
+class Neighbours:
+    """Candidate pairs, and how close each article's own nearest neighbours are (for the margins)."""
+
+    pairs: np.ndarray  # (m, 2) candidate pairs i < j: in either article's nearest by embedding or by terms
+    embedding_near: np.ndarray  # (n, 2): cosine of each article's first and third nearest by embedding
+    terms_near: np.ndarray  # (n, 2): the same by terms
+
+
+def neighbours(feats: Features, k: int, floors: tuple[float, float] = (0.0, 0.0)) -> Neighbours:
+    """Each article's `k` nearest by embedding and by terms: the candidate pairs and the margins' references
+    (never below `floors`, see SameStoryModel.floors)."""
     n = feats.embeddings.shape[0]
-    if n < 2:
-        return np.zeros((0, 2), dtype=np.int64)
-    found = [_knn(lambda s, e: feats.embeddings[s:e] @ feats.embeddings.T, n, k)]
+    listed = max(1, min(max(k, max(MARGIN_NEIGHBOURS)), n - 1))
+    emb, emb_sims = _nearest(lambda s, e: feats.embeddings[s:e] @ feats.embeddings.T, n, listed)
+    found = [emb[:, :k]]
     if feats.terms.shape[1] > 1:
-        found.append(_knn(lambda s, e: (feats.terms[s:e] @ feats.terms.T).toarray(), n, k))
-    pairs = np.concatenate(found)
+        terms, terms_sims = _nearest(lambda s, e: (feats.terms[s:e] @ feats.terms.T).toarray(), n, listed)
+        found.append(terms[:, :k])
+    else:
+        terms_sims = np.zeros((n, listed), dtype=np.float32)
+    pairs = np.concatenate([np.stack([np.repeat(np.arange(n), f.shape[1]), f.ravel()], axis=1) for f in found])
     pairs = np.sort(pairs, axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return np.unique(pairs, axis=0)
+    pairs = np.unique(pairs[pairs[:, 0] != pairs[:, 1]], axis=0)
+    return Neighbours(pairs, _near_references(emb_sims, floors[0]), _near_references(terms_sims, floors[1]))
 
 
-def _knn(block_sims, n: int, k: int) -> np.ndarray:
-    k = min(k, n - 1)
-    out = []
+def _near_references(sims: np.ndarray, floor: float) -> np.ndarray:
+    """(n, 2) similarity of the first and third nearest neighbour (the farthest there is, in a pile under
+    four), at least `floor`."""
+    cols = [min(r, sims.shape[1]) - 1 for r in MARGIN_NEIGHBOURS]
+    return np.maximum(sims[:, cols].astype(np.float64), floor)
+
+
+def _nearest(block_sims: Callable[[int, int], np.ndarray], n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(n, k) indices of each row's k most similar other rows, most similar first, ties by index; and their similarities."""
+    out, out_sims = [], []
     for s in range(0, n, _BLOCK):
         e = min(n, s + _BLOCK)
         sims = np.asarray(block_sims(s, e), dtype=np.float32)
         sims[np.arange(e - s), np.arange(s, e)] = -np.inf
         idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        rows = np.repeat(np.arange(s, e), k)
-        out.append(np.stack([rows, idx.ravel()], axis=1))
-    return np.concatenate(out)
+        top = np.take_along_axis(sims, idx, axis=1)
+        order = np.lexsort((idx, -top), axis=1)
+        out.append(np.take_along_axis(idx, order, axis=1))
+        out_sims.append(np.take_along_axis(top, order, axis=1))
+    if not out:
+        return np.zeros((0, k), dtype=np.int64), np.zeros((0, k), dtype=np.float32)
+    return np.concatenate(out), np.concatenate(out_sims)
 
 
-def pair_similarity(feats: Features, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """Combined similarity of article pairs (vectorised in chunks), before any time penalty."""
-    out = np.empty(len(i), dtype=np.float64)
+def pair_features(feats: Features, near: Neighbours, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """(m, len(FEATURES)) features of the article pairs (i[t], j[t])."""
+    out = np.zeros((len(i), len(FEATURES)), dtype=np.float64)
     for s in range(0, len(i), 20_000):
         a, b = i[s : s + 20_000], j[s : s + 20_000]
-        e = np.einsum("ij,ij->i", feats.embeddings[a], feats.embeddings[b])
-        t = np.asarray(feats.terms[a].multiply(feats.terms[b]).sum(axis=1)).ravel()
-        x = np.asarray(feats.entities[a].multiply(feats.entities[b]).sum(axis=1)).ravel()
-        out[s : s + len(a)] = W_EMBED * e + W_TERMS * t + W_ENTITIES * x
-    return out
-
-
-class _Cluster:
-    """Sums of the members' vectors: enough to get exact average similarities."""
-
-    __slots__ = ("members", "emb", "terms", "ents", "day_sum", "day_n", "neighbours", "alive")
-
-    def __init__(self, members, emb, terms, ents, day_sum, day_n):
-        self.members: list[int] = members
-        self.emb: np.ndarray = emb
-        self.terms: dict[int, float] = terms
-        self.ents: dict[int, float] = ents
-        self.day_sum = day_sum
-        self.day_n = day_n
-        self.neighbours: set[int] = set()
-        self.alive = True
-
-    @property
-    def day(self) -> float:
-        return self.day_sum / self.day_n if self.day_n else math.nan
-
-
-def _row_dict(m: sparse.csr_matrix, r: int) -> dict[int, float]:
-    s, e = m.indptr[r], m.indptr[r + 1]
-    return dict(zip(m.indices[s:e].tolist(), m.data[s:e].astype(np.float64).tolist()))
-
-
-def _sparse_dot(a: dict[int, float], b: dict[int, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b[k] for k, v in a.items() if k in b)
-
-
-def _add(a: dict[int, float], b: dict[int, float]) -> dict[int, float]:
-    out = dict(a)
-    for k, v in b.items():
-        out[k] = out.get(k, 0.0) + v
-    return out
-
-
-def _linkage(a: _Cluster, b: _Cluster) -> float:
-    size = len(a.members) * len(b.members)
-    s = (
-        W_EMBED * float(a.emb @ b.emb)
-        + W_TERMS * _sparse_dot(a.terms, b.terms)
-        + W_ENTITIES * _sparse_dot(a.ents, b.ents)
-    ) / size
-    return s - time_penalty(a.day, b.day)
-
-
-def group(feats: Features, threshold: float = MERGE_THRESHOLD) -> np.ndarray:
-    """Cluster label (0..k-1) per article, by average linkage over the candidate graph."""
-    n = feats.embeddings.shape[0]
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    clusters: list[_Cluster] = []
-    for r in range(n):
-        d = feats.days[r]
-        known = not math.isnan(d)
-        clusters.append(
-            _Cluster(
-                [r],
-                feats.embeddings[r].astype(np.float64),
-                _row_dict(feats.terms, r),
-                _row_dict(feats.entities, r),
-                d if known else 0.0,
-                1 if known else 0,
-            )
+        out[s : s + len(a)] = _combine(
+            np.einsum("ij,ij->i", feats.embeddings[a], feats.embeddings[b]),
+            np.asarray(feats.terms[a].multiply(feats.terms[b]).sum(axis=1)).ravel(),
+            np.asarray(feats.title_terms[a].multiply(feats.title_terms[b]).sum(axis=1)).ravel(),
+            np.maximum(near.embedding_near[a], near.embedding_near[b]),
+            np.maximum(near.terms_near[a], near.terms_near[b]),
+            np.abs(feats.days[a] - feats.days[b]),
         )
-    pairs = candidate_pairs(feats)
+    return out
+
+
+def block_features(feats: Features, near: Neighbours, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """(len(rows), len(cols), len(FEATURES)) features of every pair (rows[r], cols[c]): what a merge needs."""
+    return _combine(
+        feats.embeddings[rows] @ feats.embeddings[cols].T,
+        (feats.terms[rows] @ feats.terms[cols].T).toarray(),
+        (feats.title_terms[rows] @ feats.title_terms[cols].T).toarray(),
+        np.maximum(near.embedding_near[rows][:, None, :], near.embedding_near[cols][None, :, :]),
+        np.maximum(near.terms_near[rows][:, None, :], near.terms_near[cols][None, :, :]),
+        np.abs(feats.days[rows][:, None] - feats.days[cols][None, :]),
+    )
+
+
+def _combine(
+    embedding: np.ndarray,
+    terms: np.ndarray,
+    title_terms: np.ndarray,
+    embedding_near: np.ndarray,
+    terms_near: np.ndarray,
+    gap: np.ndarray,
+) -> np.ndarray:
+    """The FEATURES columns from elementwise inputs of any (same) shape; `*_near` carry a last axis of
+    (first, third) reference similarities, the larger of the pair's two articles."""
+    embedding = np.asarray(embedding, dtype=np.float64)
+    terms = np.asarray(terms, dtype=np.float64)
+    cols = [embedding, terms, np.asarray(title_terms, dtype=np.float64)]
+    cols += [embedding - embedding_near[..., 0], embedding - embedding_near[..., 1]]
+    cols += [terms - terms_near[..., 0], terms - terms_near[..., 1]]
+    dated = ~np.isnan(gap)
+    gap = np.where(dated, gap, 0.0)
+    cols.append(np.where(dated, np.clip((gap - SAME_DAYS) / DAYS_SCALE, 0.0, 1.0), 0.0))
+    cols.append((dated & (gap <= SAME_DAYS)).astype(np.float64))
+    return np.stack(cols, axis=-1)
+
+
+def pair_log_odds(feats: Features, near: Neighbours, model: SameStoryModel, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    return pair_features(feats, near, i, j) @ model.weights + model.intercept
+
+
+# --------------------------------------------------------------------- grouping
+
+
+def group(feats: Features, model: SameStoryModel) -> np.ndarray:
+    """Cluster label (0..k-1) per article: average linkage over the same-story log-odds.
+
+    Only groups connected in the candidate graph are compared, but each comparison is
+    exact: when two groups merge, the new group is scored against every neighbouring
+    group over all their cross pairs (one vectorised block per merge), so the mean is
+    never taken over guessed values.
+    """
+    n = feats.embeddings.shape[0]
+    if n < 2:
+        return np.zeros(n, dtype=np.int64)
+    near = neighbours(feats, model.neighbours, model.floors)
+    members: list[np.ndarray] = [np.array([r]) for r in range(n)]
+    alive = [True] * n
+    first = list(range(n))  # smallest article index in each group: the tie-breaker
+    adjacent: list[set[int]] = [set() for _ in range(n)]
     heap: list[tuple[float, int, int, int, int]] = []
+    pairs = near.pairs
     if len(pairs):
-        sims = pair_similarity(feats, pairs[:, 0], pairs[:, 1])
-        for (i, j), s in zip(pairs.tolist(), sims.tolist()):
-            clusters[i].neighbours.add(j)
-            clusters[j].neighbours.add(i)
-            s -= time_penalty(feats.days[i], feats.days[j])
-            if s >= threshold:
+        scores = pair_log_odds(feats, near, model, pairs[:, 0], pairs[:, 1])
+        for (i, j), s in zip(pairs.tolist(), scores.tolist()):
+            adjacent[i].add(j)
+            adjacent[j].add(i)
+            if s >= model.merge_at:
                 heap.append((-round(s, 9), i, j, i, j))
     heapq.heapify(heap)
-    first = list(range(n))  # smallest article index in each cluster: the tie-breaker
     while heap:
-        neg, _, _, a, b = heapq.heappop(heap)
-        ca, cb = clusters[a], clusters[b]
-        if not (ca.alive and cb.alive):
+        _, _, _, a, b = heapq.heappop(heap)
+        if not (alive[a] and alive[b]):
             continue
-        merged = _Cluster(
-            sorted(ca.members + cb.members),
-            ca.emb + cb.emb,
-            _add(ca.terms, cb.terms),
-            _add(ca.ents, cb.ents),
-            ca.day_sum + cb.day_sum,
-            ca.day_n + cb.day_n,
-        )
-        ca.alive = cb.alive = False
-        new = len(clusters)
-        clusters.append(merged)
+        alive[a] = alive[b] = False
+        new = len(members)
+        members.append(np.sort(np.concatenate([members[a], members[b]])))
+        alive.append(True)
         first.append(min(first[a], first[b]))
-        for other in (ca.neighbours | cb.neighbours) - {a, b}:
-            co = clusters[other]
-            if not co.alive:
-                continue
-            co.neighbours.discard(a)
-            co.neighbours.discard(b)
-            co.neighbours.add(new)
-            merged.neighbours.add(other)
-            s = _linkage(merged, co)
-            if s >= threshold:
-                lo, hi = sorted((first[new], first[other]))
-                heapq.heappush(heap, (-round(s, 9), lo, hi, new, other))
+        others = sorted(o for o in (adjacent[a] | adjacent[b]) - {a, b} if alive[o])
+        adjacent.append(set(others))
+        for o in others:
+            adjacent[o] -= {a, b}
+            adjacent[o].add(new)
+        adjacent[a] = adjacent[b] = set()
+        if not others:
+            continue
+        cols = np.concatenate([members[o] for o in others])
+        block = block_features(feats, near, members[new], cols) @ model.weights + model.intercept
+        starts = np.cumsum([0] + [len(members[o]) for o in others[:-1]])
+        sums = np.add.reduceat(block.sum(axis=0), starts)
+        for o, total in zip(others, sums.tolist()):
+            mean = total / (len(members[new]) * len(members[o]))
+            if mean >= model.merge_at:
+                lo, hi = sorted((first[new], first[o]))
+                heapq.heappush(heap, (-round(mean, 9), lo, hi, o, new))
     labels = np.full(n, -1, dtype=np.int64)
-    alive = sorted((c for c in clusters if c.alive), key=lambda c: c.members[0])
-    for lab, c in enumerate(alive):
-        labels[c.members] = lab
+    groups = sorted((members[c] for c in range(len(members)) if alive[c]), key=lambda m: int(m[0]))
+    for lab, m in enumerate(groups):
+        labels[m] = lab
     return labels
 
 
@@ -395,7 +490,7 @@ def _build_stories(
     stories = []
     for lab in range(int(labels.max()) + 1 if len(labels) else 0):
         idx = np.flatnonzero(labels == lab)
-        members = [articles[i] for i in idx]
+        members = [articles[int(i)] for i in idx]
         centre = feats.embeddings[idx].sum(axis=0)
         centrality = feats.embeddings[idx] @ centre
         # the most central article that has a title (a lead is a poor label when a title exists)

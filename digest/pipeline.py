@@ -104,6 +104,7 @@ def _biggest_first(stories: Iterable[Story]) -> list[Story]:
 def brief_context(settings: Settings, embedder: Embedder, generator: Generator | None):
     """The brief stage's context for one run (one call budget shared by all its stories)."""
     from .brief import BriefContext, ModelBudget
+    from .brief.salience import default_model, load_model
 
     limits = settings.limits
     return BriefContext(
@@ -113,6 +114,7 @@ def brief_context(settings: Settings, embedder: Embedder, generator: Generator |
         calls_per_story=limits.calls_per_story,
         max_new_tokens=limits.max_new_tokens,
         budget=ModelBudget(limits.calls_per_run),
+        salience=load_model(settings.salience) if settings.salience else default_model(),
     )
 
 

@@ -13,6 +13,7 @@ slower, it does not write a different briefing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 
@@ -52,6 +53,7 @@ class Settings:
     model: str | None = None  # generator name from the registry; None: the registry's default
     use_model: bool = True  # False: extractive briefings (source sentences only)
     embedder: str | None = None  # embedder name from the registry; None: the registry's default
+    salience: Path | None = None  # salience weights (scripts/train_salience.py); None: the shipped ones
     thread_days: int = 30  # a story may continue one that ended at most this many days before
     limits: ModelLimits = field(default_factory=ModelLimits)
     fetch: FetchLimits = field(default_factory=FetchLimits)

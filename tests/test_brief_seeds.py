@@ -47,12 +47,14 @@ def _check_briefing(b, story, embedder, *, dialogue: bool = True):
     assert "Borrell" in text and "Cho Tae" in text
     if dialogue:
         assert re.search(r"(?i)first EU-South Korea strategic dialogue", text)
-    assert re.search(r"(?i)security and defen[cs]e partnership", text)
+    # The selector is learned (salience.py), not written for these seeds: what it must hold is that the
+    # lead is a fact most sources state. (The defence partnership, stated by two of five, is not required: see issue 12's note.)
     # The lead says where and when: "on Monday" (seed 002, undated, in a story of Monday 4 November)
     # and "a meeting in Seoul" / "In Seoul, Borrell also met" (three sources) are written into it.
     lead = b.sentences[0]
     assert lead.text.startswith("In Seoul on 4 November 2024, ") and "Borrell" in lead.text, lead
     assert 4 in lead.citations  # the undated source that gave the day
+    assert len(lead.citations) >= 3
     # Seed 002 is raw machine translation: it backs claims but is never quoted.
     assert not any(garbled(s.text) for s in b.sentences)
     assert "Borrelland" not in text and "immediatelyas" not in text

@@ -78,6 +78,16 @@ def test_citations_cover_every_fact_and_skip_contradicting_sources(embedder):
     assert supporters("North Korea has sent 9,000 soldiers to Russia.", members, embedder) is None
 
 
+def test_a_source_is_not_cited_for_a_figure_it_does_not_state(embedder):
+    members = [
+        (1, "At least 12 people were killed when floods hit northern Portugal on Sunday, officials said."),
+        (2, "Deadly floods hit northern Portugal on Sunday, killing several people."),
+        (3, "Twelve people died in the floods in northern Portugal on Sunday, the civil protection agency said."),
+    ]
+    cites = supporters("Floods killed at least 12 people in northern Portugal on Sunday.", members, embedder)
+    assert cites == (1, 3)  # "several" does not state twelve; "Twelve" does
+
+
 def test_trim_attribution_keeps_quotes_with_their_speaker():
     assert trim_attribution("The shooter was an employee of the transit authority, police said.") == (
         "The shooter was an employee of the transit authority."

@@ -1,15 +1,18 @@
 """brief: one consolidated, cited, checked briefing per story.
 
-    evidence (sentences -> claims) -> select (rank, MMR, order)
-        -> write (the model fuses each claim; optional) -> verify (or fall back to a source sentence)
-        -> lead (the first sentence says where and when) -> disagreements, timeline, only-in, sources
+    evidence (sentences -> claims)          evidence.gather
+      -> select (learned salience, order)   select.plan, select.order
+      -> write (the model rewrites a fact)  write.rewrite, write.headline
+      -> verify (check and cite)            verify.check, verify.supporters
+      -> lead (where and when), disagreements, timeline, only-in, sources
 
-The consolidating is done here in code. The model only gets small jobs
-(fuse two or three sentences from different sources that say the same thing,
-write a headline), and every sentence it writes is checked against the
-sentences it came from. What a single source says is shown as written. Without a generator the briefing is extractive: the best source
-sentence of each claim, trimmed of "he said", with every supporting source
-cited.
+This module only wires the steps. What to say is chosen by a model learned on
+editors' summaries (salience.py); the local model writes each chosen fact as
+a briefing sentence; code checks every sentence it writes against the source
+sentences it came from and cites the sources that state it. A sentence that
+fails a check is replaced by the source sentence (trimmed of "he said").
+Without a generator the briefing is extractive: the best source sentence of
+each claim, with every supporting source cited.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from digest.types import Article, Briefing, BriefSentence, Source, Story, common
 
 from . import disagree, evidence, lead, only_in, select, timeline, verify, write
 from .facts import word_count
+from .salience import SalienceModel, default_model
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +42,12 @@ stated_days = timeline.stated_days
 # bound a 1 MB text took minutes (issue 15).
 MAX_SENTENCES = 200
 MAX_WORDS = 6000
-MAX_FUSE_INPUTS = 3
-FUSE_MAX_WORDS = 32
+MAX_CONTEXT = 2  # other outlets' sentences shown to the writer with the fact to rewrite
+COMPRESSION = 0.8  # a rewritten sentence has at most this share of its source sentence's words...
+MIN_SENTENCE_WORDS, MAX_SENTENCE_WORDS = 12, 35  # ...within these bounds
 HEADLINE_WORDS = 14
+FULL = 0.95  # a briefing this close to its word budget takes no more facts
 OVERRUN = 1.15  # a briefing may exceed its word budget by this factor, no more
-TOP_UP = 0.85  # a briefing this far under its budget after writing takes more claims
 
 
 @dataclass
@@ -81,6 +86,7 @@ class BriefContext:
     calls_per_story: int
     max_new_tokens: int
     budget: ModelBudget
+    salience: SalienceModel = field(default_factory=default_model)
 
     @property
     def calibration(self) -> Calibration:
@@ -111,45 +117,31 @@ def brief(story: Story, ctx: BriefContext, *, stats: BriefStats | None = None) -
     same way) and the headline is the most central title.
     """
     stats = stats if stats is not None else BriefStats()
-    generator, embedder, words = ctx.generator, ctx.embedder, ctx.words
+    embedder, words = ctx.embedder, ctx.words
     articles = tuple(bounded(a) for a in story.articles)
     ev = evidence.gather(articles, embedder)
-    restates = ctx.calibration.restates
-    chosen = select.choose(ev, words, duplicate=restates, length_of=_length_estimate(ev, generator is not None))
     sentences: list[BriefSentence] = []
     used: list[evidence.Claim] = []
     spent = 0
-
-    def write_all(claims: list[evidence.Claim]) -> None:
-        nonlocal spent
-        for claim in claims:
-            sentence = _write_claim(ev, claim, ctx, [s.text for s in sentences], stats)
-            if sentence is None:
-                continue
-            size = word_count(sentence.text)
-            if sentences and spent + size > words * OVERRUN:
-                continue  # the model budget ran out and this claim's source sentence is too long to fit
-            sentences.append(sentence)
-            used.append(claim)
-            spent += size
-
-    write_all(chosen)
-    if sentences and spent < words * TOP_UP:
-        # Fusions are shorter than the source sentences the plan counted: spend what they
-        # saved on the next claims the selection would have taken, then restore the order.
-        more = select.choose(
-            ev, words + (words - spent), duplicate=restates, length_of=_length_estimate(ev, generator is not None)
-        )
-        taken = {id(c) for c in used} | {id(c) for c in chosen}
-        write_all([c for c in more if id(c) not in taken])
-        if len(used) > 1:
-            place = {id(c): k for k, c in enumerate(used)}
-            ordered = [used[0], *(c for c in select.order(ev, used[1:]))]  # the lead stays first
-            sentences[:] = [sentences[place[id(c)]] for c in ordered]
-            used[:] = ordered
+    for claim in select.plan(ev, ctx.salience, restates=ctx.calibration.restates):
+        if spent >= words * FULL:
+            break
+        sentence = _write_claim(ev, claim, ctx, [s.text for s in sentences], stats)
+        if sentence is None:
+            continue
+        size = word_count(sentence.text)
+        if sentences and spent + size > words * OVERRUN:
+            continue  # too long for what is left; a shorter fact may still fit
+        sentences.append(sentence)
+        used.append(claim)
+        spent += size
+    if len(used) > 1:
+        place = {id(c): k for k, c in enumerate(used)}
+        ordered = select.order(ev, used)
+        sentences = [sentences[place[id(c)]] for c in ordered]
+        used = ordered
     if sentences:
         sentences[0] = _anchor_lead(sentences[0], used[0], ev, articles)
-    # The headline may run a little over the budget: every story needs one.
     headline, headline_by = _headline(story, ev, used, ctx, stats)
     text = " ".join(s.text for s in sentences)
     return Briefing(
@@ -216,34 +208,21 @@ def _anchor_lead(sentence: BriefSentence, claim: evidence.Claim, ev: evidence.Ev
     )
 
 
-def _length_estimate(ev: evidence.EvidenceSet, with_model: bool):
-    """Words a claim will take: its source sentence. A fusion is never longer, and most
-    claims end up verbatim, so planning on fusions would leave the budget short."""
-
-    def length(claim: evidence.Claim) -> int:
-        return word_count(verify.trim_attribution(ev.sentences[claim.representative].text))
-
-    return length
-
-
-def _fuse_inputs(ev: evidence.EvidenceSet, claim: evidence.Claim) -> list[int]:
-    """What the fuser gets: the representative, a restatement folded into the claim, then the
-    closest well-formed sentence of each other source; one per source, at most four."""
-    centroid = ev.vectors[list(claim.members)].mean(axis=0)
+def _context(ev: evidence.EvidenceSet, claim: evidence.Claim) -> list[int]:
+    """Other outlets' wording of the claim's fact, for the writer: the closest well-formed
+    sentence of each other source, at most MAX_CONTEXT."""
     rep = claim.representative
-    picked = [rep, *(i for i in claim.absorbed if i != rep)]
-    sources = {ev.sentences[i].source for i in picked}
-    if len(sources) >= 2:
-        return picked  # two facts of one event from two sources: a third sentence only blurs them
-    rest = sorted(
-        (i for i in claim.evidence if ev.sentences[i].selectable and i not in picked),
-        key=lambda i: -float(ev.vectors[i] @ centroid) + (0.2 if ev.sentences[i].poor_source else 0.0),
-    )
-    for i in rest:
-        if ev.sentences[i].source not in sources:
-            picked.append(i)
+    assert rep is not None
+    sources = {ev.sentences[rep].source}
+    out: list[int] = []
+    for i in sorted(
+        (i for i in claim.evidence if i != rep and ev.sentences[i].selectable),
+        key=lambda i: (-float(ev.vectors[i] @ ev.vectors[rep]), i),
+    ):
+        if ev.sentences[i].source not in sources and len(out) < MAX_CONTEXT:
+            out.append(i)
             sources.add(ev.sentences[i].source)
-    return picked[:MAX_FUSE_INPUTS]
+    return out
 
 
 def _may_call(ctx: BriefContext, stats: BriefStats, *, reserve: int = 0) -> bool:
@@ -268,43 +247,30 @@ def _write_claim(
     previous: list[str],
     stats: BriefStats,
 ) -> BriefSentence | None:
+    """The claim as one briefing sentence: the model's, if it passes every check; else the source's."""
     embedder, calibration = ctx.embedder, ctx.calibration
-    members = [(ev.sentences[i].source, ev.sentences[i].text) for i in claim.evidence]
+    assert claim.representative is not None  # plan() gives only showable claims
     rep = ev.sentences[claim.representative]
-    inputs = _fuse_inputs(ev, claim)
-    if previous and len(inputs) > 1:
-        # A supporting sentence that restates an earlier briefing sentence would only make
-        # the fusion repeat it: leave it out.
-        vecs = embedder.embed(previous)
-        inputs = [inputs[0], *(i for i in inputs[1:] if float((vecs @ ev.vectors[i]).max()) < calibration.echoes)]
-    # The model earns its time only where sources must be combined: a claim that one
-    # source carries is shown as that source wrote it (trimmed), without a model call.
-    if (
-        ctx.generator is not None
-        and len({ev.sentences[i].source for i in inputs}) >= 2
-        and _may_call(ctx, stats, reserve=1)
-    ):
-        texts = [ev.sentences[i].text for i in inputs]
-        lengths = sorted((word_count(s) for s in texts), reverse=True)
-        limit = lengths[0]
-        if claim.absorbed:  # two facts of one event may take a little more than the longer sentence
-            limit = max(limit, min(FUSE_MAX_WORDS, int(0.7 * (lengths[0] + lengths[1]))))
-        limit = min(FUSE_MAX_WORDS, limit)
-        candidate = write.fuse(ctx.generator, texts, limit, combine=bool(claim.absorbed))
+    members = [(ev.sentences[i].source, ev.sentences[i].text) for i in claim.evidence]
+    source_text = verify.trim_attribution(rep.text)
+    if previous:
+        vecs = embedder.embed([source_text, *previous])
+        if float((vecs[1:] @ vecs[0]).max()) >= calibration.repeats:
+            return None  # the briefing already says this
+    if ctx.generator is not None and _may_call(ctx, stats, reserve=1):
+        context = [ev.sentences[i].text for i in _context(ev, claim)]
+        limit = max(MIN_SENTENCE_WORDS, min(MAX_SENTENCE_WORDS, round(word_count(rep.text) * COMPRESSION)))
+        candidate = write.rewrite(ctx.generator, rep.text, context, limit)
         if candidate:
-            verdict = verify.check(candidate, texts, embedder, previous=previous, max_words=limit)
+            inputs = [rep.text, *context]
+            verdict = verify.check(candidate, inputs, embedder, previous=previous, max_words=limit + 2)
             cites = verify.supporters(candidate, members, embedder) if verdict.ok else None
             if verdict.ok and cites:
                 return BriefSentence(candidate, cites, "model")
             stats.rejected.append((candidate, verdict.reasons or ("facts not covered by citable sources",)))
             log.debug("rejected model sentence %r: %s", candidate, verdict.reasons)
-    text = verify.trim_attribution(rep.text)
-    if previous:
-        vecs = embedder.embed([text, *previous])
-        if float((vecs[1:] @ vecs[0]).max()) >= calibration.repeats:
-            return None
-    cites = verify.supporters(text, members, embedder, must=(rep.source,))
-    return BriefSentence(text, cites or (rep.source,), "source")
+    cites = verify.supporters(source_text, members, embedder, must=(rep.source,))
+    return BriefSentence(source_text, cites or (rep.source,), "source")
 
 
 def _headline(
@@ -315,7 +281,9 @@ def _headline(
     stats: BriefStats,
 ) -> tuple[str, Literal["model", "source"]]:
     top = sorted(used, key=lambda c: -c.score)[:3]
-    facts_text = [verify.trim_attribution(ev.sentences[c.representative].text) for c in top]
+    facts_text = [
+        verify.trim_attribution(ev.sentences[c.representative].text) for c in top if c.representative is not None
+    ]
     # One source already has an editor's headline: the model writes one only when sources are combined.
     if ctx.generator is not None and facts_text and ev.n_sources >= 2 and _may_call(ctx, stats):
         line = write.headline(ctx.generator, facts_text, HEADLINE_WORDS)

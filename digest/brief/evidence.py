@@ -19,7 +19,7 @@ from digest.models.base import Embedder
 from digest.nlp import TAGGER, english, pipe
 from digest.types import Article
 
-from .facts import facts, word_count
+from .facts import word_count
 
 MIN_WORDS, MAX_WORDS = 6, 60
 
@@ -133,7 +133,9 @@ def _assess(text: str) -> tuple[bool, bool, bool, bool]:
     words = word_count(text)
     has_quote = bool(_QUOTE.search(text))
     speech = bool(_SPEECH.search(text))
-    reaction = has_quote or bool(re.search(r"\b(said|says|told|stated|wrote|posted|tweeted)\b", text))
+    # Direct quotation marks a reaction. Reported speech alone does not: wire copy attributes its
+    # facts ("Floods killed 12 people, officials said"), and such a sentence is the news itself.
+    reaction = has_quote
     ok = MIN_WORDS <= words <= MAX_WORDS
     ok = ok and bool(re.search(r"[.!][\"”’')\]]*$", text))  # finished statement (no headings, no questions)
     ok = ok and not re.search(r"(\.\.\.|…)[\"”’')\]]*$", text)  # cut off
@@ -294,23 +296,8 @@ def _claim(members: list[int], sentences: list[Evidence], vectors: np.ndarray, c
     lead = max(_lead_score(sentences[i].position) for i in members)
     reaction = sum(sentences[i].reaction for i in members) * 2 > len(members)
     candidates = [i for i in members if sentences[i].selectable]
-
-    def merit(i: int) -> float:
-        e = sentences[i]
-        words = word_count(e.text)
-        f = facts(e.text)
-        informative = min(4, len(f.names) + len(f.numbers) + len(f.dates))  # self-contained: says who/what/when
-        return (
-            float(vectors[i] @ centroid)
-            + 0.15 * _lead_score(e.position)
-            + 0.03 * informative
-            - (0.15 if e.dependent else 0.0)
-            - (GARBLED_SOURCE_PENALTY if e.poor_source else 0.0)
-            - 0.004 * max(0, words - 30)
-            - 0.01 * max(0, 12 - words)
-        )
-
-    representative = max(candidates, key=merit) if candidates else None
+    # The most central showable member; select.plan replaces it with the most salient one.
+    representative = max(candidates, key=lambda i: (float(vectors[i] @ centroid), -i)) if candidates else None
     return Claim(
         members=tuple(sorted(members)),
         sources=tuple(sorted({sentences[i].source for i in members})),

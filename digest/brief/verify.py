@@ -27,7 +27,7 @@ import numpy as np
 
 from digest.models.base import Embedder
 
-from .facts import STOPWORDS, Facts, NameSpan, date_spans, facts, fold, tokens, word_count
+from .facts import STOPWORDS, Facts, NameSpan, date_spans, facts, fold, numbers, tokens, word_count
 
 
 @dataclass(frozen=True)
@@ -238,16 +238,22 @@ def supporters(
     `members` pairs a source number with one of its sentences. A source is cited
     when its sentence is close in meaning and gives no contradicting figure, and
     any source needed to cover a number, date or name is added, so that every
-    fact of the final sentence is stated by at least one cited source.
+    fact of the final sentence is stated by at least one cited source. A source
+    is never cited for a sentence with a figure it does not state: close in
+    meaning is not enough when the sentence gives numbers.
     """
     if not members:
         return None
     threshold = embedder.calibration.cites if min_similarity is None else min_similarity
     vecs = embedder.embed([final, *(s for _, s in members)])
     sims = vecs[1:] @ vecs[0]
+    figures = numbers(final)
+    stated: dict[int, set[str]] = {}
+    for n, s in members:
+        stated.setdefault(n, set()).update(numbers(s))
     cited: dict[int, list[str]] = {}
     for (n, s), sim in zip(members, sims):
-        if n in must or (sim >= threshold and not _conflicts(final, s)):
+        if n in must or (sim >= threshold and not _conflicts(final, s) and figures <= stated[n]):
             cited.setdefault(n, []).append(s)
     if not unsupported(final, [s for ss in cited.values() for s in ss]):
         return tuple(sorted(cited))

@@ -1,7 +1,8 @@
-"""Small, checkable jobs for the local model: fuse a few sentences, write a headline.
+"""Small, checkable jobs for the local model: rewrite one fact as a briefing sentence, write a headline.
 
-A 1.5B model handed a whole story copies, repeats and invents. Handed two to
-four sentences that already say the same thing, it writes one good sentence.
+A 1.5B model handed a whole story copies, repeats and invents. Handed one
+sentence and the same fact as other outlets word it, it writes one good
+briefing sentence.
 Prompts are short, greedy (temperature 0) and capped in tokens, so a story
 costs a few seconds. Nothing written here is trusted: verify.py checks it.
 """
@@ -73,24 +74,23 @@ def _ask(generator: Generator, user: str, max_tokens: int) -> str | None:
     return _clean(reply or "") or None
 
 
-def fuse(generator: Generator, sentences: Sequence[str], max_words: int = 35, *, combine: bool = False) -> str | None:
-    """One short sentence with the fact that `sentences` (from different sources) share.
+def rewrite(generator: Generator, sentence: str, context: Sequence[str], max_words: int) -> str | None:
+    """`sentence` rewritten as one briefing sentence of at most `max_words` words.
 
-    With `combine`, the sentences are two facts of one event and the sentence
-    states both. The fixed instructions come first, so consecutive calls share a
-    prompt prefix that the backend need not process again.
+    The model compresses: it keeps the fact and its who, where and when, drops
+    framing ("the officials said on Thursday") and asides, and may take a
+    missing detail from `context` (the same fact as other outlets report it).
+    The fixed instructions come first, so consecutive calls share a prompt
+    prefix that the backend need not process again.
     """
-    listed = "\n".join(f"{i}. {s}" for i, s in enumerate(sentences, start=1))
-    task = (
-        "Combine these sentences from different news reports into ONE sentence."
-        if combine
-        else "These sentences from different news reports state the same fact. Write ONE short sentence with that fact."
-    )
+    other = "".join(f"\nThe same fact in another report: {c}" for c in context)
     user = (
-        f"{task} Copy names, numbers and dates exactly as written. Keep any quote with its speaker. "
-        f"Add nothing.\n\n{listed}\n\nOne sentence, at most {max_words} words:"
+        "Rewrite the news sentence below as ONE shorter sentence for a neutral news briefing. "
+        "Keep its main fact with who, what, where and when; drop attribution and side details. "
+        "Use the report's own words. Copy names, numbers and dates exactly. Keep any quote with its speaker. "
+        f"Add nothing.\n\nSentence: {sentence}{other}\n\nOne sentence, at most {max_words} words:"
     )
-    return _ask(generator, user, max_tokens=int(max_words * 1.4) + 6)
+    return _ask(generator, user, max_tokens=int(max_words * 1.5) + 8)
 
 
 def headline(generator: Generator, facts: Sequence[str], max_words: int = 14) -> str | None:

@@ -17,9 +17,10 @@ from digest.clean.model import WEIGHTS, TreeModel, context_features, load_model
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_the_weights_are_shipped_for_all_four_models():
+def test_the_page_models_weights_are_shipped():
+    # The text models are trained by the same script but not shipped yet (docs/clean.md).
     assert WEIGHTS.is_file(), "run scripts/train_extraction.py"
-    for kind in ("page", "page_context", "text", "text_context"):
+    for kind in ("page", "page_context"):
         tree_model = load_model(kind)  # raises when the features changed since training
         assert tree_model is not None, kind
         assert len(tree_model.roots) > 10 and 0.0 < tree_model.threshold_keep < 1.0

@@ -32,7 +32,7 @@ import trafilatura
 from digest.clean import metadata
 from digest.clean.blocks import Block, page_blocks
 from digest.clean.model import Candidate, page_features, report_probability
-from digest.clean.rules import reason_for
+from digest.clean.rules import block_key, reason_for
 from digest.types import Dropped
 
 log = logging.getLogger(__name__)
@@ -185,8 +185,11 @@ def extract_html(html: str, *, url: str | None = None) -> HtmlResult:
     paragraphs: list[str] = []
     headings: list[bool] = []
     dropped: list[Dropped] = []
+    title_key = block_key(page.meta["title"]) if page.meta.get("title") else None
     for block, kept in zip(page.blocks, keep):
-        if kept:
+        if kept and block.heading and not paragraphs and title_key and block_key(block.text) == title_key:
+            dropped.append(Dropped("title", block.text[:300]))  # the headline is metadata, not the report
+        elif kept:
             paragraphs.append(block.text)
             headings.append(block.heading > 0)
         else:

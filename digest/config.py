@@ -35,12 +35,7 @@ class SourceConfig(BaseModel):
     @field_validator("feed", "wordpress")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = value.strip()
-        if not value.lower().startswith(("http://", "https://")) or len(value.split("://", 1)[1]) == 0:
-            raise ValueError(f"must be an http:// or https:// URL, got {value!r}")
-        return value
+        return None if value is None else _check_http_url(value)
 
     @model_validator(mode="after")
     def _exactly_one(self) -> SourceConfig:
@@ -71,6 +66,95 @@ class FetchConfig(BaseModel):
     run_seconds: Annotated[float, Field(gt=0, le=24 * 3600)] = DEFAULTS.fetch.run_seconds  # all fetching of a run
 
 
+FORMATS: tuple[Literal["md", "json", "html"], ...] = ("md", "json", "html")
+
+
+def _check_http_url(value: str) -> str:
+    value = value.strip()
+    if not value.lower().startswith(("http://", "https://")) or len(value.split("://", 1)[1]) == 0:
+        raise ValueError(f"must be an http:// or https:// URL, got {value!r}")
+    return value
+
+
+def _check_address(value: str) -> str:
+    """One e-mail address (a display name is allowed): no line break can smuggle in a header."""
+    from email.utils import parseaddr
+
+    value = value.strip()
+    if any(c in value for c in "\r\n\0") or "@" not in parseaddr(value)[1]:
+        raise ValueError(f"not an e-mail address: {value!r}")
+    return value
+
+
+class EmailConfig(BaseModel):
+    """The `[delivery.email]` table: where `digest daily` mails each day's digest (docs/config.md).
+
+    The password is never in the file: `password_env` names the environment
+    variable that holds it, so the config can be shared, committed or logged.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    host: str
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    starttls: bool = True  # upgrade the connection with STARTTLS (port 587); refuse to send if the server cannot
+    ssl: bool = False  # implicit TLS from the first byte (port 465) instead
+    sender: str = Field(alias="from")
+    to: Annotated[list[str], Field(min_length=1)]
+    username: str | None = None  # default: the `from` address, when password_env is given
+    password_env: str | None = None  # name of the environment variable holding the password
+    timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 30.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "password" in data:
+            raise ValueError(
+                "password: never in the file; put it in an environment variable and name that variable with password_env"
+            )
+        return data
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return _check_address(value)
+
+    @field_validator("to")
+    @classmethod
+    def _to(cls, value: list[str]) -> list[str]:
+        return [_check_address(v) for v in value]
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        value = value.strip()
+        if not value or any(c.isspace() or c in "/@" for c in value):
+            raise ValueError(f"not a host name: {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_tls(self) -> EmailConfig:
+        if self.ssl and self.starttls:
+            raise ValueError("ssl and starttls: choose one (ssl for port 465, starttls for 587)")
+        if self.username and not self.password_env:
+            raise ValueError("username needs password_env (the environment variable holding the password)")
+        return self
+
+
+class DeliveryConfig(BaseModel):
+    """The `[delivery]` table: how the digests reach people besides the files (docs/config.md)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str | None = None  # where OUTPUT_DIR is published; makes the feed's links absolute
+    email: EmailConfig | None = None  # off unless given
+
+    @field_validator("base_url")
+    @classmethod
+    def _base(cls, value: str | None) -> str | None:
+        return None if value is None else _check_http_url(value).rstrip("/") + "/"
+
+
 class Config(BaseModel):
     """The whole `digest.toml`. Relative paths are resolved against the file's folder."""
 
@@ -82,7 +166,19 @@ class Config(BaseModel):
     model: str | None = None  # None: the registry's default generator; "none": extractive only
     words: int = Field(DEFAULTS.words, ge=WORDS_RANGE[0], le=WORDS_RANGE[1])
     fetch: FetchConfig = FetchConfig()  # frozen: one shared default is safe
+    formats: list[Literal["md", "json", "html"]] = Field(default_factory=lambda: list(FORMATS))
+    delivery: DeliveryConfig = DeliveryConfig()
     sources: list[SourceConfig] = Field(default_factory=list)
+
+    @field_validator("formats")
+    @classmethod
+    def _formats(cls, value: list[str]) -> list[str]:
+        if "md" not in value or "json" not in value:
+            raise ValueError(
+                'must include "md" and "json" (the record of the day that index.md and the state rely on); '
+                'add "html" for the web page, the archive and the feed'
+            )
+        return list(dict.fromkeys(value))
 
     @property
     def state_path(self) -> Path:
@@ -109,6 +205,10 @@ def _resolve(base: Path, p: Path | None) -> Path | None:
     return p if p.is_absolute() else (base / p)
 
 
+def _keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
 def _error_lines(path: Path, exc: ValidationError) -> list[str]:
     lines = []
     for e in exc.errors():
@@ -126,6 +226,10 @@ def _error_lines(path: Path, exc: ValidationError) -> list[str]:
                 if "sources" in where
                 else f" (fetch takes {', '.join(FetchConfig.model_fields)})"
                 if where.startswith("fetch")
+                else f" (delivery.email takes {', '.join(_keys(EmailConfig))})"
+                if where.startswith("delivery.email")
+                else f" (delivery takes {', '.join(DeliveryConfig.model_fields)})"
+                if where.startswith("delivery")
                 else f" (allowed: {', '.join(Config.model_fields)})"
             )
         lines.append(f"{path}: {where}: {msg}")
@@ -187,8 +291,13 @@ EXAMPLE = """\
 # digest.toml: the sources and settings of `digest daily` (reference: docs/config.md).
 # Relative paths are relative to this file's folder.
 
-# Where the daily digests go: OUTPUT_DIR/YYYY-MM-DD.md, .json and index.md.
+# Where the daily digests go: OUTPUT_DIR/YYYY-MM-DD.md, .json, .html, index.md,
+# index.html (the archive) and feed.xml (an Atom feed of the last 30 days).
 output_dir = "digests"
+
+# What each day writes: "md" and "json" always; leave "html" out to skip the
+# web page, the archive and the feed.
+formats = ["md", "json", "html"]
 
 # The SQLite file that remembers articles and stories across days.
 # Default: OUTPUT_DIR/state.db
@@ -210,6 +319,20 @@ words = {words}
 # [fetch]
 # request_seconds = {request_seconds:g}
 # run_seconds = {run_seconds:g}
+
+# Delivery (optional). base_url: where you publish OUTPUT_DIR (the feed's links).
+# [delivery]
+# base_url = "https://example.org/news/"
+#
+# E-mail each day's digest once (HTML with the Markdown as its text part).
+# The password is never in this file: password_env NAMES the variable holding it.
+# [delivery.email]
+# host = "smtp.example.org"
+# port = 587
+# starttls = true
+# from = "Daily digest <digest@example.org>"
+# to = ["me@example.org"]
+# password_env = "SMTP_PASSWORD"
 
 # Each source is one [[sources]] table with exactly one of:
 #   path      = a folder (read recursively) or a file of articles

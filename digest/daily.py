@@ -12,9 +12,13 @@ The run for day D:
    "updated", the rest are "new";
 4. briefs each story on its new articles only (the pipeline's `brief_stories`);
    an updated story links to the digest that told it last;
-5. writes OUTDIR/D.json and OUTDIR/D.md as a pair (both complete before the
-   first rename), then commits the state rows of D (one transaction), then
-   rewrites OUTDIR/index.md from what the committed state and the folder hold.
+5. writes OUTDIR/D.json, OUTDIR/D.html (when `formats` has "html") and
+   OUTDIR/D.md together (all complete before the first rename), then commits
+   the state rows of D (one transaction), then rewrites OUTDIR/index.md (and,
+   with HTML, the archive OUTDIR/index.html and the feed OUTDIR/feed.xml) from
+   what the committed state and the folder hold;
+6. with `[delivery.email]`, mails the day's digest, once per day unless asked
+   again (`resend`); a failed send is reported in the result, the files stay.
 
 What is daily's own: the window, the lock, the transaction, the state, and the
 status of each story. Nothing is missed: the window reaches back to the day of
@@ -29,6 +33,7 @@ byte-identical files and replaces its own rows instead of adding to them.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import tempfile
@@ -40,9 +45,10 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Literal
 
+from . import deliver
 from .atomic import remove_stale_temps, write_atomic, write_together
 from .config import Config
-from .render import to_json, to_markdown
+from .render import to_html, to_json, to_markdown
 from .sanitize import md_code, printable
 from .settings import Settings
 from .state import DigestRow, Locked, State, StoryDay, locked
@@ -70,6 +76,8 @@ class DailyResult:
     problems: tuple[Problem, ...]
     model: str
     seconds: dict[str, float] = field(default_factory=dict, compare=False)  # wall time per stage
+    emailed: bool = False  # the digest was mailed by this run
+    delivery_error: str | None = None  # one line: the e-mail could not be sent (the files are written)
 
     @property
     def markdown(self) -> Path:
@@ -92,12 +100,14 @@ def run_daily(
     fetcher=None,
     models=None,
     lock_wait: float | None = None,
+    resend: bool = False,
 ) -> DailyResult:
     """Run the digest for `date` (see the module docstring). Safe to repeat.
 
     `settings` default to the config's. `fetcher` (digest.ingest.feeds.Fetcher)
     and `models` (an (embedder, generator) pair; generator None for extractive
-    briefings) may be given to reuse them.
+    briefings) may be given to reuse them. `resend` mails the day's digest
+    even if an earlier run did.
     """
     settings = settings or config.settings()
     out_dir = Path(config.output_dir)
@@ -119,7 +129,47 @@ def run_daily(
             result = _run(config, settings, date, state, out_dir, report, fetcher, models)
         # The index lists only what the committed state and the folder both hold.
         index = write_atomic(out_dir / "index.md", render_index(state, out_dir))
-        return replace(result, written=(*result.written, index))
+        result = replace(result, written=(*result.written, index))
+        if "html" in config.formats:
+            result = replace(result, written=(*result.written, *_write_site(config, state, out_dir)))
+        if config.delivery.email is not None:
+            result = _email(config, state, result, resend)
+        return result
+
+
+def _write_site(config: Config, state: State, out_dir: Path) -> list[Path]:
+    """OUTDIR/index.html and OUTDIR/feed.xml, rebuilt from the days the state records and the folder holds."""
+    days = deliver.load_days(out_dir, [row.date for row in state.digests()])
+    feed = deliver.render_feed(days, feed_id=state.feed_id(), base_url=config.delivery.base_url)
+    return write_together([(out_dir / "feed.xml", feed), (out_dir / "index.html", deliver.render_archive(days))])
+
+
+def _email(config: Config, state: State, result: DailyResult, resend: bool) -> DailyResult:
+    """Mail the day's digest once (after its files are written); a failure is reported, never raised."""
+    assert config.delivery.email is not None
+    day = result.date
+    if state.delivered(day, "email") and not resend:
+        log.info("the digest of %s was e-mailed before; not sending it again (--resend sends it again)", day)
+        return result
+    md_path = result.markdown
+    html_path = md_path.with_suffix(".html")
+    try:
+        text = md_path.read_text(encoding="utf-8")
+        if html_path.is_file():
+            html = html_path.read_text(encoding="utf-8")
+        else:  # formats without "html": the message still carries the page, built from the day's JSON
+            from .render import html_from_json
+
+            html = html_from_json(json.loads(result.json.read_text(encoding="utf-8")), title=_title(day))
+        deliver.send_digest(deliver.Mail.from_config(config.delivery.email), subject=_title(day), text=text, html=html)
+    except deliver.DeliveryError as exc:
+        return replace(result, delivery_error=str(exc))
+    state.record_delivery(day, "email", hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return replace(result, emailed=True)
+
+
+def _title(day: Date) -> str:
+    return f"Daily digest, {day.isoformat()}"
 
 
 def _check_writable(folder: Path) -> None:
@@ -213,7 +263,7 @@ def _run(
             )
 
     digest = Digest(
-        title=f"Daily digest, {day.isoformat()}",
+        title=_title(day),
         generated_at=datetime.combine(day, time(0), UTC),  # not the clock: a re-run gives the same bytes
         model=model_name,
         stories=tuple(stories),
@@ -225,6 +275,10 @@ def _run(
     md_text, json_text = to_markdown(digest), to_json(digest)
 
     md_path, json_path = out_dir / f"{day.isoformat()}.md", out_dir / f"{day.isoformat()}.json"
+    files = [(json_path, json_text)]
+    if "html" in config.formats:
+        html_text = to_html(digest, day_href=deliver.page_link(out_dir), nav=(("All days", "index.html"),))
+        files.append((out_dir / f"{day.isoformat()}.html", html_text))
     state.replace_day(day, story_days)
     state.record_digest(
         DigestRow(
@@ -237,12 +291,12 @@ def _run(
             sha256=hashlib.sha256(md_text.encode("utf-8")).hexdigest(),
         )
     )
-    write_together([(json_path, json_text), (md_path, md_text)])  # the .md last: if it is there, so is its .json
+    write_together([*files, (md_path, md_text)])  # the .md last: if it is there, so are the others
     n_updated = sum(1 for s in stories if s.status == "updated")
     clock.lap("write")
     return DailyResult(
         date=day,
-        written=(md_path, json_path),
+        written=(md_path, json_path, *(p for p, _ in files[1:])),
         new_articles=len(new),
         stories=len(stories),
         new_stories=len(stories) - n_updated,

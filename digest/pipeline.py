@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from .models.base import Embedder, Generator
 from .settings import Settings
@@ -24,8 +25,17 @@ from .types import Article, Briefing, Problem, RawDocument, Story, ThreadLink
 
 log = logging.getLogger(__name__)
 
-# progress(stage, done, total): total is None while unknown.
+# progress(stage, done, total): total is None while unknown. A stage is announced with
+# done=0 before its work starts, so a display can name what the run is waiting on.
 Progress = Callable[[str, int, int | None], None]
+
+# The stages a Progress callback sees, in the order a run reaches them:
+READ = "read"  # done/total: files (and feed items) read; total None when a source is a URL
+CLEAN = "clean"  # done/total: documents cleaned / documents read so far
+GROUP = "group"  # done/total: steps of dedupe, cluster, threads
+LOAD = "load"  # done/total: models loaded / models needed
+BRIEF = "brief"  # done/total: stories briefed / stories
+STAGES = (READ, CLEAN, GROUP, LOAD, BRIEF)
 
 
 def _quiet(stage: str, done: int, total: int | None) -> None:
@@ -43,6 +53,7 @@ def clean_documents(
 
     articles: list[Article] = []
     problems: list[Problem] = []
+    progress(CLEAN, 0, None)
     for i, doc in enumerate(docs, 1):
         if isinstance(doc, Problem):
             _report(doc, problems)
@@ -53,7 +64,7 @@ def clean_documents(
                 _report(Problem(doc.origin, str(exc)), problems)
             except (RecursionError, MemoryError, ValueError) as exc:
                 _report(Problem(doc.origin, f"cannot clean: {type(exc).__name__}: {exc}"), problems)
-        progress("clean", i, None)
+        progress(CLEAN, i, i)
     return articles, problems
 
 
@@ -66,7 +77,44 @@ def read_sources(sources: Sequence[str], progress: Progress = _quiet) -> tuple[l
     """Ingest and clean every source (files, folders, .gz, feed URLs)."""
     from .ingest import ingest
 
-    return clean_documents(ingest(sources), progress)
+    total = count_files(sources)
+    progress(READ, 0, total)  # announced first: the display lists the stages in the order they start
+    return clean_documents(_counting_files(ingest(sources), total, progress), progress)
+
+
+def count_files(sources: Sequence[str]) -> int | None:
+    """How many files the sources hold (visible files under folders); None when a source is a URL.
+
+    Only an estimate for the progress display: ingest itself decides what is read.
+    """
+    total = 0
+    for source in sources:
+        if "://" in source:
+            return None
+        path = Path(source)
+        if path.is_dir():
+            for _folder, dirs, files in os.walk(path):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                total += sum(not f.startswith(".") for f in files)
+        else:
+            total += 1
+    return total
+
+
+def _counting_files(
+    docs: Iterable[RawDocument | Problem], total: int | None, progress: Progress
+) -> Iterator[RawDocument | Problem]:
+    """Pass the documents on, reporting READ each time a new file (origin before any '#N') starts."""
+    done, last = 0, None
+    for doc in docs:
+        key = doc.origin.split("#", 1)[0]
+        if key != last:
+            done, last = done + 1, key
+            if total is not None and done > total:  # an OPML list or a feed: more items than files
+                total = None
+            progress(READ, done, total)
+        yield doc
+    progress(READ, done, done)
 
 
 # ------------------------------------------------------------------ group
@@ -81,16 +129,21 @@ class Grouping:
     threads: list[Story]  # each thread as one story (what a briefing tells), biggest first
 
 
-def group(articles: Sequence[Article], embedder: Embedder, settings: Settings) -> Grouping:
+def group(articles: Sequence[Article], embedder: Embedder, settings: Settings, progress: Progress = _quiet) -> Grouping:
     """Collapse duplicates, cluster into stories, and link the stories that continue one another."""
     from . import threads
     from .cluster import cluster
     from .dedupe import dedupe
 
-    stories = cluster(dedupe(list(articles)), embedder)
+    progress(GROUP, 0, 3)
+    deduped = dedupe(list(articles))
+    progress(GROUP, 1, 3)
+    stories = cluster(deduped, embedder)
+    progress(GROUP, 2, 3)
     profiles = threads.profiles(stories, embedder)
     links = threads.links(profiles, profiles, threshold=embedder.calibration.thread, max_days=settings.thread_days)
     folded = threads.fold(stories, links)
+    progress(GROUP, 3, 3)
     return Grouping(_biggest_first(stories), links, _biggest_first(folded))
 
 
@@ -123,9 +176,10 @@ def brief_stories(stories: Sequence[Story], ctx, progress: Progress = _quiet) ->
     from .brief import brief
 
     out = []
+    progress(BRIEF, 0, len(stories))
     for i, story in enumerate(stories, 1):
         out.append(brief(story, ctx))
-        progress("brief", i, len(stories))
+        progress(BRIEF, i, len(stories))
     return out
 
 
@@ -151,12 +205,16 @@ def now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def load_models(settings: Settings) -> tuple[Embedder, Generator | None]:
+def load_models(settings: Settings, progress: Progress = _quiet) -> tuple[Embedder, Generator | None]:
     """The run's embedder and (unless extractive) generator, from the registry; ModelError if missing."""
     from .models import load_embedder, load_generator
 
+    needed = 2 if settings.use_model else 1
+    progress(LOAD, 0, needed)
     embedder = load_embedder(settings.embedder)
+    progress(LOAD, 1, needed)
     generator = load_generator(settings.model) if settings.use_model else None
+    progress(LOAD, needed, needed)
     return embedder, generator
 
 
@@ -166,8 +224,8 @@ def run_brief(sources: Sequence[str], settings: Settings, *, progress: Progress 
     articles, problems = read_sources(sources, progress)
     if not articles:
         return BriefRun([], problems, "none", generated_at)
-    embedder, generator = load_models(settings)
-    grouping = group(articles, embedder, settings)
+    embedder, generator = load_models(settings, progress)
+    grouping = group(articles, embedder, settings, progress)
     briefings = brief_stories(grouping.threads, brief_context(settings, embedder, generator), progress)
     name = generator.name if generator is not None else "extractive"
     return BriefRun(briefings, problems, name, generated_at, grouping)

@@ -1,20 +1,22 @@
-"""Render briefings for people (Markdown, via jinja2) and machines (JSON).
+"""Render briefings for people (Markdown and HTML, via jinja2) and machines (JSON).
 
-Both renderings are built from the same dictionary, `briefing_json`, so the
-Markdown can never say something the JSON does not. The JSON shape is a
-contract documented in docs/output.md.
+Every rendering is built from the same dictionary, `digest_json`, so the
+Markdown or the HTML can never say something the JSON does not. The JSON shape
+is a contract documented in docs/output.md. The HTML is autoescaped by jinja2:
+no field from input can become markup there.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .sanitize import json_safe, md_code, md_inline, md_url, safe_url
+from .sanitize import json_safe, md_code, md_inline, md_url, safe_url, strip_controls
 from .types import Briefing, Digest, Story, ThreadLink, commonest_day
 
 SCHEMA_VERSION = 1
@@ -61,7 +63,10 @@ def story_json(b: Briefing) -> dict[str, Any]:
                 "about": d.about,
                 "kind": d.kind,
                 "severity": d.severity,
-                "sides": [{"value": side.value, "citations": list(side.citations)} for side in d.sides],
+                "sides": [
+                    {"value": side.value, "citations": list(side.citations), "reported_at": _iso(side.reported_at)}
+                    for side in d.sides
+                ],
             }
             for d in b.disagreements
         ],
@@ -105,15 +110,20 @@ def _cite(citations: Sequence[int]) -> str:
     return " ".join(f"[{n}]" for n in citations)
 
 
-def _env() -> Environment:
-    env = Environment(
+def _templates(*, autoescape: bool) -> Environment:
+    """The package's templates, strict about missing names."""
+    return Environment(
         loader=PackageLoader("digest", "templates"),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        autoescape=False,
+        autoescape=autoescape,
     )
+
+
+def _env() -> Environment:
+    env = _templates(autoescape=False)  # Markdown: fields are neutralised by the md/code filters below
     env.filters["cite"] = _cite
     # Every field from input goes through one of these (see digest/sanitize.py).
     env.filters["md"] = md_inline
@@ -147,6 +157,92 @@ def to_markdown(digest: Digest) -> str:
             continue
         lines.append(line.rstrip())
     return "\n".join(lines).strip() + "\n"
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _longdate(iso: str) -> str:
+    day = date.fromisoformat(iso[:10])
+    return f"{day.day} {day:%B %Y}"
+
+
+@cache
+def html_env() -> Environment:
+    """The jinja2 environment of every HTML and XML output: autoescaped, strict about missing names."""
+    env = _templates(autoescape=True)  # every {{ }} is escaped unless it is our own Markup; input never is
+    env.filters["link"] = lambda url: safe_url(url) or ""  # only http(s) URLs become links
+    env.filters["day"] = lambda iso: (iso or "")[:10]
+    env.filters["longdate"] = _longdate
+    env.globals["story_anchor"] = lambda i: f"story-{i}"
+    env.globals["source_anchor"] = lambda i, n: f"s{i}-src{n}"
+    return env
+
+
+def text_only(value: Any) -> Any:
+    """The value with control characters and bidi overrides removed from every string (HTML cannot show them)."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {k: text_only(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [text_only(v) for v in value]
+    return value
+
+
+def html_summary(data: dict[str, Any]) -> str:
+    """One line on what a daily digest holds, from its JSON alone (so the archive and feed can say it too)."""
+    if "date" not in data:
+        return ""
+    stories = data.get("stories") or []
+    if not stories:
+        return "Nothing new today: no article has appeared since the last digest."
+    n_new_articles = data.get("new_articles") or 0
+    updated = sum(1 for s in stories if s.get("status") == "updated")
+    fresh = len(stories) - updated
+    return (
+        f"{n_new_articles} new {'article' if n_new_articles == 1 else 'articles'}: "
+        f"{fresh} new {'story' if fresh == 1 else 'stories'}, {updated} updated."
+    )
+
+
+def html_from_json(
+    data: dict[str, Any],
+    *,
+    title: str,
+    standalone: bool = True,
+    day_href: Callable[[str], str | None] = lambda iso: None,
+    nav: Sequence[tuple[str, str]] = (),
+) -> str:
+    """A digest's HTML from its JSON dictionary: a whole page, or (not `standalone`) the body for a feed entry.
+
+    `day_href` gives the link to an earlier day's digest (or None: no link); `nav`
+    are (label, href) links above the page, our own relative links only.
+    """
+    data = text_only(data)
+    when = data.get("generated_at")
+    generated = datetime.fromisoformat(when).strftime("%Y-%m-%d %H:%M UTC") if when else ""
+    unread = sorted({p["origin"] for p in data.get("problems") or []})
+    return (
+        html_env()
+        .get_template("digest.html.j2")
+        .render(
+            title=strip_controls(title),
+            data=data,
+            generated=generated,
+            generated_iso=when or "",
+            summary=html_summary(data),
+            unread=unread,
+            standalone=standalone,
+            day_href=day_href,
+            nav=list(nav),
+        )
+    )
+
+
+def to_html(digest: Digest, *, day_href: Callable[[str], str | None] = lambda iso: None, nav=()) -> str:
+    """One self-contained HTML page (inline CSS, no script, light and dark) of a brief or a daily digest."""
+    return html_from_json(digest_json(digest), title=digest.title, day_href=day_href, nav=nav)
 
 
 def article_json(a) -> dict[str, Any]:

@@ -30,11 +30,12 @@ import sqlite3
 import stat
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from datetime import date as Date
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -107,6 +108,18 @@ MIGRATIONS: tuple[tuple[Migration, ...], ...] = (
         "ALTER TABLE articles ADD COLUMN canonical_url TEXT",
         lambda db: _backfill_canonical_urls(db),
         "CREATE INDEX articles_canonical_url ON articles(canonical_url)",
+    ),
+    (
+        # Delivery: what was sent where (a re-run does not mail a day twice) and the feed's stable id.
+        """CREATE TABLE deliveries (
+            date TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            PRIMARY KEY (date, channel)
+        )""",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        lambda db: _new_feed_id(db),
     ),
 )
 
@@ -239,6 +252,10 @@ def article_from_json(text: str) -> Article:
         sentences=tuple(d["sentences"]),
         fetched_at=parse(d.get("fetched_at")),
     )
+
+
+def _new_feed_id(db: sqlite3.Connection) -> None:
+    db.execute("INSERT INTO meta(key, value) VALUES ('feed_id', ?)", (f"urn:uuid:{uuid.uuid4()}",))
 
 
 def _day(d: Date | str) -> str:
@@ -654,6 +671,27 @@ class State:
             "sha256 = excluded.sha256",
             (row.date, row.markdown, row.json, row.stories, row.new_articles, row.model, row.sha256),
         )
+
+    # -- delivery -----------------------------------------------------------
+
+    def delivered(self, date: Date | str, channel: str) -> bool:
+        """Whether the digest of `date` was already sent through `channel` ("email")."""
+        q = "SELECT 1 FROM deliveries WHERE date = ? AND channel = ?"
+        return self.db.execute(q, (_day(date), channel)).fetchone() is not None
+
+    def record_delivery(self, date: Date | str, channel: str, sha256: str) -> None:
+        """Remember that the digest of `date` (its Markdown's hash) went out through `channel`."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO deliveries(date, channel, sha256, sent_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(date, channel) DO UPDATE SET sha256 = excluded.sha256, sent_at = excluded.sent_at",
+                (_day(date), channel, sha256, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+
+    def feed_id(self) -> str:
+        """The Atom feed's id: a random URN made once with the state, so it survives moving the folder."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'feed_id'").fetchone()
+        return str(row[0])
 
     def digest_dates(self, *, before: Date | str) -> list[Date]:
         """Dates of the digests written for days before `before`, newest first."""

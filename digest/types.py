@@ -176,6 +176,7 @@ class BriefSentence:
 class Side:
     value: str
     citations: tuple[int, ...]
+    reported_at: datetime | None = None  # an update's side: when its earliest source published it
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,9 @@ class Disagreement:
 
     about: str
     kind: Literal["number", "name", "date", "claim"]
-    severity: Literal["disagreement", "minor"]  # minor: a spelling variant of the same name
+    # minor: a spelling variant of the same name; update: a later report revises an earlier
+    # figure (a death toll rising over the day), sides oldest first
+    severity: Literal["disagreement", "minor", "update"]
     sides: tuple[Side, ...]
 
 

@@ -139,3 +139,12 @@ def test_quotes_without_a_named_speaker_never_stand_alone(embedder):
     ev = evidence.gather([art], embedder)
     selectable = [e.text for e in ev.sentences if e.selectable]
     assert selectable == ["The minister visited the flooded town on Tuesday and met rescue workers."]
+
+
+def test_a_name_in_quotes_is_not_a_quotation():
+    from digest.brief.evidence import _assess
+
+    named = "Elder arrived in his new “Recall Express” campaign bus shortly after casting his ballot in Venice."
+    quoted = "“We will rebuild every house in this town,” Mayor Ana Costa said on Monday."
+    assert _assess(named)[3] is False  # has_quote
+    assert _assess(quoted)[3] is True

@@ -41,15 +41,21 @@ def test_undated_articles_keep_only_explicit_dates():
     assert resolve("The soldiers may be deployed soon.", MONDAY) == []  # "may" is not May
 
 
-def test_the_timeline_dates_what_a_sentence_tells_and_undated_reports_count_from_the_storys_day(embedder):
-    from digest.brief import evidence, timeline
-    from digest.types import Article
+def _statements(*reports):
+    from digest.brief.measures import Statement
 
-    def article(n, published, sentences):
-        return Article(f"a{n}", f"a{n}.txt", None, None, None, None, published, "en", sentences, sentences)
+    out = []
+    for n, (published, sentences) in enumerate(reports, start=1):
+        for text in sentences:
+            out.append(Statement(n, len(out), text, published))
+    return out
 
-    dated = article(
-        1,
+
+def test_the_timeline_dates_what_a_sentence_tells_and_undated_reports_count_from_the_storys_day():
+    from digest.brief import timeline
+    from digest.brief.measures import extract
+
+    dated = (
         MONDAY,
         (
             "Borrell met Cho Tae-yul in Seoul on Monday to open the strategic dialogue.",
@@ -57,10 +63,29 @@ def test_the_timeline_dates_what_a_sentence_tells_and_undated_reports_count_from
             "Already last week, the Polish president visited Seoul to discuss arms for Kyiv.",
         ),
     )
-    undated = article(2, None, ("On Thursday, the U.S. said some 8,000 North Korean soldiers were near the border.",))
-    ev = evidence.gather([dated, undated], embedder)
-    events = {e.date: e for e in timeline.build(ev, [dated, undated], embedder)}
+    undated = (None, ("On Thursday, the U.S. said some 8,000 North Korean soldiers were near the border.",))
+    events = {e.date: e for e in timeline.build(extract(_statements(dated, undated)))}
     assert set(events) == {"2024-10-28", "2024-11-04", "2024-10-31"}  # the missile test is not an event
     assert events["2024-10-31"].citations == (2,)  # "Thursday" before the story's Monday
     assert events["2024-10-28"].precision == "week" and "Polish president" in events["2024-10-28"].text
     assert events["2024-11-04"].precision == "day"
+
+
+def test_one_event_told_by_two_sources_is_one_entry_and_what_was_said_when_is_not_the_event():
+    from digest.brief import timeline
+    from digest.brief.measures import extract
+
+    events = timeline.build(
+        extract(
+            _statements(
+                (MONDAY, ("The hearing will be held on 12 December, the court said on Monday.",)),
+                (MONDAY, ("A confiscation hearing will take place on 12 December.",)),
+                (MONDAY, ("Cho said on November 1 that all scenarios were open.",)),
+            )
+        ),
+        present=lambda s: s.upper(),
+    )
+    by_date = {e.date: e for e in events}
+    assert by_date["2024-12-12"].citations == (1, 2)  # the hearing's day, not the day the court spoke
+    assert by_date["2024-11-01"].citations == (3,)  # a statement with no other date is the event
+    assert by_date["2024-12-12"].text.isupper()

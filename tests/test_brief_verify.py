@@ -98,3 +98,13 @@ def test_trim_attribution_keeps_quotes_with_their_speaker():
     )
     quote = "“We are strategic partners,” Borrell said."
     assert trim_attribution(quote) == quote
+
+
+def test_a_rewrite_keeps_the_figures_the_first_and_the_negation():
+    from digest.brief.verify import dropped
+
+    original = "Josep Borrell inaugurated the first EU-South Korea strategic dialogue in Seoul on 4 November."
+    assert dropped("Josep Borrell opened the first EU-South Korea dialogue in Seoul on 4 November.", original) == []
+    assert "ordinal ord1" in dropped("Josep Borrell inaugurated EU-South Korea dialogue on 4 November.", original)
+    assert dropped("Police said 12 people died.", "Police said at least 12 people died on Sunday.") == ["date weekday6"]
+    assert dropped("The minister resigned.", "The minister did not resign.") == ["negation"]

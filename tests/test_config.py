@@ -83,7 +83,10 @@ url = "https://example.org"
     text = "\n".join(lines)
     assert "window_hours: Input should be greater than or equal to 1" in text
     assert "words: Input should be a valid integer" in text
-    assert "colour: unknown key (allowed: output_dir, state_db, window_hours, model, words, fetch, sources)" in text
+    assert (
+        "colour: unknown key (allowed: output_dir, state_db, window_hours, model, words, fetch, formats, delivery, sources)"
+        in text
+    )
     assert "sources[1]: needs exactly one of path, feed, wordpress, opml (got path, feed)" in text
     assert "sources[2].feed: must be an http:// or https:// URL, got 'ftp://example.org/rss'" in text
     assert "sources[3].url: unknown key" in text
@@ -115,11 +118,16 @@ def test_example_config_is_valid_and_commented(tmp_path):
         )
         .replace("# [[sources]]", "[[sources]]")
         .replace("# [fetch]", "[fetch]")
+        .replace("# [delivery]", "[delivery]")
+        .replace("# [delivery.email]", "[delivery.email]")
     )
     data = tomllib.loads(uncommented)
-    assert {"state_db", "model"} <= data.keys() and len(data["sources"]) == 4
+    assert {"state_db", "model", "formats"} <= data.keys() and len(data["sources"]) == 4
     assert data["fetch"] == {"request_seconds": 60, "run_seconds": 900}
-    assert len(load_config(write(tmp_path, uncommented)).sources) == 4
+    cfg = load_config(write(tmp_path, uncommented))
+    assert (
+        len(cfg.sources) == 4 and cfg.delivery.email is not None and cfg.delivery.email.password_env == "SMTP_PASSWORD"
+    )
 
 
 def test_a_config_without_sources_is_an_error(tmp_path):
@@ -135,3 +143,36 @@ def test_fetch_deadlines(tmp_path):
         load_config(write(tmp_path, '[fetch]\nrequest_seconds = 0\n\n[[sources]]\npath = "x"\n'))
     with pytest.raises(ConfigError, match=r"fetch.timeout: unknown key \(fetch takes request_seconds, run_seconds\)"):
         load_config(write(tmp_path, '[fetch]\ntimeout = 3\n\n[[sources]]\npath = "x"\n'))
+
+
+def test_formats_and_delivery_are_validated(tmp_path):
+    from digest.config import parse_config
+
+    base = {"sources": [{"path": "x"}]}
+    cfg = parse_config(base, base=tmp_path)
+    assert cfg.formats == ["md", "json", "html"] and cfg.delivery.email is None
+    assert parse_config({**base, "formats": ["md", "json"]}, base=tmp_path).formats == ["md", "json"]
+    bad = {
+        "formats": ["html"],
+        "delivery": {"base_url": "ftp://x", "email": {"host": "h", "from": "a@b.c", "to": [], "password": "pw"}},
+    }
+    with pytest.raises(ConfigError) as exc:
+        parse_config({**base, **bad}, base=tmp_path)
+    text = str(exc.value)
+    assert 'formats: must include "md" and "json"' in text
+    assert "delivery.base_url: must be an http:// or https:// URL" in text
+    assert "delivery.email: password: never in the file" in text and "pw" not in text
+    with pytest.raises(ConfigError, match=r"delivery\.email\.from: not an e-mail address"):
+        parse_config(
+            {**base, "delivery": {"email": {"host": "h", "from": "a@b.c\nBcc: x@y.z", "to": ["x@y.z"]}}}, base=tmp_path
+        )
+    email = parse_config(
+        {
+            **base,
+            "delivery": {
+                "email": {"host": "smtp.example.org", "from": "Me <a@b.c>", "to": ["x@y.z"], "password_env": "PW"}
+            },
+        },
+        base=tmp_path,
+    ).delivery.email
+    assert email is not None and (email.port, email.starttls, email.ssl) == (587, True, False)

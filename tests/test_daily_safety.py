@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from fixtures_server import FixtureServer, serve_day
-from typer.testing import CliRunner
 
 from digest import atomic
 from digest.cli import app
@@ -226,7 +226,7 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_output_to_a_missing_folder_is_an_error_before_any_work(tmp_path):
     done = run_cli("brief", "--no-model", "--no-progress", "no-such-input.txt", "-o", "missing/brief.md", cwd=tmp_path)
-    assert done.returncode == 2 and "-o: the folder missing does not exist" in done.stderr
+    assert done.returncode == 2 and "the folder missing does not exist" in done.stderr
     assert "no-such-input.txt" not in done.stderr  # nothing was read: the check came first
     for command in (["clean"], ["cluster"]):
         done = run_cli(*command, "no-such-input.txt", "-o", "missing/x", cwd=tmp_path)

@@ -54,6 +54,24 @@ def assert_inert(text: str, where: str) -> None:
         assert not re.match(r"\s*#+\s*(99\.|42\.|Injected|Not a heading|Also not)", line), (where, "heading", line)
 
 
+SIBLING = re.compile(r"^(\d{4}-\d\d-\d\d\.(html|md)|index\.html|feed\.xml)(#[\w-]+)?$")
+
+
+def assert_no_live_html(text: str, where: str) -> None:
+    """Nothing from input is live in this HTML: no element or attribute of its own, only safe links."""
+    from lxml import html as lxml_html
+
+    assert "<script" not in text.lower() and "<img" not in text.lower() and "<b>" not in text.lower(), where
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text), where
+    doc = lxml_html.fromstring(text)
+    live = doc.xpath("//script | //img | //iframe | //object | //embed | //form | //b | //svg | //math | //base")
+    assert not live, (where, [lxml_html.tostring(e)[:200] for e in live])
+    attrs = {a.lower() for el in doc.iter() if isinstance(el.tag, str) for a in el.attrib}
+    assert not [a for a in attrs if a.startswith("on") or a in ("src", "srcdoc", "formaction")], (where, attrs)
+    for href in doc.xpath("//@href"):
+        assert re.match(r"https?://[^\s]+$", href) or href.startswith("#") or SIBLING.match(href), (where, href)
+
+
 def assert_terminal_safe(text: str, where: str) -> None:
     """No escape code or other control character reaches the terminal; a line stays one line."""
     assert ESC not in text, (where, _around(text, ESC))
@@ -145,3 +163,25 @@ def test_hostile_fields_are_inert_in_the_daily_digest(hostile_good):
     assert len(texts) == 2 and any("Stroud" in t for t in texts.values())
     for name, text in texts.items():
         assert_inert(text, name)
+    pages = {p.name: p.read_text() for p in (base / "daily").glob("*.html")}
+    assert len(pages) == 2 and any("Stroud" in t for t in pages.values())  # the day's page and index.html
+    for name, text in pages.items():
+        assert_no_live_html(text, name)
+    # the feed: well-formed XML whose entry content (HTML, escaped once) is inert too
+    from xml.etree import ElementTree
+
+    feed = ElementTree.parse(base / "daily" / "feed.xml").getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    contents = [e.findtext(f"{atom}content") or "" for e in feed.iter(f"{atom}entry")]
+    assert len(contents) == 1 and "Stroud" in contents[0] and "&lt;script&gt;alert(1)&lt;/script&gt;" in contents[0]
+    for text in contents:
+        assert_no_live_html(text, "feed.xml entry")
+
+
+def test_hostile_fields_are_inert_in_brief_html(hostile_good):
+    base, _ = hostile_good
+    done = digest("brief", "--no-model", "--no-progress", "--format", "html", "good", cwd=base)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Stroud" in done.stdout and "Kerr" in done.stdout
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in done.stdout  # shown as text, not run
+    assert_no_live_html(done.stdout, "brief --format html")

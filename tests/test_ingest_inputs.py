@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fixtures_server import FixtureServer, article_page, rss
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from digest.clean import clean
 from digest.cli import app

@@ -161,7 +161,7 @@ def test_bad_registry_entries_give_one_clear_error(tmp_path, monkeypatch, body, 
 def test_unknown_model_and_wrong_kind(tmp_path):
     with pytest.raises(ModelError, match=r"unknown model 'nope' \(known: .*minilm-l6"):
         load_generator("nope")
-    with pytest.raises(ModelError, match="is a embedder, not a generator"):
+    with pytest.raises(ModelError, match="is an embedder, not a generator"):
         load_generator("minilm-l6")
 
 

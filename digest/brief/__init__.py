@@ -26,7 +26,7 @@ from digest.models.base import Calibration, Embedder, Generator
 from digest.nlp import english, parse
 from digest.types import Article, Briefing, BriefSentence, Source, Story, commonest_day
 
-from . import disagree, evidence, lead, only_in, select, timeline, verify, write
+from . import disagree, evidence, lead, measures, only_in, select, timeline, verify, write
 from .facts import word_count
 from .salience import SalienceModel, default_model
 
@@ -143,16 +143,33 @@ def brief(story: Story, ctx: BriefContext, *, stats: BriefStats | None = None) -
     if sentences:
         sentences[0] = _anchor_lead(sentences[0], used[0], ev, articles)
     headline, headline_by = _headline(story, ev, used, ctx, stats)
-    text = " ".join(s.text for s in sentences)
+    story_facts = measures.extract(
+        [
+            measures.Statement(
+                e.source, e.index, e.text, articles[e.source - 1].published, e.selectable and not e.dependent
+            )
+            for e in ev.sentences
+        ]
+    )
     return Briefing(
         story_id=story.id,
         headline=headline,
         headline_by=headline_by,
         sentences=tuple(sentences),
         sources=sources_of(story),
-        disagreements=tuple(disagree.find(ev, embedder)),
-        timeline=tuple(timeline.build(ev, articles, embedder)),
-        only_in=tuple(only_in.build(ev, used, text + " " + headline)),
+        disagreements=tuple(disagree.find(story_facts)),
+        timeline=tuple(
+            timeline.build(story_facts, ev.vectors, ctx.calibration, ev.centroid, present=verify.trim_attribution)
+        ),
+        only_in=tuple(
+            only_in.build(
+                story_facts,
+                [s.text for s in sentences] + [headline],
+                ev.vectors,
+                ev.centroid,
+                present=verify.trim_attribution,
+            )
+        ),
         duplicates=story.duplicates,
         model_calls=stats.model_calls,
         model_limited=stats.limited,
@@ -257,17 +274,20 @@ def _write_claim(
         vecs = embedder.embed([source_text, *previous])
         if float((vecs[1:] @ vecs[0]).max()) >= calibration.repeats:
             return None  # the briefing already says this
-    if ctx.generator is not None and _may_call(ctx, stats, reserve=1):
+    # A direct quote is shown as the speaker said it: a paraphrase would put words in their mouth.
+    if ctx.generator is not None and not rep.has_quote and _may_call(ctx, stats, reserve=1):
         context = [ev.sentences[i].text for i in _context(ev, claim)]
         limit = max(MIN_SENTENCE_WORDS, min(MAX_SENTENCE_WORDS, round(word_count(rep.text) * COMPRESSION)))
         candidate = write.rewrite(ctx.generator, rep.text, context, limit)
         if candidate:
             inputs = [rep.text, *context]
             verdict = verify.check(candidate, inputs, embedder, previous=previous, max_words=limit + 2)
-            cites = verify.supporters(candidate, members, embedder) if verdict.ok else None
-            if verdict.ok and cites:
+            lost = verify.dropped(candidate, source_text)
+            cites = verify.supporters(candidate, members, embedder) if verdict.ok and not lost else None
+            if cites:
                 return BriefSentence(candidate, cites, "model")
-            stats.rejected.append((candidate, verdict.reasons or ("facts not covered by citable sources",)))
+            reasons = (*verdict.reasons, *(f"dropped {x}" for x in lost))
+            stats.rejected.append((candidate, reasons or ("facts not covered by citable sources",)))
             log.debug("rejected model sentence %r: %s", candidate, verdict.reasons)
     cites = verify.supporters(source_text, members, embedder, must=(rep.source,))
     return BriefSentence(source_text, cites or (rep.source,), "source")

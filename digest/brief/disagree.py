@@ -1,142 +1,65 @@
-"""Where the sources disagree: figures, people in the same role, dates.
+"""Where the sources disagree, from their typed facts (see measures.py).
 
-Readers trust a briefing more when it says where outlets differ instead of
-silently picking one version. Three kinds are looked for, all generally:
+- numbers: figures that measure the same thing (`measures.same_measure`) with values
+  that cannot both be true ("injured 12" and "15"; not "nearly 61,500" and 61,482,
+  not "a quarter point" and "25 basis points"). A figure that rises from report to
+  report over the day (a death toll of four, then five) is an update, not a
+  contradiction: `severity="update"`, sides oldest first with their time;
+- dates and times: the same event on different days or at different times;
+- names: two people named for the same role (the same title, or the same deed:
+  "brokered by"); two spellings of one name are `severity="minor"`.
 
-- numbers: the same counted thing ("North Korean soldiers", "troops") given
-  different values by different sources, in sentences about the same matter;
-- names: two different people named for the same role ("Defence Minister X"
-  vs "Defence Minister Y"); two spellings of one name ("Yoon Sul Yeol" vs
-  "Yoon Suk-yeol") are reported as `severity="minor"`;
-- dates: sources in one claim giving different calendar dates.
+Grouping is by what is measured, never by the number alone, and it is checked
+against the sources themselves: a source does not contradict itself, so two
+different values from one source are never put in one group (a report that gives
+300 jobs at one office and 1,200 in all shows these are two measures).
+
+API: `find(facts)` with the `SentenceFacts` of a whole story (`measures.extract`).
 """
 
 from __future__ import annotations
 
-import calendar
-import logging
 import re
-from collections import defaultdict
-from dataclasses import dataclass
-from functools import lru_cache
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 
-from digest.models.base import Embedder
-from digest.nlp import english
 from digest.types import Disagreement, Side
 
-from .evidence import EvidenceSet
-from .facts import MONTHS, fold, numbers, tokens
-
-log = logging.getLogger(__name__)
+from .measures import Moment, Person, Quantity, SentenceFacts, may_measure_same, same_measure
 
 
-_TIME_UNITS = {
-    "year",
-    "month",
-    "week",
-    "day",
-    "hour",
-    "minute",
-    "second",
-    "time",
-    "decade",
-    "century",
-    "age",
-    "percent",
-}
-_ROLE_NOUNS = (
-    "head of state|prime minister|minister|president|vice president|secretary|chancellor|premier|governor|mayor|director|"
-    "chief|leader|ceo|chair|chairman|chairwoman|senator|sen\\.|representative|rep\\.|spokesman|spokeswoman|"
-    "spokesperson|ambassador|commissioner|general|judge|justice|king|queen|head of state|envoy|coach|"
-    "attorney general|sheriff|commander"
-)
-_ROLE_RE = re.compile(rf"((?:[A-Za-z][\w'’-]*\s+){{0,3}})({_ROLE_NOUNS})\s*,?\s*$", re.IGNORECASE)
-_SPELLING = {"defense": "defence", "center": "centre", "labor": "labour"}
-
-
-@lru_cache(maxsize=1)
-def _nlp():
-    """spaCy's small English model (packaged), or None when it is not installed."""
-    try:
-        return english()
-    except Exception as exc:
-        log.warning("spaCy model unavailable (%s); disagreements are not looked for", exc)
-        return None
-
-
-@dataclass
-class _Figure:
-    source: int
-    sentence: int  # evidence index
-    shown: str  # the figure as written, e.g. "10,000 to 12,000"
-    values: frozenset[str]
-    unit: str  # the counted thing with its modifiers, e.g. "North Korean soldiers"
-    head: str  # lemma of the counted noun
-
-
-@dataclass
-class _Person:
-    source: int
-    name: str
-    key: str  # folded letters only
-    role: str  # e.g. "defence minister", "" when none
-
-
-def find(ev: EvidenceSet, embedder: Embedder) -> list[Disagreement]:
-    """All disagreements in one story, the most widely reported first."""
-    nlp = _nlp()
-    if nlp is None or not ev.sentences:
-        return []
-    docs = list(nlp.pipe([e.text for e in ev.sentences], batch_size=64))
-    figures: list[_Figure] = []
-    people: list[_Person] = []
-    for e, doc in zip(ev.sentences, docs):
-        figures.extend(_figures(e.source, e.index, doc))
-        people.extend(_people(e.source, doc))
-    found = _number_conflicts(figures, ev, embedder)
-    found += _name_conflicts(people)
-    found += _date_conflicts(ev)
+def find(facts: Sequence[SentenceFacts]) -> list[Disagreement]:
+    """All disagreements of one story: figures, then dates, then names (each most widely reported first)."""
+    facts = [f for f in facts if f.analysed]
+    published = {f.statement.source: f.statement.published for f in facts}
+    # The day each sentence dates what it reports ("15% contained on Monday", "the council said on Monday").
+    as_of = {f.position: max(m.day for m in f.moments if m.day) for f in facts if any(m.day for m in f.moments)}
+    quantities = [q for f in facts for q in f.quantities]
+    moments = [m for f in facts for m in f.moments]
+    people = [p for f in facts for p in f.people]
+    found = _number_disagreements(quantities, published, as_of)
+    found += _date_disagreements(moments)
+    found += _name_disagreements(people)
     return found
 
 
-# ---------------------------------------------------------------- numbers
+# ----------------------------------------------------------------------------- grouping
 
 
-def _figures(source: int, index: int, doc) -> list[_Figure]:
-    out = []
-    for tok in doc:
-        if tok.dep_ != "nummod" or tok.head.pos_ not in ("NOUN", "PROPN"):
-            continue
-        head = tok.head
-        if head.lemma_.lower() in _TIME_UNITS or tok.ent_type_ in ("DATE", "TIME", "ORDINAL"):
-            continue
-        span = doc[tok.left_edge.i : tok.i + 1]
-        shown = re.sub(
-            r"^(?:about|around|approximately|nearly|some|roughly|more than|over|at least|up to|almost)\s+",
-            "",
-            span.text,
-            flags=re.I,
-        )
-        values = frozenset(numbers(shown))
-        if not values or any(
-            1900 <= float(v) <= 2100 and "," not in shown for v in values if v.replace(".", "").isdigit()
-        ):
-            continue
-        modifiers = [t for t in head.lefts if t.i > tok.i and t.dep_ in ("amod", "compound", "nmod")]
-        start = min((t.left_edge.i for t in modifiers), default=head.i)
-        unit = doc[max(start, tok.i + 1) : head.i + 1].text
-        out.append(_Figure(source, index, shown, values, unit, head.lemma_.lower()))
-    return out
-
-
-def _number_conflicts(figures: list[_Figure], ev: EvidenceSet, embedder: Embedder) -> list[Disagreement]:
-    if len({f.source for f in figures}) < 2:
-        return []
-    calibration = embedder.calibration
-    units = embedder.embed([f.unit for f in figures])
-    sent = ev.vectors
-    n = len(figures)
-    parent = list(range(n))
+def _groups(items: Sequence, same: Callable, agree: Callable, score: Callable) -> list[list]:
+    """Facts grouped by what they measure: pairs from different sources that `same` accepts
+    are joined, best-scored first, unless the join would put two members that `agree`
+    rejects into one group (a source does not contradict itself)."""
+    pairs = []
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            if a.source != b.source and same(a, b):
+                pairs.append((-score(a, b), i, j))
+    pairs.sort()
+    parent = list(range(len(items)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -144,78 +67,336 @@ def _number_conflicts(figures: list[_Figure], ev: EvidenceSet, embedder: Embedde
             i = parent[i]
         return i
 
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = figures[i], figures[j]
-            same_unit = a.head == b.head or float(units[i] @ units[j]) >= calibration.same_unit
-            same_topic = float(sent[a.sentence] @ sent[b.sentence]) >= calibration.same_matter
-            if same_unit and same_topic:
-                parent[root(i)] = root(j)
-    groups: dict[int, list[_Figure]] = defaultdict(list)
-    for i, f in enumerate(figures):
-        groups[root(i)].append(f)
+    for _, i, j in pairs:
+        ri, rj = root(i), root(j)
+        if ri == rj:
+            continue
+        if any(not agree(items[x], items[y]) for x in members[ri] for y in members[rj]):
+            continue
+        parent[rj] = ri
+        members[ri].extend(members.pop(rj))
+    return [[items[i] for i in sorted(ms)] for ms in members.values() if len(ms) > 1]
+
+
+def _sides(group: Sequence, same: Callable) -> list[list]:
+    """The group's values, each with the facts that state it (in the order first stated)."""
+    sides: list[list] = []
+    for item in group:
+        for side in sides:
+            if same(side[0], item):
+                side.append(item)
+                break
+        else:
+            sides.append([item])
+    return sides
+
+
+def _shown(side: Sequence) -> str:
+    """The side's value as most of its sources write it (the longer on a tie: "61,482" over "61,482 people")."""
+    counts = Counter(_trim(x.shown) for x in side)
+    return max(counts, key=lambda s: (counts[s], sum(c.isdigit() for c in s), -len(s)))
+
+
+def _trim(shown: str) -> str:
+    """Punctuation around a value, not the points of "a.m." ("12 December." -> "12 December")."""
+    shown = shown.strip(" ,;:")
+    return shown if re.search(r"\b[ap]\.m\.$", shown) else shown.rstrip(".")
+
+
+def _citations(side: Sequence) -> tuple[int, ...]:
+    return tuple(sorted({x.source for x in side}))
+
+
+def _label(group: Sequence, fallback: str) -> str:
+    labels = Counter(x.frame.label for x in group if x.frame.label)
+    if not labels:
+        return fallback
+    return max(labels, key=lambda s: (labels[s], -len(s)))
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+def _quantity_score(a: Quantity, b: Quantity) -> float:
+    """How surely two figures measure one thing: shared attributes, and the same value (agreement is evidence)."""
+    fa, fb = a.frame, b.frame
+    score = 0.0
+    score += 2.0 if fa.thing and fa.thing == fb.thing else 0.0
+    score += 2.0 if fa.event and fa.event == fb.event else 0.0
+    score += 1.0 if fa.subject and fa.subject == fb.subject else 0.0
+    score += 0.5 * len(fa.modifiers & fb.modifiers)
+    score += 3.0 if a.amount.same(b.amount) else 0.0
+    return score
+
+
+def _agree(a: Quantity, b: Quantity) -> bool:
+    """May these two share a group? One source's values must be compatible, and a group
+    of counts is of one event: a chain through a figure that names none ("8,000 soldiers")
+    must not join "7,000 transferred" and "10,000 sent"."""
+    if a.statement == b.statement:
+        return False  # one sentence does not state one measure twice ("8% in Virginia, 6% in Carolina")
+    if a.source == b.source and not (
+        a.amount.same(b.amount)
+        or (a.amount.compatible(b.amount) and "about" in (a.amount.qualifier, b.amount.qualifier))
+    ):
+        return False  # a source gives one value for one measure (or rounds it: "about 300", "310")
+    fa, fb = a.frame, b.frame
+    return not (fa.dimension == "count" and fa.event and fb.event and fa.event != fb.event)
+
+
+def _same_value(a: Quantity, b: Quantity) -> bool:
+    return a.amount.same(b.amount)
+
+
+def _number_disagreements(
+    quantities: list[Quantity], published: dict[int, datetime | None], as_of: dict[int, date]
+) -> list[Disagreement]:
+    # A sentence that gives two values of one measure gives parts ("200 million doses this year and
+    # 300 million next", "8% in Virginia, 6% in Carolina"): a part is not compared with another
+    # report's figure, which may be the whole.
+    parts = {
+        id(q)
+        for q in quantities
+        for o in quantities
+        if o is not q
+        and o.statement == q.statement
+        and q.frame.thing
+        and o.frame.thing == q.frame.thing
+        and not o.amount.same(q.amount)
+        and same_measure(q.frame, o.frame)
+    }
+    whole = [q for q in quantities if id(q) not in parts]
+    groups = _groups(whole, lambda a, b: same_measure(a.frame, b.frame), _agree, _quantity_score)
     out = []
-    for members in groups.values():
-        by_value: dict[frozenset[str], list[_Figure]] = defaultdict(list)
-        for f in members:
-            by_value[f.values].append(f)
-        sources = {f.source for f in members}
-        if len(by_value) < 2 or len(sources) < 2:
+    for group in groups:
+        if len({q.source for q in group}) < 2:
             continue
-        # Every value must be someone's; and at least two values must come from different sources.
-        value_sources = [frozenset(f.source for f in fs) for fs in by_value.values()]
-        if all(vs == value_sources[0] for vs in value_sources) and len(value_sources[0]) == 1:
+        sides = _merge_rounded(_sides(group, _same_value))
+        sides = _drop_self_contradicting(sides, quantities)
+        if len(sides) < 2:
             continue
-        sides = []
-        for _values, fs in sorted(by_value.items(), key=lambda kv: min(float(v) for v in kv[0])):
-            shown = max((f.shown for f in fs), key=lambda s: sum(c.isdigit() for c in s))
-            sides.append(Side(value=shown, citations=tuple(sorted({f.source for f in fs}))))
-        unit = max((f.unit for f in members), key=lambda u: (sum(f.unit == u for f in members), len(u)))
-        out.append(Disagreement(about=f"number of {unit}", kind="number", severity="disagreement", sides=tuple(sides)))
+        group = [q for side in sides for q in side]
+        sources_of = [{q.source for q in side} for side in sides]
+        update = _update_order(sides, published, as_of)
+        if update is not None:
+            ordered = [sides[k] for k in update]
+            out.append(
+                Disagreement(
+                    about=_label(group, "figure"),
+                    kind="number",
+                    severity="update",
+                    sides=tuple(Side(_shown(s), _citations(s), _first_published(s, published)) for s in ordered),
+                )
+            )
+            continue
+        # A disagreement needs two values from different sources that cannot both be true, and
+        # that are of one size: reports of one count differ by a few percent or a few tens of
+        # percent; a figure several times another is a part and a whole ("18 in Chicago", "180
+        # across the country"), which the sentences did not say.
+        sides = [s for s in sides if any(_close_in_size(s[0], o[0]) for o in sides if o is not s)]
+        sources_of = [{q.source for q in side} for side in sides]
+        clash = any(
+            any(not x.amount.compatible(y.amount) for x in sa for y in sb)  # "at least four" and "four" vs "five"
+            and _close_in_size(sa[0], sb[0])
+            and (sources_of[i] - sources_of[j] or sources_of[j] - sources_of[i])
+            for i, sa in enumerate(sides)
+            for j, sb in enumerate(sides)
+            if i < j
+        )
+        if not clash:
+            continue
+        ordered = sorted(sides, key=lambda s: (-len({q.source for q in s}), min(q.source for q in s)))
+        out.append(
+            Disagreement(
+                about=_label(group, "figure"),
+                kind="number",
+                severity="disagreement",
+                sides=tuple(Side(_shown(s), _citations(s)) for s in ordered),
+            )
+        )
+    out.sort(key=lambda d: -sum(len(s.citations) for s in d.sides))
     return out
 
 
-# ---------------------------------------------------------------- names
+# Two reports of one measure that differ by more than this factor are taken to count different
+# things. The planted conflicts of the dev stories differ by at most 1.4x; real outlets' figures
+# for one count rarely differ by more than half. Years, times, ordinals and tallies are exempt.
+SIZE_FACTOR = 3.0
 
 
-def _role_before(doc, ent) -> str:
-    left = doc[max(0, ent.start - 6) : ent.start].text
-    m = _ROLE_RE.search(left)
-    if not m:
-        return ""
-    words = [w for w in tokens(m.group(1)) if w not in ("the", "a", "an", "of", "s")]
-    qualifier = words[-1:] if words else []
-    role = " ".join([*qualifier, m.group(2).lower()])
-    return " ".join(_SPELLING.get(w, w) for w in role.split())
+def _drop_self_contradicting(sides: list[list[Quantity]], quantities: Sequence[Quantity]) -> list[list[Quantity]]:
+    """A side whose every source also states another side's value, for what may be the same
+    measure, is not that source's view of this measure but of another one ("the 31st minute"
+    of the first goal beside "the 88th minute" of the winner, both stated by one report):
+    the side goes, and its sources join the side they also state."""
+    kept = list(sides)
+    for side in sides:
+        if len(kept) < 3:
+            break  # two values left: dropping one would hide the only disagreement
+        others = [o for o in kept if o is not side]
+        echoes: list[tuple[list[Quantity], Quantity]] = []
+        for n in {q.source for q in side}:
+            found = next(
+                (
+                    (o, q)
+                    for o in others
+                    for q in quantities
+                    if q.source == n
+                    and q not in side
+                    and q.amount.same(o[0].amount)
+                    and may_measure_same(q.frame, side[0].frame)
+                ),
+                None,
+            )
+            if found is None:
+                break
+            echoes.append(found)
+        else:
+            kept = [s for s in kept if s is not side]
+            for o, q in echoes:
+                if q not in o:
+                    o.append(q)
+    return kept
 
 
-def _people(source: int, doc) -> list[_Person]:
-    """People named in a sentence: spaCy's PERSON entities, and any name right after a role word.
+def _close_in_size(a: Quantity, b: Quantity) -> bool:
+    if a.frame.dimension in ("year", "ordinal", "tally") or a.frame.dimension.startswith(("scale:", "code:")):
+        return True
+    x, y = abs(a.amount.value), abs(b.amount.value)
+    return min(x, y) > 0 and max(x, y) / min(x, y) <= SIZE_FACTOR
 
-    The small model often mislabels foreign names ("Yoon Sul Yeol" as a work of
-    art) or cuts them at a hyphen ("Yoon Suk" of "Yoon Suk-yeol"), so a title
-    before a capitalised entity counts as evidence of a person, and an entity
-    is extended over "-yeol"-style pieces.
+
+def _merge_rounded(sides: list[list[Quantity]]) -> list[list[Quantity]]:
+    """A rounded figure ("nearly 61,500", "about 4,900 hectares") joins the one exact value it covers
+    (not a bound: "about 450" is not "more than 300" said again)."""
+    hedged = [s for s in sides if all(q.amount.qualifier in ("about", "nearly") for q in s)]
+    for side in hedged:
+        covers = [
+            o
+            for o in sides
+            if o is not side
+            and o not in hedged
+            and o[0].amount.qualifier == ""
+            and side[0].amount.compatible(o[0].amount)
+        ]
+        if len(covers) == 1:
+            covers[0].extend(side)
+            sides = [s for s in sides if s is not side]
+    return sides
+
+
+def _first_published(side: Sequence, published: dict[int, datetime | None]) -> datetime | None:
+    times = [published.get(x.source) for x in side]
+    known = [t for t in times if t is not None]
+    return min(known) if known else None
+
+
+def _update_order(
+    sides: list[list[Quantity]], published: dict[int, datetime | None], as_of: dict[int, date]
+) -> list[int] | None:
+    """Side indices oldest first when the figure grew from report to report, else None.
+
+    Sides are taken in the order of their values; the times known must agree with that
+    order (each side later than every side of a smaller value: a toll that goes back and
+    forth is a contradiction). Two kinds of time count: when the reports were published,
+    and the day a sentence dates its own figure ("15% contained on Monday", "the council
+    said on Monday"). At least two sides must be timed, and something must say the figure
+    grew: a later report ("the toll rose to five"), an earlier one that counts "so far",
+    or the figures' own days. A bound alone ("more than 20" before 27) is not growth.
     """
+    if any(
+        q.amount.qualifier in ("tally", "range") or q.frame.dimension in ("year", "ordinal") for s in sides for q in s
+    ):
+        return None
+    if any(q.frame.dimension.startswith(("scale:", "code:")) for s in sides for q in s):
+        return None  # a rating or a magnitude is revised, not accumulated
+    order = sorted(range(len(sides)), key=lambda k: min(q.amount.value for q in sides[k]))
+    values = [sorted({q.amount.value for q in sides[k]}) for k in order]
+    if any(values[i][-1] >= values[i + 1][0] for i in range(len(values) - 1)):
+        return None
+
+    def spans(times_of) -> list[tuple]:
+        out = []
+        for k in order:
+            known = [t for t in (times_of(q) for q in sides[k]) if t is not None]
+            if known:
+                out.append((min(known), max(known)))
+        return out
+
+    def ordered(sp: list[tuple], strict: bool) -> bool:
+        return all(sp[i][1] < sp[i + 1][0] or (not strict and sp[i][1] == sp[i + 1][0]) for i in range(len(sp) - 1))
+
+    reported = spans(lambda q: published.get(q.source))
+    # A sentence's day may be the event's ("killing four on Tuesday") as well as the figure's:
+    # reports of one day are not out of order, and only days that advance show growth.
+    dated = spans(lambda q: as_of.get(q.statement))
+    if not ordered(reported, strict=True) or not ordered(dated, strict=False):
+        return None
+    if max(len(reported), len(dated)) < 2:
+        return None
+    moved = any(q.frame.moved for k in order[1:] for q in sides[k])
+    so_far = any(q.frame.provisional for k in order[:-1] for q in sides[k])
+    days_advance = len(dated) >= 2 and ordered(dated, strict=True)
+    return order if moved or so_far or days_advance else None
+
+
+# ----------------------------------------------------------------------------- dates
+
+
+def _same_event(a: Moment, b: Moment) -> bool:
+    """Two dates of one event: the same role, and the same thing happening.
+
+    The same thing ("the hearing") with the same or no verb ("will take place", "will be
+    held"), or the same verb for things that do not differ ("struck at 4:17" / "struck at
+    4:27" of "the quake"). When something was said is not an event of the story.
+    """
+    fa, fb = a.frame, b.frame
+    if fa.role != fb.role or fa.anchor != fb.anchor or fa.event in _SPEECH or fb.event in _SPEECH:
+        return False
+    if (a.clock is None) != (b.clock is None):
+        return False  # a time of day and a day are compared only through a time joined to its day
+    events_agree = not (fa.event and fb.event and fa.event != fb.event)
+    if fa.thing and fb.thing:
+        return fa.thing == fb.thing and events_agree
+    return bool(fa.event and fa.event == fb.event and (fa.thing or fb.thing))
+
+
+_SPEECH = {"say", "tell", "announce", "confirm", "report", "state", "add", "warn", "write", "post", "learn"}
+
+
+def _moment_score(a: Moment, b: Moment) -> float:
+    return (
+        (2.0 if a.frame.thing == b.frame.thing else 0)
+        + (1.0 if a.frame.event == b.frame.event else 0)
+        + (3.0 if a.same(b) else 0)
+    )
+
+
+def _date_disagreements(moments: list[Moment]) -> list[Disagreement]:
+    dated = [
+        m for m in moments if m.day or m.monthday or m.month or m.period or m.clock is not None or m.weekday is not None
+    ]
+    groups = _groups(dated, _same_event, lambda a, b: a.source != b.source or not a.conflicts(b), _moment_score)
     out = []
-    for ent in doc.ents:
-        end = ent.end
-        while end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].is_alpha and not doc[end].whitespace_:
-            end += 2
-        span = doc[ent.start : end]
-        role = _role_before(doc, ent)
-        if ent.label_ != "PERSON" and not (
-            role and ent.label_ in ("WORK_OF_ART", "ORG", "GPE", "FAC") and 2 <= len(span) <= 4
-        ):
+    for group in groups:
+        sides = _sides(group, lambda a, b: a.same(b))
+        if len(sides) < 2:
             continue
-        if not span.text[:1].isupper():
+        if not any(sa[0].conflicts(sb[0]) for i, sa in enumerate(sides) for sb in sides[i + 1 :]):
             continue
-        name = re.sub(r"['’]s$", "", span.text).strip()
-        key = re.sub(r"[^a-z]", "", fold(name))
-        if len(key) < 4 or len(name.split()) < 2 and len(key) < 6:
-            continue
-        out.append(_Person(source, name, key, role))
+        ordered = sorted(sides, key=lambda s: (-len({m.source for m in s}), min(m.source for m in s)))
+        out.append(
+            Disagreement(
+                about=f"date of {_label(group, 'the event')}",
+                kind="date",
+                severity="disagreement",
+                sides=tuple(Side(_shown(s), _citations(s)) for s in ordered),
+            )
+        )
     return out
+
+
+# ----------------------------------------------------------------------------- names
 
 
 def _edits(a: str, b: str) -> int:
@@ -229,7 +410,7 @@ def _edits(a: str, b: str) -> int:
     return prev[-1]
 
 
-def _variant(a: str, b: str) -> bool:
+def variant(a: str, b: str) -> bool:
     """Two different keys that spell one name: a letter or two apart, and not one inside the other.
 
     "yoonsulyeol"/"yoonsukyeol" and "zelenskyy"/"zelenskiy" are variants;
@@ -240,100 +421,150 @@ def _variant(a: str, b: str) -> bool:
     return _edits(a, b) <= max(1, min(len(a), len(b)) // 8)
 
 
-def _name_conflicts(people: list[_Person]) -> list[Disagreement]:
+_GENERATIONS = ("jr", "sr", "ii", "iii", "iv", "v")
+
+
+def _same_generation(a: str, b: str) -> bool:
+    """ "blackwelljr" and "blackwellsr" are father and son, not one name spelled twice."""
+    ends = [next((g for g in _GENERATIONS if k.endswith(g)), "") for k in (a, b)]
+    return ends[0] == ends[1]
+
+
+def _one_person(a: Person, b: Person) -> bool:
+    """The same person named twice: the same name, a variant, one name inside the other ("Kim" / "Kim
+    Yong Hyun"), or a short first name ("Chris Wray" / "Christopher Wray")."""
+    if a.key == b.key or variant(a.key, b.key) or set(a.words) <= set(b.words) or set(b.words) <= set(a.words):
+        return True
+    return (
+        len(a.words) == len(b.words) == 2
+        and a.words[-1] == b.words[-1]
+        and a.words[0] != b.words[0]
+        and len(min(a.words[0], b.words[0], key=len)) >= 3
+        and (a.words[0].startswith(b.words[0]) or b.words[0].startswith(a.words[0]))
+    )
+
+
+def _qualifiers_agree(a: str, b: str) -> bool:
+    """Whose role: "south korean" and "south korea" agree; "lumetra" and "corvane" do not, nor a
+    qualified title and a bare one; a former holder is not the holder."""
+    wa, wb = a.split(), b.split()
+    status_a = {w for w in wa if w in _STATUS}
+    status_b = {w for w in wb if w in _STATUS}
+    if status_a != status_b:
+        return False
+    wa = [w for w in wa if w not in _STATUS]
+    wb = [w for w in wb if w not in _STATUS]
+    if not wa and not wb:
+        return True
+    if not wa or not wb:
+        return False  # "President Biden" and "French President Macron": not one post
+    return any(x[:5] == y[:5] for x in wa for y in wb)
+
+
+# Offices held in every country, state or city: two holders named without saying where are
+# not one post ("Mayor Plusquellic", "Mayor Freeman-Wilson"). A title elsewhere (referee, judge,
+# mine manager) is one post in the story.
+_OFFICES = {
+    "president", "chancellor", "minister", "secretary", "mayor", "governor", "senator", "ambassador", "king",
+    "queen", "premier", "state", "representative", "congressman", "congresswoman", "councillor", "councilman",
+    "lawmaker", "mp", "leader", "prince", "princess", "speaker",
+}  # fmt: skip
+# Roles that many people in one story hold at once: never one post.
+_MANY_HOLD = {
+    "officer", "official", "spokesman", "spokeswoman", "spokesperson", "analyst", "expert", "professor", "doctor",
+    "dr", "resident", "witness", "neighbor", "neighbour", "lawyer", "attorney", "researcher", "scientist",
+    "economist", "student", "teacher", "nurse", "worker", "member", "aide", "source", "reporter", "correspondent",
+    "editor", "writer", "author", "agent", "soldier", "activist", "protester", "fan", "player", "candidate",
+}  # fmt: skip
+_STATUS = {"former", "ex", "then", "acting", "interim", "late", "incoming", "outgoing", "deputy", "vice"}
+
+
+def _name_disagreements(people: list[Person]) -> list[Disagreement]:
     out: list[Disagreement] = []
-    by_key: dict[str, list[_Person]] = defaultdict(list)
+    by_key: dict[str, list[Person]] = defaultdict(list)
     for p in people:
         by_key[p.key].append(p)
 
-    def shown(ps: list[_Person]) -> str:
-        return max((p.name for p in ps), key=lambda n: (sum(p.name == n for p in ps), len(n)))
+    def shown(ps: Sequence[Person]) -> str:
+        names = Counter(p.name for p in ps)
+        return max(names, key=lambda n: (names[n], len(n)))
 
+    # Spelling variants: close keys from different sources, reported once per name.
     keys = sorted(by_key)
-    # Spelling variants: group keys that are close, report each group once.
     seen: set[str] = set()
     for k in keys:
         if k in seen:
             continue
-        group = [k] + [o for o in keys if o != k and o not in seen and _variant(k, o)]
+        group = [k] + [o for o in keys if o != k and o not in seen and variant(k, o) and _same_generation(k, o)]
         if len(group) < 2:
             continue
         seen.update(group)
         srcs = [frozenset(p.source for p in by_key[g]) for g in group]
-        if len(frozenset().union(*srcs)) < 2:
-            continue
+        if len(frozenset().union(*srcs)) < 2 or all(srcs[0] == x for x in srcs[1:]):
+            continue  # every source writes both: two names ("Richards III", "Richards IV"), not two spellings
         sides = tuple(Side(shown(by_key[g]), tuple(sorted(s))) for g, s in zip(group, srcs))
+        sides = tuple(sorted(sides, key=lambda s: (-len(s.citations), s.citations)))
         out.append(
             Disagreement(about=f"spelling of {shown(by_key[group[0]])}", kind="name", severity="minor", sides=sides)
         )
-    # Different people in the same role.
-    by_role: dict[str, dict[str, list[_Person]]] = defaultdict(lambda: defaultdict(list))
+    # Different people in one role: the same title (for the same side) or the same deed.
+    named_in: dict[int, list[Person]] = defaultdict(list)
     for p in people:
-        if p.role and len(p.role.split()) >= 2 or p.role in ("president", "prime minister"):
-            by_role[p.role][p.key].append(p)
-    for role, named in by_role.items():
-        ks = sorted(named)
-        for i, a in enumerate(ks):
-            for b in ks[i + 1 :]:
-                if a in b or b in a or _variant(a, b):
-                    continue
-                if not set(tokens(shown(named[a]))) & set(tokens(shown(named[b]))):
-                    continue  # no shared name part: probably two countries' ministers, not a conflict
-                sa = tuple(sorted({p.source for p in by_key[a]}))
-                sb = tuple(sorted({p.source for p in by_key[b]}))
-                if set(sa) == set(sb):
-                    continue
-                sides = tuple(
-                    sorted((Side(shown(by_key[a]), sa), Side(shown(by_key[b]), sb)), key=lambda s: -len(s.citations))
-                )
-                out.append(Disagreement(about=role, kind="name", severity="disagreement", sides=sides))
+        named_in[p.source].append(p)
+    holders = [p for p in people if p.title or p.acts]
+    reported: set[frozenset[str]] = set()
+    for i, a in enumerate(holders):
+        for b in holders[i + 1 :]:
+            same_surname = len(a.words) == len(b.words) == 2 and a.words[-1] == b.words[-1]
+            if a.source == b.source or _one_person(a, b) or same_surname:
+                continue  # one surname in one role: one person ("Mike" / "Michael Cantaloupe")
+            role = _shared_role(a, b)
+            if not role:
+                continue
+            if role.split()[-1].rstrip(".") in _MANY_HOLD:
+                continue  # "police officer Fahim" and "police officer Usman": a role many people hold
+            if role.split()[-1] in _OFFICES and not (a.qualifier and b.qualifier):
+                continue  # "Chancellor Hammond" and "Chancellor Merkel": an office held in many places
+            # Each source names one person in this role, and never names the other person at all.
+            if any(_one_person(b, x) for x in named_in[a.source]) or any(_one_person(a, x) for x in named_in[b.source]):
+                continue
+            if _role_holders(named_in[a.source], a, role) > 1 or _role_holders(named_in[b.source], b, role) > 1:
+                continue
+            if _role_holders(holders, None, role) > 2:
+                continue  # three presidents in one story: a title many people hold, not one post
+            pair = frozenset((a.key, b.key))
+            if pair in reported:
+                continue
+            reported.add(pair)
+            side_a = [p for p in holders if _one_person(p, a) and _shared_role(p, b)]
+            side_b = [p for p in holders if _one_person(p, b) and _shared_role(p, a)]
+            pair_sides = sorted(
+                (Side(shown(side_a), _citations(side_a)), Side(shown(side_b), _citations(side_b))),
+                key=lambda s: -len(s.citations),
+            )
+            out.append(Disagreement(about=role, kind="name", severity="disagreement", sides=tuple(pair_sides)))
     out.sort(key=lambda d: (d.severity != "disagreement",))
     return out
 
 
-# ---------------------------------------------------------------- dates
-
-_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_NAMES})\b\.?", re.IGNORECASE)
-_MONTH_DAY = re.compile(rf"\b({_MONTH_NAMES})\.?\s+(\d{{1,2}})\b", re.IGNORECASE)
-
-
-def calendar_days(text: str) -> set[tuple[int, int]]:
-    """(month, day) pairs written in `text` ("Nov. 4", "4 November")."""
-    out = set()
-    for m in _DAY_MONTH.finditer(text):
-        if m.group(2)[0].isupper() and 1 <= int(m.group(1)) <= 31:
-            out.add((MONTHS[m.group(2).lower()], int(m.group(1))))
-    for m in _MONTH_DAY.finditer(text):
-        if m.group(1)[0].isupper() and 1 <= int(m.group(2)) <= 31:
-            out.add((MONTHS[m.group(1).lower()], int(m.group(2))))
-    return out
+def _shared_role(a: Person, b: Person) -> str:
+    if a.acts and a.acts == b.acts:
+        return a.acts
+    if a.title and a.title == b.title and _qualifiers_agree(a.qualifier, b.qualifier):
+        return a.title
+    return ""
 
 
-def _date_conflicts(ev: EvidenceSet) -> list[Disagreement]:
-    out = []
-    for claim in ev.claims:
-        if len(claim.sources) < 2:
-            continue
-        by_source: dict[int, set[tuple[int, int]]] = defaultdict(set)
-        for i in claim.members:
-            by_source[ev.sentences[i].source] |= calendar_days(ev.sentences[i].text)
-        dated = {s: d for s, d in by_source.items() if d}
-        if len(dated) < 2:
-            continue
-        all_days = set().union(*dated.values())
-        if any(all(day in d for d in dated.values()) for day in all_days):
-            continue  # they share a date: no conflict
-        sides = tuple(
-            Side(
-                ", ".join(f"{calendar.month_name[m]} {d}" for m, d in sorted(days)),
-                tuple(sorted(s for s, dd in dated.items() if dd == days)),
-            )
-            for days in {frozenset(d) for d in dated.values()}
+def _role_holders(named: Sequence[Person], who: Person | None, role: str) -> int:
+    """How many different people `named` holds in `role` (for whose side `who` is, when given)."""
+    keys: list[Person] = []
+    for p in named:
+        same_role = (p.title == role or p.acts == role) and (
+            who is None or _qualifiers_agree(p.qualifier, who.qualifier)
         )
-        rep = ev.sentences[claim.representative or claim.members[0]].text
-        out.append(Disagreement(about=f"date of: {rep[:80]}", kind="date", severity="disagreement", sides=sides))
-    return out
+        if same_role and not any(_one_person(p, k) for k in keys):
+            keys.append(p)
+    return len(keys)
 
 
-__all__ = ["find", "calendar_days"]
+__all__ = ["find", "variant"]

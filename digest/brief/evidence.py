@@ -47,7 +47,6 @@ _DEBRIS = re.compile(
     r"(https?://|www\.|pic\.twitter|@\w|\bclick here\b|\bsubscribe\b|\bsign up\b|\bnewsletter\b|\bcookies?\b)",
     re.IGNORECASE,
 )
-_QUOTE = re.compile(r"[\"“”«»]")
 # Machine translation leaves function words capitalised mid-sentence ("(EU) They started",
 # "troops In Ukraine", "North Korea Yes Russia"); well-edited English almost never does.
 _GARBLE = re.compile(
@@ -67,7 +66,7 @@ class Evidence:
     text: str
     selectable: bool  # may stand alone in a briefing
     dependent: bool  # leans on the sentence before it ("He said ...", "This ...")
-    reaction: bool  # a quote or reported speech: goes after the facts
+    reaction: bool  # holds a direct quote: goes after the facts
     has_quote: bool
     garbled: bool = False  # reads like raw machine translation: may support, never shown
     poor_source: bool = False  # from a source whose text is garbled throughout (glued words go undetected)
@@ -124,6 +123,17 @@ def garbled(text: str) -> bool:
     return bool(_GARBLE.search(_outside_quotes(text)))
 
 
+_QUOTED_SPAN = re.compile(r"“([^”]*)”|\"([^\"]*)\"|«([^»]*)»")
+QUOTE_WORDS = 4  # a quoted span this long is someone's words; shorter ones are names, titles, scare quotes
+
+
+def _direct_quote(text: str) -> bool:
+    """Does the sentence quote someone's words (not a name in quotes, like the “Recall Express” bus)?"""
+    if text.count("“") != text.count("”") or text.count('"') % 2:
+        return True  # part of a quotation split across sentences
+    return any(len("".join(m.groups(default="")).split()) >= QUOTE_WORDS for m in _QUOTED_SPAN.finditer(text))
+
+
 def _outside_quotes(text: str) -> str:
     return re.sub(r"“[^”]*”|\"[^\"]*\"", " ", text)
 
@@ -131,7 +141,7 @@ def _outside_quotes(text: str) -> str:
 def _assess(text: str) -> tuple[bool, bool, bool, bool]:
     """(selectable, dependent, reaction, has_quote) for one sentence, from its form alone."""
     words = word_count(text)
-    has_quote = bool(_QUOTE.search(text))
+    has_quote = _direct_quote(text)
     speech = bool(_SPEECH.search(text))
     # Direct quotation marks a reaction. Reported speech alone does not: wire copy attributes its
     # facts ("Floods killed 12 people, officials said"), and such a sentence is the news itself.

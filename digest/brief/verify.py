@@ -225,6 +225,21 @@ def _conflicts(final: str, member: str) -> bool:
     return bool(a and b and not (a & b))
 
 
+def dropped(rewrite: str, original: str) -> list[str]:
+    """Facts of `original` a shorter rewrite of it left out: numbers, ordinals, dates, a negation.
+
+    A rewrite may drop wording and titles, never the figures or the "first" that
+    make the fact news, and never turn "did not" into "did".
+    """
+    mine, theirs = facts(rewrite), facts(original)
+    lost = [f"number {n}" for n in sorted(theirs.numbers - mine.numbers)]
+    lost += [f"ordinal {o}" for o in sorted(theirs.ordinals - mine.ordinals)]
+    lost += [f"date {d}" for d in sorted(theirs.dates - mine.dates)]
+    if theirs.negations and not mine.negations:
+        lost.append("negation")
+    return lost
+
+
 def supporters(
     final: str,
     members: Sequence[tuple[int, str]],

@@ -141,8 +141,13 @@ class Registry:
             raise ModelError(f"no default {kind} in the registry ({', '.join(map(str, self.files))})")
         entry = self.get(name)
         if entry.kind != kind:
-            raise ModelError(f"default {kind} {name!r} is a {entry.kind}")
+            raise ModelError(f"default {kind} {name!r} is {_a(entry.kind)}")
         return entry
+
+
+def _a(noun: str) -> str:
+    """'a generator', 'an embedder'."""
+    return ("an " if noun[:1] in "aeiou" else "a ") + noun
 
 
 # -- reading registries ----------------------------------------------------------
@@ -299,7 +304,7 @@ def get_entry(name: str | None = None, kind: Kind = "generator") -> ModelEntry:
     registry = load_registry()
     entry = registry.default(kind) if name is None else registry.get(name)
     if entry.kind != kind:
-        raise ModelError(f"model {entry.name!r} is a {entry.kind}, not a {kind}")
+        raise ModelError(f"model {entry.name!r} is {_a(entry.kind)}, not {_a(kind)}")
     return entry
 
 

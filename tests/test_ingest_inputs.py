@@ -12,8 +12,8 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from fixtures_server import FixtureServer, article_page, rss
 from click.testing import CliRunner
+from fixtures_server import FixtureServer, article_page, rss
 
 from digest.clean import clean
 from digest.cli import app

@@ -482,7 +482,7 @@ _CONSENT = re.compile(
 
 # Footer lines that no report sentence contains.
 _FOOTER = re.compile(
-    r"(?:©|\(c\)\s*\d{4}|^copyright\b|\bcopyright\s*(?:©|\(c\)|\d{4})|\ball\s+rights\s+reserved\b|"
+    r"(?:©|\(c\)\s*\d{4}|\bcopyright\s*(?:©|\(c\)|\d{4})|\ball\s+rights\s+reserved\b|"
     r"\balle\s+rechte\s+vorbehalten\b|tutti\s+i\s+diritti\s+riservati|tous\s+droits\s+réservés|"
     r"\b(?:vat|ust|mwst)[\s.-]*(?:id|number|no|nr|ident)|\bp\.?\s?iva\b|partita\s+iva|\bust-?idnr|"
     r"registration\s+number|registernummer|handelsregister|\bhrb\s*\d|registered\s+(?:office|newspaper)|"
@@ -490,6 +490,10 @@ _FOOTER = re.compile(
     r"vertretungsberechtigt|verantwortlich\s+(?:für\s+den\s+inhalt|i\.\s*s\.\s*d)|\bv\.i\.s\.d\.p|\bissn\b)",
     re.I,
 )
+# A line opening with the bare word "Copyright" ("Copyright Guardian News & Media"): a footer
+# unless it reads as a report sentence ("Copyright lawyers said ..."); the marked forms
+# ("©", "Copyright 2024", "All rights reserved") are in _FOOTER and hold anyway.
+_COPYRIGHT_WORD = re.compile(r"^copyright\b", re.I)
 # Legal links: footer only on a line that is not a sentence.
 _FOOTER_LINKS = re.compile(
     r"(?:privacy\s+policy|datenschutzerklärung|datenschutzhinweise|cookie\s+(?:policy|settings)|cookie-einstellungen|"
@@ -822,6 +826,7 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule("footer", _COPYRIGHT_OPENING, 65),
+    Rule("footer", _COPYRIGHT_WORD, 30, not_sentence=True, not_reported=True, guard=("copyright",)),
     Rule(
         "footer",
         _ADDRESS,

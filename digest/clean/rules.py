@@ -355,7 +355,9 @@ RELATED_HEADINGS = re.compile(
     r"meistgelesen(?:e)?(?:\s+artikel)?|meist\s+gelesen|empfehlungen|empfohlene\s+artikel|ähnliche\s+(?:artikel|beiträge)|"
     r"verwandte\s+(?:artikel|beiträge|themen)|neueste\s+(?:artikel|beiträge)|aktuelle\s+(?:nachrichten|artikel)|"
     r"top-?(?:artikel|themen|news)|zum\s+thema|passend\s+(?:dazu|zum\s+thema)|"
-    r"leggi\s+anche|articoli\s+correlati|potrebbe\s+interessarti|à\s+lire\s+aussi|lire\s+aussi)$",
+    r"leggi\s+anche|articoli\s+correlati|potrebbe\s+interessarti|per\s+saperne\s+di\s+più|à\s+lire\s+aussi|lire\s+aussi|"
+    r"pour\s+approfondir|otras\s+noticias|(?:noticias|artículos)\s+relacionad[oa]s|für\s+(?:dich|sie)\s+empfohlen|"
+    r"artikel\s+zum\s+thema|mehr\s+themen|(?:infórmate|informate|entérate)\s+más)$",
     re.I,
 )
 # "Read more: <another headline>" as a single line inside or after the report.
@@ -388,7 +390,7 @@ READ_MORE_LABELS = {
 }
 COMMENTS_HEADINGS = re.compile(
     r"^(?:\d+\s+)?(?:comments?|kommentare?|leave\s+a\s+(?:reply|comment)|post\s+a\s+comment|"
-    r"schreibe(?:n\s+sie)?\s+(?:einen\s+kommentar|eine\s+antwort)|ihre\s+meinung|diskussion|diskutieren\s+sie\s+mit|"
+    r"(?:schreibe|hinterlasse)(?:n\s+sie)?\s+(?:einen\s+kommentar|eine\s+antwort)|vos\s+réactions|ihre\s+meinung|diskussion|diskutieren\s+sie\s+mit|"
     r"so\s+können\s+sie\s+kommentieren|(?:letzte|neueste)\s+kommentare|recent\s+comments|leserkommentare|"
     r"\d+\s+(?:responses|antworten|reaktionen)|what\s+do\s+you\s+think|was\s+meinen\s+sie|"
     r"\d+\s+(?:antworten|kommentare|comments|responses|replies|thoughts)\s+(?:zu|to|on|auf|for)\b.*|"
@@ -402,7 +404,8 @@ _COMMENT_POLICY = re.compile(
     r"\b(?:comments?\s+(?:are|may\s+be|will\s+be)\s+(?:moderated|republished|pre-?moderated)|"
     r"e-?mail\s+address(?:es)?\s+will\s+not\s+be\s+published|(?:try\s+to|possible\s+to)\s+publish\s+(?:all\s+)?comments|"
     r"we\s+want\s+to\s+hear\s+what\s+you\s+think|commenting\s+policy|"
-    r"ihre\s+e-mail-adresse\s+wird\s+nicht\s+veröffentlicht|kommentare\s+werden\s+moderiert)\b",
+    r"ihre\s+e-mail-adresse\s+wird\s+nicht\s+veröffentlicht|kommentare\s+werden\s+moderiert|"
+    r"(?:this\s+site|diese\s+(?:web)?seite|diese\s+website)\s+(?:uses|verwendet|nutzt)\s+akismet)\b",
     re.I,
 )
 # A note about the author after the report: "Jane Doe is a senior writer for ...", "X writes about ...".
@@ -451,7 +454,9 @@ _SUBSCRIBE_STRONG = re.compile(
     r"(?:continue|keep)\s+reading\s+(?:with|for)|subscribe\s+to\s+(?:continue|read)|no\s+spam\b|"
     r"(?:receive|get)\s+(?:our|the)\s+(?:\w+\s+){0,2}newsletter|(?:straight|directly|right)\s+(?:to|in|into)\s+your\s+inbox|"
     r"never\s+miss\s+(?:the\s+latest|a\s+(?:story|thing|post|beat))|by\s+signing\s+up,?\s+(?:you|i)\s+agree|"
-    r"unsubscribe\s+at\s+any\s+time|download\s+our\s+(?:[\w-]+\s+){0,3}apps?\b|"
+    r"unsubscribe\s+at\s+any\s+time|cancel\s+(?:at\s+)?any\s*time|cancela\s+cuando\s+quieras|jederzeit\s+kündbar|"
+    r"registrieren\s+und\s+weiterlesen|wykup\s+(?:dostęp|prenumerat)|"
+    r"(?:receive|get)\s+(?:a|our)\s+(?:daily|weekly)\s+(?:list|e-?mail|digest|roundup|newsletter)|in\s+(?:deinen|ihren)\s+posteingang|we\s+rely\s+on\s+(?:your|readers?['’]?)\s+support|download\s+our\s+(?:[\w-]+\s+){0,3}apps?\b|"
     r"download\s+the\s+(?:[\w-]+\s+){0,4}apps?\s+(?:for|on|from)\s+(?:ios|android|iphone|the\s+app\s+store|google\s+play))",
     re.I,
 )
@@ -461,7 +466,7 @@ _SUBSCRIBE_WEAK = re.compile(
 )
 
 _ADVERT = re.compile(
-    r"\b(?:advertising\s+disclosure|we\s+may\s+(?:receive|earn)\s+(?:compensation|a\s+commission)|affiliate[- ]links?|"
+    r"\b(?:advertising\s+disclosure|we\s+may\s+(?:receive|earn)\s+(?:compensation|an?\s+(?:affiliate\s+)?commission)|is\s+supported\s+by\s+its\s+audience|affiliate[- ]links?|"
     r"(?:this|dieser)\s+(?:post|beitrag|artikel)\s+(?:contains|enthält)\s+(?:affiliate|werbung)|sponsored\s+content|"
     r"paid\s+(?:post|content)|anzeige\s*[-–:])",
     re.I,
@@ -476,7 +481,10 @@ _CONSENT = re.compile(
     r"was\s+passiert\s+mit\s+meinen\s+daten|datenschutzeinstellungen|privacy\s+settings|manage\s+(?:cookies|consent)|"
     r"(?:this|the|these)\s+cookies?\s+(?:is|are)\s+(?:set|used|installed|native)|cookies?\s+(?:werden|helfen)\s+(?:verwendet|dabei)|"
     r"cookielawinfo|cookie\s+consent\s+plugin|set\s+by\s+(?:the\s+)?gdpr|protected\s+by\s+recaptcha|"
-    r"google\s+privacy\s+policy\s+and\s+terms\s+of\s+service\s+apply|you(?:'re|’re|\s+are)\s+(?:running|using)\s+an?\s+ad\s*-?blocker)\b",
+    r"google\s+privacy\s+policy\s+and\s+terms\s+of\s+service\s+apply|"
+    r"(?:korzystamy|używamy)\s+(?:z\s+)?(?:plików\s+)?cookies|za\s+pomocą\s+(?:plików\s+)?cookies|"
+    r"(?:utilizamos|usamos)\s+(?:las\s+)?cookies|nous\s+utilisons\s+(?:des\s+)?cookies|utilizziamo\s+(?:i\s+)?cookie|"
+    r"we\s+respect\s+your\s+privacy|wir\s+respektieren\s+(?:deine|ihre)\s+privatsphäre|you(?:'re|’re|\s+are)\s+(?:running|using)\s+an?\s+ad\s*-?blocker)\b",
     re.I,
 )
 
@@ -488,6 +496,27 @@ _FOOTER = re.compile(
     r"registration\s+number|registernummer|handelsregister|\bhrb\s*\d|registered\s+(?:office|newspaper)|"
     r"press\s+register|\bshare\s+capital|stammkapital|capitale\s+sociale|geschäftsführ(?:er|ung)\s*:|"
     r"vertretungsberechtigt|verantwortlich\s+(?:für\s+den\s+inhalt|i\.\s*s\.\s*d)|\bv\.i\.s\.d\.p|\bissn\b)",
+    re.I,
+)
+# The site's licence line, even when it is a sentence ("All content is licensed under a Creative Commons ...").
+_LICENCE = re.compile(
+    r"\b(?:licen[cs]ed|lizenziert|veröffentlicht|stehen|steht|published)\s+under\b.{0,40}\b(?:creative\s+commons|cc[- ]by)"
+    r"|\b(?:unter|under)\s+(?:der|einer|a|the)\s+(?:lizenz\s+)?(?:creative\s+commons|cc[- ]by)",
+    re.I,
+)
+# The data-protection notice under a comment form names the controller of personal data.
+_DATA_CONTROLLER = re.compile(
+    r"\badministratorem\s+(?:\w+\s+){0,2}danych(?:\s+osobowych)?\s+jest|"
+    r"\bwyrażam\s+zgodę\s+na\s+przetwarzanie|\bi\s+(?:agree|consent)\s+to\s+the\s+processing\s+of\s+my\b|"
+    r"\b(?:ich\s+willige\s+ein|ich\s+stimme\s+zu),?\s+dass\s+meine\s+(?:personenbezogenen\s+)?daten|\bthe\s+(?:data\s+)?controller\s+(?:of|for)\s+"
+    r"(?:your\s+)?personal\s+data\s+is|\bverantwortlich(?:er|e\s+stelle)\s+(?:im\s+sinne\s+der\s+dsgvo|für\s+die\s+"
+    r"(?:daten)?verarbeitung)",
+    re.I,
+)
+# The author presenting themselves under the report ("Ich bin Christoph, ... Autor dieses Artikels").
+_AUTHOR_SELF = re.compile(
+    r"\b(?:ich\s+bin|i\s+am|i['’]m)\s+[A-ZÄÖÜ]\w+\b.{0,100}\b(?:autor(?:in)?|author|writer)\s+(?:dieses|of\s+this)\s+"
+    r"(?:artikels|beitrags|blogs|article|post|blog)\b",
     re.I,
 )
 # A line opening with the bare word "Copyright" ("Copyright Guardian News & Media"): a footer
@@ -577,7 +606,7 @@ _EMBED = re.compile(
     r"[—–-]\s*[^()\n]{1,80}\(@\w{1,30}\)\s+(?:[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4}|\d{1,2}\.?\s+[A-Za-zä]+\.?\s+\d{4})|"
     r"\ba\s+post\s+shared\s+by\b|\bein\s+beitrag\s+geteilt\s+von\b|view\s+this\s+post\s+on\s+instagram|"
     r"diesen\s+beitrag\s+auf\s+instagram\s+ansehen|watch\s+on\s+youtube|auf\s+youtube\s+ansehen|"
-    r"\bexterne[rn]?\s+inhalt|\bexternal\s+content\b|um\s+(?:diesen|den)\s+inhalt\s+(?:zu\s+sehen|anzuzeigen)|"
+    r"\bexterne[rn]?\s+inhalt|empfohlener\s+redaktioneller\s+inhalt|\bexternal\s+content\b|um\s+(?:diesen|den)\s+inhalt\s+(?:zu\s+sehen|anzuzeigen)|"
     r"inhalt\s+(?:laden|anzeigen|aktivieren)|load\s+(?:tweet|content|embed)|embedded\s+content|"
     r"(?:tweet|post|beitrag)\s+(?:anzeigen|laden)",
     re.I,
@@ -624,17 +653,18 @@ _UPDATED = re.compile(
     re.I,
 )
 # "Read also: ...", "Lesen Sie auch", "À lire aussi" in the languages we read.
-_RELATED_LEAD = re.compile(
-    r"""^(?:
+_RELATED_LEAD_WORDS = r"""(?:
       (?:read|see)\ (?:also|more|next|this)\b | related(?:\ (?:coverage|reading|links?|topics?))?\s*: | more\ on\ this | you\ (?:may|might)\ also\ like
-    | (?:lesen|lies)\ (?:sie\ )?(?:auch|mehr|weiter) | weiterlesen | auch\ interessant | mehr\ zum\ thema | das\ könnte\ (?:sie|dich)\ (?:auch\ )?interessieren
+    | (?:lesen|lies)\ (?:sie\ )?(?:auch|mehr|weiter|hier) | auch\ lesen | weiterlesen | auch\ interessant | mehr\ zum\ thema | das\ könnte\ (?:sie|dich)\ (?:auch\ )?interessieren
     | weitere\ (?:artikel|beiträge|nachrichten)\ zum\ thema | ähnliche\ (?:artikel|beiträge) | zum\ weiterlesen | passend\ dazu | mehr\ (?:dazu|lesen)\b
     | (?:à\ )?lire\ (?:aussi|également|la\ suite) | voir\ aussi | sur\ le\ même\ sujet | pour\ (?:aller\ plus\ loin|lire\ la\ suite)
-    | (?:lee|leer|ver)\ (?:también|más|además) | te\ puede\ (?:interesar|gustar) | puedes\ ver | (?:leia|veja)\ (?:também|mais)
+    | (?:lee|lea|leer|ver|vea)\ (?:también|más|además) | (?:te|le)\ puede\ (?:interesar|gustar) | puedes\ ver | (?:leia|veja)\ (?:também|mais)
     | (?:leggi|vedi)\ (?:anche|tutto) | czytaj\ (?:też|także|więcej|dalej) | zobacz\ (?:też|także|więcej) | dowiedz\ się\ więcej
-    )(?:\s*[:|»›–—-]|$|(?=[^.!?…:]*$))""",
-    re.I | re.X,
-)
+    )"""
+_RELATED_LEAD = re.compile("^" + _RELATED_LEAD_WORDS + r"(?:\s*[:|»›–—-]|$|(?=[^.!?…:]*$))", re.I | re.X)
+# With a colon or guillemet after the lead, the line is a teaser even when the headline after it
+# ends like a sentence ("Czytaj też: Czy Rosja go użyje?", "À lire aussi » Quel est votre profil ?").
+_RELATED_LEAD_MARKED = re.compile("^" + _RELATED_LEAD_WORDS + r"\s*[:»›]\s*\S", re.I | re.X)
 _CALL_TO_ACTION = re.compile(
     r"""(?:
       \b(?:abonnieren|abonniere|abonnez|suscr[ií]bete|iscriviti|zapisz\ się|subskrypc)
@@ -642,6 +672,8 @@ _CALL_TO_ACTION = re.compile(
     | \b(?:enjoyed|enjoy)\ (?:reading\ )?this\ (?:post|article)
     | \b(?:support\ us|unterstütze\ uns|unterstützen\ sie\ uns|become\ a\ (?:member|patron))\b
     | \b(?:you\ are\ not\ logged\ in|sie\ sind\ (?:aktuell\ )?nicht\ eingeloggt|must\ be\ logged\ in)\b
+    | ^(?:sie\ lesen|du\ liest)\ gerne?\ [\w.-]+\s*\?
+    | \b(?:müssen\ sie|musst\ du)\ (?:eingeloggt|angemeldet)\ sein\b | \bdu\ musst\ eingeloggt\ sein\b
     | \b(?:click\ here|klicken\ sie\ (?:hier|auf))\b
     | \b(?:tell\ us\ what\ you\ think|have\ your\ say|what\ you\ think\ about\ this\ (?:article|story))\b
     )""",
@@ -652,8 +684,37 @@ _FOLLOW = re.compile(
     r"(?:\b(?:twitter|facebook|instagram|telegram|tiktok|youtube|linkedin|threads|bluesky|mastodon|whatsapp|social\s+media|channel|kanal|canal)\b|@\w)",
     re.I,
 )
+# WordPress-style links to the neighbouring posts: "Previous post <headline>", "Nächster Beitrag ...".
+_POST_NAVIGATION = re.compile(
+    r"^(?:(?:previous|next|older|newer)\s+(?:post|article|story|entry)|(?:vorheriger|voriger|nächster)\s+(?:beitrag|artikel)|"
+    r"(?:artículo|entrada)\s+(?:anterior|siguiente)|(?:article|billet)\s+(?:précédent|suivant)|"
+    r"articolo\s+(?:precedente|successivo)|(?:poprzedni|następny)\s+(?:artykuł|wpis))\b",
+    re.I,
+)
+# The line under a blog post that files it and links its author's other posts.
+_POST_FOOTER = re.compile(
+    r"^(?:this\s+entry\s+was\s+posted\s+in|dieser\s+eintrag\s+wurde\s+(?:am\s+.{1,40}\s+)?veröffentlicht\s+in|"
+    r"(?:posted|eingestellt|publicado)\s+(?:by|von|por)\s+.{1,40}\s+(?:at|um|a\s+las?)\s+\d{1,2}[:.]\d{2}\b)"
+    r"|\bbookmark\s+the\s+permalink\b|\b(?:view|see)\s+all\s+posts\s+by\b|\b(?:zeige\s+)?alle\s+beiträge\s+von\s+\S+\s*\S*$",
+    re.I,
+)
+# Feedback and share prompts under an article: "Was this article helpful?", "Möchten Sie den Artikel teilen?".
+_FEEDBACK = re.compile(
+    r"^(?:was\s+this\s+(?:article|post|page|story)\s+(?:helpful|useful)|did\s+you\s+(?:find|like)\s+this\s+(?:article|post)|"
+    r"(?:war|ist)\s+(?:dieser|der)\s+(?:artikel|beitrag)\s+(?:hilfreich|nützlich)|"
+    r"hat\s+(?:ihnen|dir)\s+(?:dieser|der)\s+(?:artikel|beitrag)\s+gefallen|(?:dieser|der)\s+(?:artikel|beitrag)\s+gefällt\s+(?:ihnen|dir)|"
+    r"(?:teile|teilen\s+sie)\s+(?:diesen|den)\s+(?:artikel|beitrag)|"
+    r"(?:möchten\s+sie|willst\s+du|möchtest\s+du)\s+(?:den|diesen)\s+(?:artikel|beitrag)\s+teilen|"
+    r"(?:te\s+)?(?:ha\s+resultado|fue)\s+útil\s+(?:este|el)\s+artículo)\b",
+    re.I,
+)
+# The heading of the author box after the report.
+_AUTHOR_BOX = re.compile(
+    r"about\s+the\s+author|über\s+(?:den\s+autor|die\s+autorin)|zur\s+(?:autorin|person)|sobre\s+el\s+autor|"
+    r"(?:à\s+)?propos\s+de\s+l['’]auteur|o\s+autorze|l['’]autore"
+)
 _FIGURE_LABEL = re.compile(r"^(?:figure|fig\.|abbildung|abb\.|grafik|chart|tabelle)\s*\d+\s*[:.]", re.I)
-_CAPTION_BY = re.compile(r"^(?:photo|foto|image|picture|pic|video)s?\s+(?:by|von|par|de)\s+\S+[^.!?]*$", re.I)
+_CAPTION_BY = re.compile(r"^(?:(?:photo|foto|image|picture|pic|video)s?\s+(?:by|von|par|de)|fot\.)\s+\S+[^.!?]*$", re.I)
 _COPYRIGHT_OPENING = re.compile(r"^(?:©|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\)|\d{4}))", re.I)
 _BREADCRUMB = re.compile(r"(?:\s(?:»|›|>|/|\||::)\s.*){2}")
 _REPORTED_SPEECH = re.compile(
@@ -717,6 +778,7 @@ RULES: tuple[Rule, ...] = (
     Rule("navigation", _words_pattern(_NAV_EXACT), 4, on="key"),
     Rule("navigation", _LANGUAGE_SWITCH, 4),
     Rule("navigation", _BREADCRUMB_HOME, 40),
+    Rule("navigation", _POST_NAVIGATION, 25, not_sentence=True),
     Rule("navigation", _BREADCRUMB, 40, not_sentence=True, guard=(" » ", " › ", " > ", " / ", " | ", " :: ")),
     Rule(
         "translator", _TRANSLATOR, 30, guard=("version", "translat", "übersetz", "traduzione", "traduit", "traducido")
@@ -747,16 +809,19 @@ RULES: tuple[Rule, ...] = (
     Rule("related", RELATED_HEADINGS, 12, on="key"),
     Rule("related", _RELATED_INLINE, 25),
     Rule("related", _RELATED_LEAD, 14, not_sentence=True),
+    Rule("related", _RELATED_LEAD_MARKED, 25),
     Rule("comments", COMMENTS_HEADINGS, 16, on="key"),
     Rule(
         "comments",
         _COMMENT_POLICY,
         40,
-        guard=("comment", "e-mail", "email", "publish", "hear what", "kommentare", "veröffentlicht"),
+        guard=("comment", "e-mail", "email", "publish", "hear what", "kommentare", "veröffentlicht", "akismet"),
     ),
     Rule("comments", _COMMENT_LABEL, 8),
     Rule("share", _share_pattern(), 14, on="lower"),
     Rule("share", _SHARE_LABEL, 10, not_sentence=True),
+    Rule("share", _FEEDBACK, 16),
+    Rule("tags", _POST_FOOTER, 30, not_reported=True),
     Rule(
         "consent",
         _CONSENT,
@@ -773,6 +838,7 @@ RULES: tuple[Rule, ...] = (
             "privacy",
             "recaptcha",
             "gdpr",
+            "privatsphäre",
         ),
     ),
     Rule(
@@ -780,7 +846,7 @@ RULES: tuple[Rule, ...] = (
         _ADVERT,
         50,
         not_reported=True,
-        guard=("advertising", "we may", "affiliate", "contains", "enthält", "sponsored", "paid", "anzeige"),
+        guard=("advertising", "we may", "affiliate", "contains", "enthält", "sponsored", "paid", "anzeige", "audience"),
     ),
     # Captions and photo credits.
     Rule(
@@ -826,6 +892,7 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule("footer", _COPYRIGHT_OPENING, 65),
+    Rule("footer", _LICENCE, 35, not_reported=True, guard=("creative commons", "cc-by", "cc by")),
     Rule("footer", _COPYRIGHT_WORD, 30, not_sentence=True, not_reported=True, guard=("copyright",)),
     Rule(
         "footer",
@@ -914,6 +981,13 @@ RULES: tuple[Rule, ...] = (
             "never miss",
             "signing up",
             "download",
+            "cancel",
+            "kündbar",
+            "posteingang",
+            "rely on",
+            "wykup",
+            "daily",
+            "weekly",
         ),
     ),
     Rule("subscribe", _SUBSCRIBE_WEAK, 8, not_sentence=True),
@@ -959,6 +1033,8 @@ RULES: tuple[Rule, ...] = (
             "become a",
             "logged in",
             "eingeloggt",
+            "angemeldet",
+            "gern",
             "click here",
             "klicken sie",
             "tell us",
@@ -966,6 +1042,9 @@ RULES: tuple[Rule, ...] = (
             "what you think",
         ),
     ),
+    Rule("bio", _AUTHOR_BOX, 4, on="key"),
+    Rule("bio", _AUTHOR_SELF, 80, guard=("autor", "author", "writer")),
+    Rule("consent", _DATA_CONTROLLER, 200, guard=("danych", "controller", "verantwortlich", "processing", "daten")),
     Rule("boilerplate", _READING_TIME, 8),
     Rule("boilerplate", _UPDATED, 10),
 )

@@ -288,7 +288,25 @@ def _finish(problems: Sequence[object]) -> None:
 
 
 def _sources_argument(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.argument("sources", nargs=-1, required=True, metavar="SOURCE...", type=click.Path())(f)
+    """SOURCE... and --urls FILE: at least one of them is checked by `_sources` (none is a usage error)."""
+    f = click.option(
+        "--urls",
+        multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        metavar="FILE",
+        help="A file listing URLs, one a line ('#' comments); may be repeated.",
+    )(f)
+    return click.argument("sources", nargs=-1, required=False, metavar="[SOURCE]...", type=click.Path())(f)
+
+
+def _sources(sources: Sequence[str], urls: Sequence[Path]) -> list[str]:
+    """The sources named on the command line, then the URL lists given with --urls."""
+    from .ingest import UrlList
+
+    named = [*sources, *(UrlList(str(u)) for u in urls)]
+    if not named:
+        raise click.UsageError("give at least one source (a file, folder, URL or '-'), or --urls FILE")
+    return named
 
 
 def _progress_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -396,6 +414,7 @@ Examples:
   digest brief news/ feed.xml -o brief.md          write brief.md (the old one stays if nothing is read)
   digest brief news/ --format json --no-model      JSON for machines, extractive, no generator
   digest brief news/ -m qwen2.5-coder-0.5b         the fast small generator
+  digest brief --urls reading-list.txt             the pages a file of URLs names
 """,
 )
 @_sources_argument
@@ -431,6 +450,7 @@ Examples:
 @_verbosity
 def brief(
     sources: tuple[str, ...],
+    urls: tuple[Path, ...],
     output: Path | None,
     fmt: str,
     model: str | None,
@@ -438,8 +458,9 @@ def brief(
     no_model: bool,
     progress: bool,
 ) -> None:
-    """Read, clean, dedupe, cluster and brief SOURCE... (files, folders, .gz, feed URLs).
+    """Read, clean, dedupe, cluster and brief SOURCE... and the --urls lists.
 
+    A source is a file, folder, .gz file, feed or article URL, or - for stdin.
     One cited briefing per story; stories that continue one another (a thread)
     are told as one story.
     """
@@ -448,10 +469,11 @@ def brief(
     from .render import to_html, to_json, to_markdown
     from .types import Digest, DigestStory
 
+    named = _sources(sources, urls)
     settings = DEFAULTS.with_overrides(words=words, model=model, use_model=False if no_model else None)
     try:
         with _display(progress) as display:
-            run = run_brief(list(sources), settings, progress=display)
+            run = run_brief(named, settings, progress=display)
     except ModelError as exc:
         _fatal(str(exc))
     if run.grouping is None:
@@ -490,13 +512,16 @@ Examples:
 @_output_option
 @_progress_option
 @_verbosity
-def clean(sources: tuple[str, ...], fmt: str, explain: bool, output: Path | None, progress: bool) -> None:
+def clean(
+    sources: tuple[str, ...], urls: tuple[Path, ...], fmt: str, explain: bool, output: Path | None, progress: bool
+) -> None:
     """Extract each document's report text and metadata from SOURCE..., dropping page chrome."""
     from .pipeline import read_sources
     from .render import article_json, article_markdown
 
+    named = _sources(sources, urls)
     with _display(progress) as display:
-        articles, problems = read_sources(list(sources), display)
+        articles, problems = read_sources(named, display)
     if not articles:
         _nothing_read(output)
     if fmt == "jsonl" and not explain:
@@ -539,7 +564,7 @@ Examples:
 @_output_option
 @_progress_option
 @_verbosity
-def cluster(sources: tuple[str, ...], fmt: str, output: Path | None, progress: bool) -> None:
+def cluster(sources: tuple[str, ...], urls: tuple[Path, ...], fmt: str, output: Path | None, progress: bool) -> None:
     """Collapse duplicates in SOURCE..., group articles into stories, and show the threads.
 
     A thread is a chain of stories that continue one another (last week's call
@@ -551,9 +576,10 @@ def cluster(sources: tuple[str, ...], fmt: str, output: Path | None, progress: b
     from .pipeline import group, read_sources
     from .render import stories_markdown
 
+    named = _sources(sources, urls)
     try:
         with _display(progress) as display:
-            articles, problems = read_sources(list(sources), display)
+            articles, problems = read_sources(named, display)
             if articles:
                 display(LOAD, 0, 1)
                 embedder = load_embedder(DEFAULTS.embedder)

@@ -9,12 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from digest.clean.html import HtmlResult, extract_html, filter_paragraphs
+from digest.clean import clean
+from digest.clean.html import HtmlResult, extract_html
+from digest.clean.rules import reason_for
+from digest.clean.text import clean_text
 from digest.clean.wordpress import html_fragment_to_text
+from digest.types import RawDocument
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-DEVDATA = REPO.parent / "shared" / "devdata" / "extraction-snippets"
+NEWS = REPO.parent / "shared" / "devdata" / "extraction-news"
 
 ARTICLE_PARAGRAPHS = [
     "The harbour authority said on Tuesday that the new container terminal would open in "
@@ -88,7 +92,7 @@ def test_furniture_is_dropped_with_reasons(page: HtmlResult) -> None:
     ):
         assert furniture not in text
     reasons = {d.reason for d in page.dropped}
-    assert {"caption", "share", "related", "footer", "boilerplate"} <= reasons
+    assert {"caption", "share", "related", "footer", "navigation"} <= reasons
     caption = next(d for d in page.dropped if d.reason == "caption")
     assert caption.text.startswith("Cranes at the harbour in Gdansk")
     related = " ".join(d.text for d in page.dropped if d.reason == "related")
@@ -125,7 +129,7 @@ def test_debris_inside_the_article_body_is_filtered() -> None:
     ]
     body = "".join(f"<p>{line}</p>" for line in (ARTICLE_PARAGRAPHS[:2] + debris + ARTICLE_PARAGRAPHS[2:]))
     html = f"<html><head><title>Port</title></head><body><article>{body}</article></body></html>"
-    result = extract_html(html)
+    result = clean(RawDocument("page.html", html.encode(), "html", datetime(2024, 10, 29, tzinfo=UTC)))
     assert list(result.paragraphs) == ARTICLE_PARAGRAPHS
     reasons = {d.text: d.reason for d in result.dropped}
     assert reasons["Read also: Ferry strike ends after four days"] == "related"
@@ -135,7 +139,7 @@ def test_debris_inside_the_article_body_is_filtered() -> None:
     assert reasons["Sign up for our daily newsletter"] == "subscribe"
 
 
-def test_filter_keeps_report_sentences_that_mention_furniture_words() -> None:
+def test_rules_keep_report_sentences_that_mention_furniture_words() -> None:
     report = [
         "Read the full statement, the minister said, and you will see that nothing was promised.",
         "The company said its share price fell 4% after the announcement on Monday morning.",
@@ -149,15 +153,16 @@ def test_filter_keeps_report_sentences_that_mention_furniture_words() -> None:
         "Getty Images said it would merge with Shutterstock in a deal worth $3.7 billion.",
         "See this as a warning, the minister told parliament.",
     ]
-    kept, dropped = filter_paragraphs(report)
-    assert kept == report and dropped == []
+    assert [reason_for(line) for line in report] == [None] * len(report)
+    result = clean_text("\n\n".join(report), trusted=True)
+    assert list(result.paragraphs) == report and result.dropped == ()
 
 
 def test_related_header_takes_its_headline_list() -> None:
     lines = ARTICLE_PARAGRAPHS[:2] + ["Read more", "Ferry strike ends after four days", "Mayor opens new fish market"]
-    kept, dropped = filter_paragraphs(lines)
-    assert kept == ARTICLE_PARAGRAPHS[:2]
-    assert [d.reason for d in dropped] == ["related", "related", "related"]
+    result = clean_text("\n\n".join(lines), trusted=True)
+    assert list(result.paragraphs) == ARTICLE_PARAGRAPHS[:2]
+    assert [d.reason for d in result.dropped] == ["related", "related", "related"]
 
 
 def extract_fragment(fragment: str) -> list[str]:
@@ -258,17 +263,25 @@ def test_wrong_type_is_a_clear_error() -> None:
         extract_html(b"<html></html>")  # type: ignore[arg-type]
 
 
-@pytest.mark.skipif(not (DEVDATA / "evaldata.json").exists(), reason="devdata not present")
-def test_not_worse_than_trafilatura_on_devdata_sample() -> None:
-    """A small slice of the extraction benchmark: we must not score below trafilatura."""
+@pytest.mark.skipif(not (NEWS / "ground-truth.json").exists(), reason="devdata not present")
+def test_product_path_is_not_worse_than_trafilatura_on_a_news_slice() -> None:
+    """A smoke check of the product path (ingest + clean) on every 50th dev page.
+
+    The shipped model was trained on these pages, so this only catches a broken path (weights
+    not read, features out of step); held-out figures come from benchmarks/extraction.py.
+    """
     import sys
+
+    import trafilatura
 
     sys.path.insert(0, str(REPO / "benchmarks"))
     import extraction
 
-    pages = extraction.load_pages(DEVDATA, 60)
-    scores = extraction.evaluate(pages, {"trafilatura": extraction.run_trafilatura, "ours": extraction.run_ours_html})
-    assert scores[("ours", "all")].f1 >= scores[("trafilatura", "all")].f1
+    ours, theirs = extraction.ShingleScore(), extraction.ShingleScore()
+    for page in extraction.load_news(NEWS)[::50]:
+        ours.add(page.gold, extraction.run_ours(page, page.raw, "page.html"))
+        theirs.add(page.gold, trafilatura.extract(page.raw, include_comments=False) or "")
+    assert ours.f1 >= theirs.f1
 
 
 def test_fragment_keeps_blocks_whose_class_only_contains_caption_letters() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from digest.clean.language import detect_language
 from digest.clean.metadata import find_date, is_dateline, parse_byline, split_dateline_prefix
+from digest.clean.rules import reason_for
 from digest.clean.segments import find_appended
 from digest.clean.sentences import split_sentences
 from digest.clean.text import REASONS, clean_text
@@ -166,11 +167,11 @@ def test_markup_is_removed_and_recorded():
     assert result.meta["author"] == "Jane Doe"
 
 
-def test_headings_inside_the_report_are_dropped_as_heading():
+def test_headings_inside_the_report_are_kept_and_marked():
     text = "\n".join([EN_BODY[0], EN_BODY[1], "Costs and timetable", EN_BODY[2]])
     result = clean_text(text)
-    assert list(result.paragraphs) == EN_BODY
-    assert _reasons(result)["Costs and timetable"] == "heading"
+    assert list(result.paragraphs) == [EN_BODY[0], EN_BODY[1], "Costs and timetable", EN_BODY[2]]
+    assert list(result.headings) == [False, False, True, False]
 
 
 def test_translator_and_caption_lines():
@@ -236,7 +237,6 @@ def test_reasons_are_documented():
         "markup",
         "appended",
         "duplicate",
-        "heading",
         "bio",
         "boilerplate",
     } <= set(REASONS)
@@ -594,3 +594,37 @@ def test_report_sentences_about_apps_ad_blockers_and_comments_are_kept():
     ]
     result = clean_text("\n\n".join(body), trusted=True)
     assert list(result.paragraphs) == body
+
+
+def test_chrome_in_other_languages_and_widgets_is_dropped_report_sentences_are_kept():
+    """Teasers, feedback widgets, post footers, licence and data notices, in the languages we read."""
+    chrome = {
+        "Lea también: El Gobierno aprueba el nuevo presupuesto": "related",
+        "Le puede interesar: Tres detenidos tras el robo en el puerto": "related",
+        "Czytaj też: Czy Rosja zakręci kurek z gazem?": "related",
+        "À lire aussi » Grève : quels trains circulent jeudi ?": "related",
+        "Was this article helpful?": "share",
+        "Hat Ihnen dieser Artikel gefallen? Dann teilen Sie ihn doch mit anderen": "share",
+        "Previous post Council approves the new harbour budget": "navigation",
+        "Vorheriger Beitrag Stadtrat beschließt neuen Haushalt": "navigation",
+        "This entry was posted in Local news. Bookmark the permalink.": "tags",
+        "All content is licensed under a Creative Commons Attribution 4.0 International License.": "footer",
+        "Copyright Dunmore Herald Media Ltd": "footer",
+        "This site uses Akismet to reduce spam. Learn how your comment data is processed.": "comments",
+        "Hinterlassen Sie eine Antwort": "comments",
+        "Herald is supported by its audience. When you buy through links on our site, we may earn an affiliate "
+        "commission.": "advert",
+        "Informujemy, że korzystamy z cookies.": "consent",
+        "Get a daily roundup of the stories that matter, straight from our newsroom.": "subscribe",
+        "Über den Autor": "bio",
+        "Fot. Anna Kowalska / Agencja Gazeta": "caption",
+    }
+    assert {line: reason_for(line) for line in chrome} == chrome
+    report = [
+        "Copyright lawyers said the ruling would change how newspapers license photographs.",
+        "The photo was published under a Creative Commons licence, the agency said.",
+        "The previous post of ambassador went unfilled for two years, officials said.",
+        "Lea Müller, who runs the bakery, said prices for flour had doubled since May.",
+        "Users who agreed to the processing of their data were not told of the breach, the regulator said.",
+    ]
+    assert [reason_for(line) for line in report] == [None] * len(report)

@@ -272,7 +272,7 @@ def test_help_shows_defaults_and_choices():
     assert "[md|html|json]" in text and "[default: md]" in text
     assert "[default: 150; 40<=x<=1000]" in text
     assert "default: qwen2.5-coder-1.5b; choices: qwen2.5-coder-1.5b, qwen2.5-coder-0.5b" in text
-    assert "Usage: digest brief [OPTIONS] SOURCE..." in text
+    assert "Usage: digest brief [OPTIONS] [SOURCE]..." in text  # SOURCE or --urls FILE
     assert "[default: 07:00]" in invoke("schedule", "--help").stdout
 
 

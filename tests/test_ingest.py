@@ -348,11 +348,14 @@ def test_documents_from_bytes_for_content_in_hand():
 
 @pytest.fixture
 def fake_feeds(monkeypatch):
-    """A stand-in for digest.ingest.feeds that records what ingest hands it (no network)."""
+    """Stand-ins for the fetch of a URL and for digest.ingest.feeds, recording what ingest asks (no network)."""
+    import digest.ingest
+    import digest.ingest.fetch
+
     calls: list[str] = []
     when = datetime(2024, 11, 4, tzinfo=UTC)
 
-    def ingest_url(url):
+    def fetch_url(url, fetcher, feeds):
         calls.append(url)
         yield RawDocument(url + "/a", b"<p>x</p>", "html", when)
 
@@ -360,19 +363,38 @@ def fake_feeds(monkeypatch):
         calls.append(f"opml:{Path(path).name}")
         return ["https://a.example/feed", "https://b.example/feed"]
 
-    def ingest_opml(path):
-        for url in read_opml(path):
-            yield from ingest_url(url)
+    def ingest_opml(path, fetcher):
+        for url in read_opml(path):  # the listed feeds are links: fetched under the policy, never named
+            calls.append(f"link:{url}")
+            yield RawDocument(url + "/a", b"<p>x</p>", "html", when)
+
+    class Fetcher:
+        def name(self, url):
+            calls.append(f"named:{url}")
+
+        def close(self):
+            calls.append("closed")
 
     module = types.ModuleType("digest.ingest.feeds")
-    module.ingest_url, module.read_opml, module.ingest_opml = ingest_url, read_opml, ingest_opml
+    module.read_opml, module.ingest_opml = read_opml, ingest_opml
+    monkeypatch.setattr(digest.ingest.fetch, "Fetcher", Fetcher)
     monkeypatch.setitem(sys.modules, "digest.ingest.feeds", module)
+    monkeypatch.setattr(digest.ingest, "fetch_url", fetch_url)
     return calls
 
 
-def test_urls_are_handed_to_feeds(fake_feeds):
-    got = docs(["https://a.example/feed"])
-    assert fake_feeds == ["https://a.example/feed"] and [d.origin for d in got] == ["https://a.example/feed/a"]
+def test_urls_are_fetched_once_per_run_with_one_fetcher(fake_feeds):
+    got = docs(["https://a.example/feed", "https://b.example/a.html"])
+    assert fake_feeds == [
+        "named:https://a.example/feed",  # every typed URL is named before any is read
+        "named:https://b.example/a.html",
+        "named:https://a.example/feed",
+        "https://a.example/feed",
+        "named:https://b.example/a.html",
+        "https://b.example/a.html",
+        "closed",
+    ]
+    assert [d.origin for d in got] == ["https://a.example/feed/a", "https://b.example/a.html/a"]
 
 
 def test_opml_file_lists_feeds(tmp_path, fake_feeds):
@@ -381,7 +403,7 @@ def test_opml_file_lists_feeds(tmp_path, fake_feeds):
         '<?xml version="1.0"?><opml version="2.0"><body><outline xmlUrl="https://a.example/feed"/></body></opml>'
     )
     got = docs([opml])
-    assert fake_feeds == ["opml:subs.opml", "https://a.example/feed", "https://b.example/feed"]
+    assert fake_feeds == ["opml:subs.opml", "link:https://a.example/feed", "link:https://b.example/feed", "closed"]
     assert len(got) == 2
 
 

@@ -23,8 +23,9 @@ from datetime import datetime
 
 from digest.clean import metadata
 from digest.clean.language import detect_language
+from digest.clean.rules import REASONS, word_count
 from digest.clean.sentences import split_sentences
-from digest.clean.text import REASONS, TextResult, clean_text
+from digest.clean.text import TextResult, clean_text
 from digest.types import Article, Dropped, RawDocument
 
 __all__ = ["clean", "CleanError", "clean_text", "TextResult", "REASONS", "article_id"]
@@ -47,14 +48,18 @@ def clean(raw: RawDocument) -> Article:
     elif raw.shape == "html":
         result, own = _from_html(text, hints)
     elif raw.shape == "json":
-        result, own = _from_record(text, hints)
+        result, own = _from_record(text, hints, raw.fetched_at)
     else:  # "scraped", "text", or anything new: the text cleaner copes with plain text
-        result = clean_text(text, title=hints.get("title"))
+        result = clean_text(text, title=hints.get("title"), reference=raw.fetched_at)
         own = dict(result.meta)
-    paragraphs = tuple(p for p in result.paragraphs if p.strip())
-    if sum(len(p.split()) for p in paragraphs) < _MIN_WORDS:
+    pairs = [
+        (p, h) for p, h in zip(result.paragraphs, result.headings or [False] * len(result.paragraphs)) if p.strip()
+    ]
+    paragraphs = tuple(p for p, _ in pairs)
+    headings = {p for p, h in pairs if h}
+    if sum(word_count(p) for p in paragraphs) < _MIN_WORDS:
         raise CleanError(f"no report text found ({raw.shape}; {len(result.dropped)} blocks dropped)")
-    return _article(raw, paragraphs, result.dropped, own, hints)
+    return _article(raw, paragraphs, headings, result.dropped, own, hints)
 
 
 def article_id(origin: str, paragraphs: tuple[str, ...]) -> str:
@@ -74,7 +79,7 @@ def _from_wordpress(text: str) -> tuple[TextResult, dict[str, str]]:
     except PostError as error:
         raise CleanError(str(error)) from None
     result = clean_text(post.text, title=post.meta.get("title"), trusted=True)
-    merged = TextResult(result.paragraphs, post.dropped + result.dropped, result.meta)
+    merged = TextResult(result.paragraphs, post.dropped + result.dropped, result.meta, result.headings)
     return merged, {**result.meta, **post.meta}  # the post's own fields beat lines found in the text
 
 
@@ -105,12 +110,12 @@ def _from_html(text: str, hints: dict[str, str]) -> tuple[TextResult, dict[str, 
     ):
         if value:
             own[key] = value
-    return TextResult(result.paragraphs, dropped, result.meta), own
+    return TextResult(result.paragraphs, dropped, result.meta, result.headings), own
 
 
-def _from_record(text: str, hints: dict[str, str]) -> tuple[TextResult, dict[str, str]]:
+def _from_record(text: str, hints: dict[str, str], fetched_at: datetime) -> tuple[TextResult, dict[str, str]]:
     """A JSON record's text: usually clean prose, sometimes a scraped page pasted in."""
-    result = clean_text(text, title=hints.get("title"), trusted=_looks_like_prose(text))
+    result = clean_text(text, title=hints.get("title"), trusted=_looks_like_prose(text), reference=fetched_at)
     return result, dict(result.meta)
 
 
@@ -126,6 +131,7 @@ def _looks_like_prose(text: str) -> bool:
 def _article(
     raw: RawDocument,
     paragraphs: tuple[str, ...],
+    headings: set[str],
     dropped: tuple[Dropped, ...],
     own: dict[str, str],
     hints: dict[str, str],
@@ -139,13 +145,15 @@ def _article(
 
     url = pick("url") or (raw.origin if raw.origin.startswith(("http://", "https://")) else None)
     published: datetime | None = metadata.parse_any_date(pick("published"))
-    outlet = pick("outlet") or metadata.outlet_from_url(url)
+    outlet = pick("outlet") or own.get("agency") or metadata.outlet_from_url(url)
     text = "\n\n".join(paragraphs)
     language = hints.get("language") if raw.shape == "json" and hints.get("language") else detect_language(text)
     if language:
         language = language.strip().lower()[:2] or None
     sentences: list[str] = []
     for paragraph in paragraphs:
+        if paragraph in headings:
+            continue  # a subheading is part of the text, but it is not a sentence to quote
         sentences.extend(split_sentences(paragraph, language))
     return Article(
         id=article_id(raw.origin, paragraphs),

@@ -118,7 +118,7 @@ def _plain(fragment: str | None) -> str | None:
 
 def _post_meta(post: dict[str, Any]) -> dict[str, str]:
     meta: dict[str, str] = {}
-    yoast = post.get("yoast_head_json") if isinstance(post.get("yoast_head_json"), dict) else {}
+    yoast: dict[str, Any] = post["yoast_head_json"] if isinstance(post.get("yoast_head_json"), dict) else {}
     title = _plain(_rendered(post.get("title"))) or _plain(yoast.get("title"))
     if title:
         meta["title"] = title

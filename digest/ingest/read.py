@@ -196,11 +196,17 @@ def decode(data: bytes) -> tuple[str, str]:
                 raise ReadError(f"undecodable: starts with a {enc} byte-order mark but {exc.reason}") from None
     head = data[:65536]
     if head.count(b"\x00") > len(head) / 1000:  # a stray NUL or two occurs in real pages
+        wide = _wide_unicode(data)
+        if wide is not None:
+            return wide
         raise ReadError("binary file (contains NUL bytes), not a text document")
     try:
         return _checked(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    wide = _wide_unicode(data)
+    if wide is not None:
+        return wide
     if _nearly_utf8(data):
         return _checked(data.decode("utf-8", errors="replace"), "utf-8")
     declared = _declared_encoding(data)
@@ -220,6 +226,47 @@ def decode(data: bytes) -> tuple[str, str]:
     return _checked(str(best), codecs.lookup(best.encoding).name)
 
 
+_SEPARATORS = re.compile(r"[\s.,;:!?\"'()\-\u3001\u3002\uff0c\uff01\uff1f\uff1a\uff1b\u060c\u061f]")
+# Characters that real text is made of; random bytes read as UTF-16 fall outside them often.
+_TEXT_CATEGORIES = ("L", "M", "N", "P", "S", "Z")
+
+
+def _wide_unicode(data: bytes) -> tuple[str, str] | None:
+    """UTF-32 or UTF-16 without a byte-order mark, when one of them reads as text.
+
+    Latin text in UTF-16 has a NUL in every other byte (every fourth three in UTF-32),
+    which is why the NUL test sends such files here; CJK text in UTF-16 has few NULs
+    but is no valid UTF-8, and comes here after that fails. A reading counts when nearly
+    every character is a letter, mark, number, punctuation, symbol or space, and none
+    is unassigned: bytes that are not text fail that at once.
+    """
+    import unicodedata
+
+    best: tuple[float, str, str] | None = None
+    candidates = []
+    if len(data) % 4 == 0:
+        candidates += ["utf-32-le", "utf-32-be"]
+    if len(data) % 2 == 0:
+        candidates += ["utf-16-le", "utf-16-be"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:20000]
+        if not sample.strip():
+            continue
+        good = sum(1 for ch in sample if ch in "\n\r\t" or unicodedata.category(ch)[0] in _TEXT_CATEGORIES)
+        unassigned = sum(1 for ch in sample if unicodedata.category(ch) in ("Cn", "Co", "Cs"))
+        if unassigned == 0 and good >= 0.99 * len(sample):
+            # The right byte order gives spaces, line breaks and punctuation; the wrong one,
+            # letters of some far-off script where those should be.
+            score = len(_SEPARATORS.findall(sample)) / len(sample)
+            if best is None or score > best[0]:
+                best = (score, text, encoding)
+    return (best[1], best[2]) if best is not None and best[0] > 0.02 else None
+
+
 def _nearly_utf8(data: bytes) -> bool:
     """UTF-8 with a handful of bad bytes (a title cut mid-character, one stray
     Latin-1 byte): reading it as UTF-8 loses those few characters, whereas any
@@ -235,10 +282,13 @@ def _nearly_utf8(data: bytes) -> bool:
     return good >= 10 * bad
 
 
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _checked(text: str, encoding: str) -> tuple[str, str]:
     """Refuse text that is mostly control characters: binary that happened to decode."""
     sample = text[:65536]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v" or 0x7F <= ord(ch) < 0xA0)
+    controls = len(_CONTROLS.findall(sample))
     if sample and controls / len(sample) > 0.01:
         raise ReadError("binary file (control characters), not a text document")
     return text, encoding

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ..types import Problem, RawDocument
+from ..types import Problem, RawDocument, Shape
 from ..wordpress import post_author
 from .detect import looks_like_html
 
@@ -236,7 +236,7 @@ def record_document(origin: str, record: dict, fetched_at: datetime) -> RawDocum
     record's title, URL and date).
     """
     text = text_of(record) or ""
-    shape = "html" if looks_like_html(text) or _OPENS_WITH_BLOCK_TAG.match(text) else "json"
+    shape: Shape = "html" if looks_like_html(text) or _OPENS_WITH_BLOCK_TAG.match(text) else "json"
     return RawDocument(origin, text.encode("utf-8"), shape, fetched_at, "utf-8", record_hints(record))
 
 

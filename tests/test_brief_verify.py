@@ -128,3 +128,35 @@ def test_a_title_may_drop_the_given_name_but_not_change_the_person():
     assert unsupported("President Harris spoke.", sources) != []
     assert unsupported("Justice Schumer wrote the ruling.", sources) != []
     assert unsupported("President Harris met Chuck Schumer.", ["Vice President Harris met Chuck Schumer."]) != []
+
+
+def test_a_source_sentence_with_a_lowercase_rank_before_a_title_is_supported():
+    from digest.brief.verify import unsupported
+
+    sentence = "Thomas Barrack, who led the inaugural fund for former President Donald Trump, was arrested Tuesday."
+    assert unsupported(sentence, [sentence]) == []
+    acting = "The acting Attorney General Jeffrey Rosen declined."
+    assert unsupported(acting, [acting]) == []
+
+
+def test_a_rewrite_may_cut_a_side_figure_but_not_a_key_one():
+    from digest.brief.verify import dropped, key_figures
+
+    first = [
+        "WASHINGTON (AP) — The Supreme Court on Thursday upheld two Arizona voting restrictions in a 6-3 ruling.",
+        "The 886-page bill would expand mail-in voting, which about 46% of voters used last year.",
+    ]
+    second = ["In a 6-3 decision written by Justice Samuel Alito, the court said the rules impose modest burdens."]
+    key = key_figures([first, second], ["Supreme Court upholds Arizona voting rules, 6-3"])
+    assert {"6", "3"} <= key[1] and "886" not in key[1]
+    # the side figure may go; the vote's result may not
+    assert dropped("The bill would expand mail-in voting.", first[1], key[1]) == []
+    assert dropped("The court upheld the rules.", second[0], key[2]) == ["number 3", "number 6"]
+    # a figure only this source states is still key when it is up front (the first sentence or a title)
+    only = key_figures([["Fire kills at least 12 people in a Lagos market, officials say."]])
+    assert dropped("A fire killed people in a Lagos market.", "A fire killed at least 12 people.", only[1]) == [
+        "number 12"
+    ]
+    # without a key every figure is kept, and a negation is never dropped
+    assert dropped("The bill would expand mail-in voting.", first[1]) == ["number 46", "number 886"]
+    assert dropped("The court acted.", "The court did not act.", set()) == ["negation"]

@@ -120,13 +120,14 @@ def brief(story: Story, ctx: BriefContext, *, stats: BriefStats | None = None) -
     embedder, words = ctx.embedder, ctx.words
     articles = tuple(bounded(a) for a in story.articles)
     ev = evidence.gather(articles, embedder)
+    key = verify.key_figures([a.sentences for a in articles], [a.title or "" for a in articles])
     sentences: list[BriefSentence] = []
     used: list[evidence.Claim] = []
     spent = 0
     for claim in select.plan(ev, ctx.salience, restates=ctx.calibration.restates):
         if spent >= words * FULL:
             break
-        sentence = _write_claim(ev, claim, ctx, [s.text for s in sentences], stats)
+        sentence = _write_claim(ev, claim, ctx, [s.text for s in sentences], stats, key)
         if sentence is None:
             continue
         size = word_count(sentence.text)
@@ -263,8 +264,12 @@ def _write_claim(
     ctx: BriefContext,
     previous: list[str],
     stats: BriefStats,
+    key: dict[int, set[str]],
 ) -> BriefSentence | None:
-    """The claim as one briefing sentence: the model's, if it passes every check; else the source's."""
+    """The claim as one briefing sentence: the model's, if it passes every check; else the source's.
+
+    `key` holds, per source, the figures a rewrite must keep (verify.key_figures).
+    """
     embedder, calibration = ctx.embedder, ctx.calibration
     assert claim.representative is not None  # plan() gives only showable claims
     rep = ev.sentences[claim.representative]
@@ -282,7 +287,7 @@ def _write_claim(
         if candidate:
             inputs = [rep.text, *context]
             verdict = verify.check(candidate, inputs, embedder, previous=previous, max_words=limit + 2)
-            lost = verify.dropped(candidate, source_text)
+            lost = verify.dropped(candidate, source_text, key.get(rep.source, set()))
             cites = verify.supporters(candidate, members, embedder) if verdict.ok and not lost else None
             if cites:
                 return BriefSentence(candidate, cites, "model")

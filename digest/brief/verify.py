@@ -74,12 +74,14 @@ def unsupported(
         problems.append(f"date {d}")
     streams = [tokens(s) for s in sources]
     vocab = {t for stream in streams for t in stream}
+    # "Vice President Harris" does not state "President Harris"; "former President Trump" does.
+    ranks = {fold(w) for s in sources for w in re.findall(r"\b[A-Z][a-z]+\b", s) if fold(w) in _RANKS}
     grams = {
         tuple(stream[i : i + k])
         for stream in streams
         for k in range(1, 9)
         for i in range(len(stream) - k + 1)
-        if i == 0 or stream[i - 1] not in _RANKS  # "Vice President Harris" does not state "President Harris"
+        if i == 0 or stream[i - 1] not in ranks
     }
     grams |= _without_given_names(sources)
     if title_case:
@@ -153,8 +155,8 @@ _TITLES = {
 }
 
 
-# Words that make a title another office: "Vice President" is not "President".
-_RANKS = {"vice", "deputy", "acting", "former", "assistant", "lieutenant", "lt", "interim", "ex", "co", "under"}
+# Words that, capitalised into a title, make it another office: "Vice President" is not "President".
+_RANKS = {"vice", "deputy", "acting", "assistant", "lieutenant", "interim", "under"}
 
 
 def _written_as_in_sources(words: tuple[str, ...], grams: set[tuple[str, ...]]) -> bool:
@@ -205,7 +207,7 @@ def _without_given_names(sources: Sequence[str]) -> set[tuple[str, ...]]:
                     title = tokens(" ".join(words[start : i + 1]))
                     surname = tokens(words[end])
                     for k in range(len(title)):
-                        if k == 0 or title[k - 1] not in _RANKS:
+                        if k == 0 or title[k - 1] not in _RANKS:  # title words are capitalised here
                             out.add((*title[k:], *surname))
     return out
 
@@ -268,22 +270,49 @@ def _conflicts(final: str, member: str) -> bool:
     return bool(a and b and not (a & b))
 
 
-def dropped(rewrite: str, original: str) -> list[str]:
+def dropped(rewrite: str, original: str, key: Collection[str] | None = None) -> list[str]:
     """Facts of `original` a shorter rewrite of it left out: numbers, ordinals, dates, a negation.
 
-    A rewrite may drop wording, titles and the weekday, never the figures, the
-    calendar date or the "first" that make the fact news, and never turn "did
-    not" into "did".
+    A rewrite may drop wording, titles and the weekday, never a negation ("did
+    not" into "did"). Of the figures (numbers, ordinals, calendar dates) it must
+    keep the story's `key` ones: those the story states in more than one place
+    (see `key_figures`), such as a vote's result or a match's score. A side
+    figure ("the 886-page bill") may go, as an editor would cut it. `key=None`
+    keeps every figure.
     """
     mine, theirs = facts(rewrite), facts(original)
-    lost = [f"number {n}" for n in sorted(theirs.numbers - mine.numbers)]
-    lost += [f"ordinal {o}" for o in sorted(theirs.ordinals - mine.ordinals)]
-    # A weekday ("on Tuesday") is a day relative to the report's date, which the
-    # briefing's lead states; leaving it out loses no fact. Months and days do.
-    lost += [f"date {d}" for d in sorted(theirs.dates - mine.dates) if not d.startswith("weekday")]
+    figures = [("number", n, n) for n in theirs.numbers - mine.numbers]
+    figures += [("ordinal", o, o) for o in theirs.ordinals - mine.ordinals]
+    # A weekday ("on Tuesday") is relative to the report's date, which the lead states.
+    figures += [("date", d, d) for d in theirs.dates - mine.dates if not d.startswith("weekday")]
+    lost = [f"{kind} {shown}" for kind, value, shown in sorted(figures) if key is None or value in key]
     if theirs.negations and not mine.negations:
         lost.append("negation")
     return lost
+
+
+def key_figures(texts_by_source: Sequence[Sequence[str]], titles: Sequence[str] = ()) -> dict[int, set[str]]:
+    """For each source (1-based), the figures that are key when rewriting one of its sentences.
+
+    A figure is key when another source states it too, or when it is in a
+    title or an article's first sentence, where outlets put the score, the toll
+    or the vote: what a reader of the briefing must not lose.
+    """
+
+    def figures(text: str) -> set[str]:
+        f = facts(text)
+        return set(f.numbers) | set(f.ordinals) | {d for d in f.dates if not d.startswith("weekday")}
+
+    per_source = [set().union(*(figures(t) for t in texts)) if texts else set() for texts in texts_by_source]
+    up_front: set[str] = set().union(*(figures(t) for t in titles)) if titles else set()
+    for texts in texts_by_source:
+        if texts:
+            up_front |= figures(texts[0])
+    out: dict[int, set[str]] = {}
+    for n in range(1, len(per_source) + 1):
+        others = set().union(*(f for k, f in enumerate(per_source, 1) if k != n)) if len(per_source) > 1 else set()
+        out[n] = others | up_front
+    return out
 
 
 def supporters(

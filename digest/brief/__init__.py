@@ -305,7 +305,10 @@ def _headline(
     ctx: BriefContext,
     stats: BriefStats,
 ) -> tuple[str, Literal["model", "source"]]:
-    top = sorted(used, key=lambda c: -c.score)[:3]
+    # The headline tells the lead fact (used[0], the central event), as an editor's
+    # headline tells the story's first paragraph: given several facts, the small
+    # model fuses unrelated ones into a headline that no sentence of the body says.
+    top = used[:1]
     facts_text = [
         verify.trim_attribution(ev.sentences[c.representative].text) for c in top if c.representative is not None
     ]

@@ -94,7 +94,7 @@ def rewrite(generator: Generator, sentence: str, context: Sequence[str], max_wor
 
 
 def headline(generator: Generator, facts: Sequence[str], max_words: int = 14) -> str | None:
-    """A news headline of at most `max_words` words from the top facts of a story."""
+    """A news headline of at most `max_words` words for the given facts (the story's lead fact)."""
     listed = "\n".join(f"- {s}" for s in facts)
     user = (
         f"Facts:\n{listed}\n\nWrite a news headline of at most {max_words - 2} words for these facts. "

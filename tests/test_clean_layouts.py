@@ -143,3 +143,25 @@ def test_the_readme_example():
     assert article.outlet == "The Business Post"
     assert article.published == datetime(2024, 11, 6, tzinfo=UTC)
     assert article.paragraphs[0].startswith("The council voted")
+
+
+@pytest.mark.parametrize(
+    "line, local",
+    [
+        ("Updated: November 5, 2024 9:30 p.m. EST", datetime(2024, 11, 5, 21, 30)),
+        ("Sunday 26 January 2025, 1.30pm", datetime(2025, 1, 26, 13, 30)),
+        ("Published 5 November 2024 at 3 pm GMT", datetime(2024, 11, 5, 15, 0)),
+        ("November 5, 2024, 12:15 a.m. PST", datetime(2024, 11, 5, 0, 15)),
+        ("Stand: 05.11.2024, 14:05 Uhr MEZ", datetime(2024, 11, 5, 14, 5)),
+    ],
+)
+def test_date_lines_with_times_read_the_clock_and_the_zone(line, local):
+    article = read("Dunmore Herald\n\nBridge to close to lorries\n\n" + line + "\n\n" + "\n\n".join(BODY))
+    body_is_whole(article)
+    assert article.published is not None
+    # the report's own clock, and (when the line names a zone) the same moment in UTC
+    assert article.published.replace(tzinfo=None) == local
+    zone = line.split()[-1]
+    if zone in ("EST", "PST", "GMT", "MEZ"):
+        offset = {"EST": -5, "PST": -8, "GMT": 0, "MEZ": 1}[zone]
+        assert article.published.utcoffset().total_seconds() == offset * 3600

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlparse
 
@@ -44,7 +44,20 @@ _WEEKDAYS = (
     "montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|"
     "lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica"
 )
-_TIME = r"(?:,?\s*(?:um\s+|at\s+|-\s*)?(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))?)?"
+# A time after a date: "9:30 p.m. EST", "1.30pm", "14:05 Uhr", "at 3 pm". The zone, when
+# named, places the moment; without one it is read as UTC (and said so by the caller).
+_ZONES = {
+    "utc": 0, "gmt": 0, "z": 0, "cet": 1, "mez": 1, "bst": 1, "cest": 2, "mesz": 2, "eet": 2, "eest": 3,
+    "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
+    "jst": 9, "kst": 9, "aest": 10, "aedt": 11,
+}  # fmt: skip
+_ZONE_RE = "|".join(sorted(_ZONES, key=len, reverse=True))
+_TIME = (
+    r"(?:,?\s*(?:um\s+|at\s+|-\s*)?"
+    r"(?:(?P<hh>\d{1,2})[:.](?P<mm>\d{2})\s*(?P<ap>uhr|h\b|am\b|pm\b|a\.m\.|p\.m\.)?"
+    r"|(?P<hh12>\d{1,2})\s*(?P<ap12>am\b|pm\b|a\.m\.|p\.m\.))"
+    r"(?:\s*\(?(?P<zone>" + _ZONE_RE + r")\b\)?)?)?"
+)
 
 # Each pattern names its groups y, m (number or month name as mon), d, and optionally hh/mm.
 _DATE_PATTERNS = [
@@ -104,13 +117,16 @@ def _from_match(match: re.Match[str]) -> datetime | None:
         else:
             month = int(groups["m"])
         day = int(groups["d"])
-        hour = int(groups["hh"]) if groups.get("hh") else 0
-        minute = int(groups["mm"]) if groups.get("mm") else 0
+        hour, minute = _clock(groups)
         if not 1990 <= year <= 2100:
             return None
         when = datetime(year, month, day, hour, minute, tzinfo=UTC)
     except (KeyError, ValueError, TypeError):
         return None
+    zone = (groups.get("zone") or "").lower()
+    if zone in _ZONES:
+        # Kept in the report's own zone: its "on Monday" is a day of that calendar.
+        when = when.replace(tzinfo=timezone(timedelta(hours=_ZONES[zone])))
     tz = groups.get("tz")
     if tz:
         try:
@@ -120,6 +136,22 @@ def _from_match(match: re.Match[str]) -> datetime | None:
         except (ValueError, OverflowError):
             pass
     return when
+
+
+def _clock(groups: dict[str, str | None]) -> tuple[int, int]:
+    """Hour and minute of a matched time, with a.m./p.m. read ("9:30 p.m." is 21:30, "12 a.m." 0:00)."""
+    hh, ap = groups.get("hh"), groups.get("ap")
+    if groups.get("hh12"):
+        hh, ap = groups["hh12"], groups.get("ap12")
+    if not hh:
+        return 0, 0
+    hour, minute = int(hh), int(groups.get("mm") or 0)
+    half = (ap or "").lower().replace(".", "")
+    if half in ("am", "pm"):
+        if not 1 <= hour <= 12:
+            raise ValueError(f"{hour} {half}")
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    return hour, minute
 
 
 def is_dateline(text: str) -> bool:

@@ -630,6 +630,11 @@ def _find_byline_and_date(
     lines_seen = 0
     for i, block in enumerate(blocks[:top]):
         lines_seen += 1
+        if block.reason == "boilerplate" and metadata.is_dateline(block.text):
+            # "Updated: November 5, 2024 9:30 p.m. EST" is dropped as chrome, and still dates the report
+            block.reason = "dateline"
+            date_candidates.append((i, block.text))
+            continue
         if block.reason not in (None, "navigation", "fragment", "tags", "byline"):
             continue
         if block.reason is None and block.kind == "body":

@@ -165,3 +165,25 @@ def test_date_lines_with_times_read_the_clock_and_the_zone(line, local):
     if zone in ("EST", "PST", "GMT", "MEZ"):
         offset = {"EST": -5, "PST": -8, "GMT": 0, "MEZ": 1}[zone]
         assert article.published.utcoffset().total_seconds() == offset * 3600
+
+
+@pytest.mark.parametrize(
+    "dateline, day",
+    [
+        # Thursday 13 November 2025: the dateline's own day
+        ("NEW YORK, Nov 13 (Arts Wire) - The painting sold for $48.2 million on Thursday evening.", date(2025, 11, 13)),
+        # Tuesday 4 February 2025, reporting Monday's approval
+        (
+            "WASHINGTON, Feb 4 (Health Wire) - Regulators approved the drug on Monday, the company said.",
+            date(2025, 2, 4),
+        ),
+        # no weekday named: the latest such day not after the fetch
+        ("HARLOW CREEK, Nov 5 (Newswire) - The council voted to close the bridge to lorries.", date(2026, 11, 5)),
+    ],
+)
+def test_a_wire_date_without_a_year_takes_the_year_its_weekday_fits(dateline, day):
+    from digest.clean.metadata import wire_dateline
+
+    found = wire_dateline(dateline, datetime(2026, 11, 30, tzinfo=UTC))
+    assert found is not None and found[3] is not None
+    assert found[3].date() == day

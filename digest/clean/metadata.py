@@ -606,7 +606,7 @@ def wire_dateline(
         if found is not None:
             when = found[0]
         else:
-            when = _month_day(date_text.strip(" ."), reference)
+            when = _month_day(date_text.strip(" ."), reference, _weekday_named(paragraph[match.end() :]))
             if when is None:
                 return None  # "PLACE, something -" that is not a date
     elif match.group("agency") is None:
@@ -617,7 +617,29 @@ def wire_dateline(
     return match.group(0).strip(), rest, match.group("agency"), when
 
 
-def _month_day(text: str, reference: datetime | None) -> datetime | None:
+def _weekday_named(text: str) -> int | None:
+    """The one weekday a lead names ("... on Thursday evening"), or None (none, or several)."""
+    named = {
+        _WEEKDAY_NUMBER[w.lower()]
+        for w in re.findall(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", text[:400], re.I)
+    }
+    return named.pop() if len(named) == 1 else None
+
+
+_WEEKDAY_NUMBER = {
+    d: n for n, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+}
+
+
+def _month_day(text: str, reference: datetime | None, weekday: int | None = None) -> datetime | None:
+    """A date without a year ("Nov 13"): the latest such day not after `reference`.
+
+    When the lead names the weekday the event fell on ("on Thursday"), the year is
+    the latest in which that day was that weekday (wires name the dateline's own
+    day), else the day after it (a report of Monday's news dated Tuesday), looking
+    back at most to the year before last: a saved report read a year later keeps
+    its own year, and a weekday that names some other day cannot move it further.
+    """
     match = _MONTH_DAY.match(text)
     if match is None:
         return None
@@ -626,10 +648,20 @@ def _month_day(text: str, reference: datetime | None) -> datetime | None:
     if month is None:
         return None
     reference = reference or datetime.now(UTC)
-    try:
-        when = datetime(reference.year, month, day, tzinfo=UTC)
-        if when.date() > reference.date():
-            when = datetime(reference.year - 1, month, day, tzinfo=UTC)
-    except ValueError:
+    years = [reference.year, reference.year - 1, reference.year - 2]
+    candidates = []
+    for year in years:
+        try:
+            when = datetime(year, month, day, tzinfo=UTC)
+        except ValueError:
+            continue
+        if when.date() <= reference.date():
+            candidates.append(when)
+    if not candidates:
         return None
-    return when
+    if weekday is not None:
+        for lag in (0, 1):  # the dateline's own day, else the day before ("WASHINGTON, Feb 4 - ... on Monday")
+            for when in candidates:
+                if (when.weekday() - lag) % 7 == weekday:
+                    return when
+    return candidates[0]

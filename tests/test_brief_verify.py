@@ -98,6 +98,12 @@ def test_trim_attribution_keeps_quotes_with_their_speaker():
     )
     quote = "“We are strategic partners,” Borrell said."
     assert trim_attribution(quote) == quote
+    # impersonal framing of machine translations
+    assert (
+        trim_attribution("It is noted that Borrell arrived in South Korea after a visit to Japan.")
+        == "Borrell arrived in South Korea after a visit to Japan."
+    )
+    assert trim_attribution("It was reported that he came.") == "It was reported that he came."  # too short left
 
 
 def test_a_rewrite_keeps_the_figures_the_first_and_the_negation():

@@ -370,7 +370,11 @@ _TRAILING = [
     # "..., said Ms. Smith." / "..., according to the sheriff's office."
     re.compile(r",\s+(?:said|says|according to)\s+[^,;:“”\"]{1,60}\.$"),
 ]
-_LEADING = re.compile(r"^(?:According to [^,“”\"]{1,60},\s+)")
+_LEADING = re.compile(
+    r"^(?:According to [^,“”\"]{1,60},\s+"
+    # impersonal framing, common in machine translation: "It is noted that Borrell arrived ..."
+    r"|It (?:is|was|should be|must be|has been) (?:noted|reported|stated|emphasi[sz]ed|recalled|known|learned) that\s+)"
+)
 
 
 # Openers that tie a sentence to the one before it in its own article; in a briefing that

@@ -281,11 +281,12 @@ def dropped(rewrite: str, original: str, key: Collection[str] | None = None) -> 
     keeps every figure.
     """
     mine, theirs = facts(rewrite), facts(original)
-    figures = [("number", n, n) for n in theirs.numbers - mine.numbers]
-    figures += [("ordinal", o, o) for o in theirs.ordinals - mine.ordinals]
-    # A weekday ("on Tuesday") is relative to the report's date, which the lead states.
-    figures += [("date", d, d) for d in theirs.dates - mine.dates if not d.startswith("weekday")]
-    lost = [f"{kind} {shown}" for kind, value, shown in sorted(figures) if key is None or value in key]
+    kept = _figures(mine)
+    lost = [
+        f"{kind} {value}"
+        for kind, value in sorted((kind, value) for value, kind in _figures(theirs).items())
+        if value not in kept and (key is None or value in key)
+    ]
     if theirs.negations and not mine.negations:
         lost.append("negation")
     return lost
@@ -299,19 +300,23 @@ def key_figures(texts_by_source: Sequence[Sequence[str]], titles: Sequence[str] 
     or the vote: what a reader of the briefing must not lose.
     """
 
-    def figures(text: str) -> set[str]:
-        f = facts(text)
-        return set(f.numbers) | set(f.ordinals) | {d for d in f.dates if not d.startswith("weekday")}
+    stated = [[set(_figures(facts(t))) for t in texts] for texts in texts_by_source]
+    per_source = [set().union(*sentences) for sentences in stated]
+    up_front = set().union(*(_figures(facts(t)) for t in titles), *(sentences[0] for sentences in stated if sentences))
+    return {
+        n: set().union(*(f for k, f in enumerate(per_source, 1) if k != n)) | up_front
+        for n in range(1, len(stated) + 1)
+    }
 
-    per_source = [set().union(*(figures(t) for t in texts)) if texts else set() for texts in texts_by_source]
-    up_front: set[str] = set().union(*(figures(t) for t in titles)) if titles else set()
-    for texts in texts_by_source:
-        if texts:
-            up_front |= figures(texts[0])
-    out: dict[int, set[str]] = {}
-    for n in range(1, len(per_source) + 1):
-        others = set().union(*(f for k, f in enumerate(per_source, 1) if k != n)) if len(per_source) > 1 else set()
-        out[n] = others | up_front
+
+def _figures(f: Facts) -> dict[str, str]:
+    """The figures of a sentence's facts, each with its kind: numbers, ordinals and calendar dates.
+
+    A weekday ("on Tuesday") is not one: it is relative to the report's date, which the lead states.
+    """
+    out = {n: "number" for n in f.numbers}
+    out.update({o: "ordinal" for o in f.ordinals})
+    out.update({d: "date" for d in f.dates if not d.startswith("weekday")})
     return out
 
 

@@ -617,18 +617,16 @@ def wire_dateline(
     return match.group(0).strip(), rest, match.group("agency"), when
 
 
-def _weekday_named(text: str) -> int | None:
-    """The one weekday a lead names ("... on Thursday evening"), or None (none, or several)."""
-    named = {
-        _WEEKDAY_NUMBER[w.lower()]
-        for w in re.findall(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", text[:400], re.I)
-    }
-    return named.pop() if len(named) == 1 else None
-
-
 _WEEKDAY_NUMBER = {
     d: n for n, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 }
+_WEEKDAY_NAME = re.compile(r"\b(" + "|".join(_WEEKDAY_NUMBER) + r")\b", re.I)
+
+
+def _weekday_named(text: str) -> int | None:
+    """The one weekday a lead names ("... on Thursday evening"), or None (none, or several)."""
+    named = {_WEEKDAY_NUMBER[w.lower()] for w in _WEEKDAY_NAME.findall(text[:400])}
+    return named.pop() if len(named) == 1 else None
 
 
 def _month_day(text: str, reference: datetime | None, weekday: int | None = None) -> datetime | None:

@@ -29,7 +29,13 @@ class ModelLimits:
     """
 
     calls_per_story: int = 8
-    calls_per_run: int = 400
+    # A run's call budget: four stories written in full by the model (4 x 8), the
+    # rest of the run from source sentences. At 2-3 s a call on 2 CPU cores, the
+    # 150-article day of benchmarks/daily.py (40 stories) then briefs in about
+    # 2 minutes; with every story written in full (up to 320 calls) it would
+    # take over 10. The biggest stories, where consolidating sources helps
+    # most, get the calls first.
+    calls_per_run: int = 32
     max_new_tokens: int = 80
 
 

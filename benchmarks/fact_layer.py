@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -159,43 +160,46 @@ def citations(saved: Path, set_name: str) -> int:
 
 
 def disagreements(data: Path, limit: int | None, show: Path | None) -> int:
-    from digest.brief import BriefContext, ModelBudget, brief
-    from digest.models import load_embedder
+    from digest.pipeline import run_brief
+    from digest.settings import DEFAULTS
 
-    briefing = _sibling("briefing")
+    devdata = _sibling("devdata")
     facts_bench = _sibling("facts")
-    stories = briefing.load_stories(data)[:limit]
-    embedder = load_embedder()
-    ctx = BriefContext(embedder, None, 150, 0, 0, ModelBudget(0))
+    if data != DATA:
+        devdata.SETS["allsides"] = data
+    stories = devdata.load("allsides")[:limit]
+    settings = DEFAULTS.with_overrides(use_model=False)  # the disagreements do not depend on the generator
     ours: list[int] = []
     naive: list[int] = []
     kinds: Counter[str] = Counter()
     lines: list[str] = []
     started = time.monotonic()
     cites = CiteTally()
-    for n, (story, _) in enumerate(stories, 1):
-        b = brief(story, ctx)
-        ours.append(len(b.disagreements))
-        cites.add(
-            facts_bench,
-            [(s.text, list(s.citations)) for s in b.sentences],
-            {k: a.text for k, a in enumerate(story.articles, 1)},
-            {k: a.published for k, a in enumerate(story.articles, 1)},
-            _story_facts(story.articles),
-        )
-        for d in b.disagreements:
-            kinds[f"{d.kind}/{d.severity}"] += 1
-            lines.append(f"## {story.id}: {d.kind}/{d.severity} {d.about!r}")
-            for side in d.sides:
-                lines.append(f"   {side.value!r} {list(side.citations)}")
-            for side in d.sides:
-                for c in side.citations:
-                    art = story.articles[c - 1]
-                    hits = [s for s in art.sentences if side.value.split()[0] in s][:1]
-                    lines.extend(f"     [{c}] {h}" for h in hits)
-        reports = {
-            f"{i}": facts_bench.Report(f"{i}", a.title or "", a.paragraphs) for i, a in enumerate(story.articles, 1)
-        }
+    for n, story in enumerate(stories, 1):
+        run = run_brief([str(story.path)], settings)  # what `digest brief <file> --no-model` does
+        articles = [a for g in ([run.grouping.threads] if run.grouping else []) for st in g for a in st.articles]
+        ours.append(sum(len(b.disagreements) for b in run.briefings))
+        for b in run.briefings:
+            texts = {src.n: next((a.text for a in articles if a.id == src.article_id), "") for src in b.sources}
+            published = {src.n: src.published for src in b.sources}
+            cites.add(
+                facts_bench,
+                [(s.text, list(s.citations)) for s in b.sentences],
+                texts,
+                published,
+                _story_facts([a for src in b.sources for a in articles if a.id == src.article_id]),
+            )
+            for d in b.disagreements:
+                kinds[f"{d.kind}/{d.severity}"] += 1
+                lines.append(f"## {story.id}: {d.kind}/{d.severity} {d.about!r}")
+                for side in d.sides:
+                    lines.append(f"   {side.value!r} {list(side.citations)}")
+                for side in d.sides:
+                    for c in side.citations:
+                        text = texts.get(c, "")
+                        hits = [x for x in re.split(r"(?<=[.!?])\s+", text) if side.value.split()[0] in x][:1]
+                        lines.extend(f"     [{c}] {h}" for h in hits)
+        reports = {f"{i}": facts_bench.Report(f"{i}", a.title or "", a.paragraphs) for i, a in enumerate(articles, 1)}
         naive.append(len(facts_bench.naive_disagreements(reports)))
         if n % 50 == 0:
             print(f"  {n}/{len(stories)} stories", file=sys.stderr)

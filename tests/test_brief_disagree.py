@@ -179,3 +179,104 @@ def test_a_report_that_gives_two_minutes_is_not_a_third_side():
     assert len(minutes) == 1, found
     sides = _sides(minutes[0])
     assert set(sides) == {"88th", "89th"} and sides["89th"] == (2,) and 3 in sides["88th"]
+
+
+def test_a_named_ship_and_the_tanker_spill_one_measure():
+    # "a tanker leaked" and "the tanker Nordic Tern spilled": one ship, one spill, two amounts.
+    found = _find(
+        (
+            MORNING,
+            "A tanker leaked about 2,000 tonnes of crude oil into the sea off Kerrow Bay on Monday, the coastguard said.",
+        ),
+        (
+            MORNING + timedelta(hours=1),
+            "Wildlife groups were preparing to rescue seabirds after the tanker Nordic Tern spilled 700 tonnes of crude oil.",
+        ),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "disagreement", found
+    assert _sides(numbers[0]) == {"about 2,000 tonnes": (1,), "700 tonnes": (2,)}
+
+
+def test_a_chief_executive_named_in_apposition_holds_the_same_post():
+    # Three ways outlets name a company's chief: before the name, in apposition, after "whose".
+    found = _find(
+        (MORNING, '"We will stay until the job is done," said Keystone Central chief executive Douglas Hearn.'),
+        (MORNING, "The railroad's chief executive, Douglas Hearn, apologised to residents on Saturday."),
+        (
+            MORNING,
+            "Thirty-two cars derailed, according to the railroad, Keystone Central, whose chief executive, "
+            "Martin Boyce, visited the site.",
+        ),
+    )
+    names = [d for d in found if d.kind == "name" and d.severity == "disagreement"]
+    assert len(names) == 1, found
+    assert _sides(names[0]) == {"Douglas Hearn": (1, 2), "Martin Boyce": (3,)}
+
+
+def test_chief_executives_of_two_named_companies_are_two_posts():
+    found = _find(
+        (MORNING, "Keystone Central chief executive Douglas Hearn said the line would reopen on Monday."),
+        (MORNING, "Its rival Lakeshore Freight, whose chief executive, Martin Boyce, offered help, was not involved."),
+    )
+    assert not [d for d in found if d.kind == "name" and d.severity == "disagreement"], found
+
+
+def test_a_floor_passed_by_a_later_report_is_an_update():
+    # The wire's "at least three" in the morning, "five" in the evening: the toll grew.
+    found = _find(
+        (
+            MORNING,
+            "An avalanche swept over a group of skiers on Sunday, killing at least three people, the prefecture said.",
+        ),
+        (MORNING + timedelta(hours=6), "Five skiers were killed in the avalanche on Sunday, the prefecture said."),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "update", found
+    assert [s.value for s in numbers[0].sides] == ["at least three", "Five"]
+
+
+def test_people_forced_from_their_homes_are_people_evacuated_and_the_count_grows():
+    found = _find(
+        (
+            MORNING,
+            "The volcano erupted on Thursday morning, forcing 3,000 residents of nearby villages to leave their homes.",
+        ),
+        (MORNING + timedelta(hours=8), "Nearly 12,000 people have been evacuated from villages around the volcano."),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "update", found
+    assert [s.citations for s in numbers[0].sides] == [(1,), (2,)]
+
+
+def test_larger_tolls_in_reports_of_one_moment_are_no_update():
+    # Same time, different counts: a contradiction, not a count that grew.
+    found = _find(
+        (MORNING, "Eight people were injured when the roof collapsed, police said."),
+        (MORNING, "Eleven people were injured in the collapse of the roof, the fire service said."),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "disagreement", found
+
+
+def test_a_whole_beside_its_part_still_counts_as_the_whole():
+    # "32 cars derailed, including five tank cars": 32 is every car, and it differs from 38.
+    found = _find(
+        (MORNING, "Thirty-eight cars of the Keystone Central train derailed early on Saturday, the county said."),
+        (MORNING, "Thirty-two cars derailed, including five tank cars, according to a statement from the railroad."),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and _sides(numbers[0]) == {"Thirty-eight": (1,), "Thirty-two": (2,)}, found
+
+
+def test_a_queue_that_passes_its_earlier_floor_overnight_is_an_update():
+    found = _find(
+        (MORNING, "More than 40 ships were waiting at either end of the canal by mid-morning, the authority said."),
+        (
+            MORNING + timedelta(hours=20),
+            "At least 110 ships were waiting to pass through the canal on Thursday morning.",
+        ),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "update", found
+    assert [s.citations for s in numbers[0].sides] == [(1,), (2,)]

@@ -164,6 +164,7 @@ def _number_disagreements(
         and o.frame.thing == q.frame.thing
         and not o.amount.same(q.amount)
         and same_measure(q.frame, o.frame)
+        and not (o.frame.modifiers and not q.frame.modifiers)  # "32 cars, including five tank cars": 32 is the whole
     }
     whole = [q for q in quantities if id(q) not in parts]
     groups = _groups(whole, lambda a, b: same_measure(a.frame, b.frame), _agree, _quantity_score)
@@ -301,8 +302,10 @@ def _update_order(
     forth is a contradiction). Two kinds of time count: when the reports were published,
     and the day a sentence dates its own figure ("15% contained on Monday", "the council
     said on Monday"). At least two sides must be timed, and something must say the figure
-    grew: a later report ("the toll rose to five"), an earlier one that counts "so far",
-    or the figures' own days. A bound alone ("more than 20" before 27) is not growth.
+    grew: a later report ("the toll rose to five"), an earlier one that counts "so far" or
+    gives a floor ("at least three", "more than 40") that a later report passes, the
+    figures' own days, or a toll (people killed, hurt, evacuated...) that every later
+    report puts higher. Reports of one moment are never an update.
     """
     if any(
         q.amount.qualifier in ("tally", "range") or q.frame.dimension in ("year", "ordinal") for s in sides for q in s
@@ -335,9 +338,20 @@ def _update_order(
     if max(len(reported), len(dated)) < 2:
         return None
     moved = any(q.frame.moved for k in order[1:] for q in sides[k])
-    so_far = any(q.frame.provisional for k in order[:-1] for q in sides[k])
+    # "so far", or a floor ("killing at least three") that a later report passes ("five were
+    # killed"): the earlier figure was provisional. Only with publication times in order.
+    floor = len(reported) >= 2 and any(
+        q.amount.qualifier in ("at least", "more than") for k in order[:-1] for q in sides[k]
+    )
+    so_far = floor or any(q.frame.provisional for k in order[:-1] for q in sides[k])
+    # People killed, hurt, evacuated or rescued in an event still going on are counted as the
+    # day goes: reports published in order with ever larger counts are the count growing.
+    tolls = len(reported) >= 2 and all(q.frame.event in _TOLLS for s in sides for q in s)
     days_advance = len(dated) >= 2 and ordered(dated, strict=True)
-    return order if moved or so_far or days_advance else None
+    return order if moved or so_far or days_advance or tolls else None
+
+
+_TOLLS = {"killed", "injured", "evacuate", "rescue", "hospitalise", "hospitalize", "displace", "arrest"}
 
 
 # ----------------------------------------------------------------------------- dates
@@ -457,7 +471,15 @@ def _qualifiers_agree(a: str, b: str) -> bool:
     if not wa and not wb:
         return True
     if not wa or not wb:
-        return False  # "President Biden" and "French President Macron": not one post
+        # "President Biden" and "French President Macron": not one post; but "the tanker's
+        # captain" names no owner either, and "Captain Solheim" of the same story may hold it
+        return (wa or wb)[0] == "the"
+    if wa[0] == "the" or wb[0] == "the":
+        # "the railroad's chief executive" names no railroad: in one story it is the railroad
+        # another source names ("Keystone Central"), but not another unnamed owner ("the union")
+        if wa[0] == wb[0]:
+            return wa[1:][:1] == wb[1:][:1]
+        return True
     return any(x[:5] == y[:5] for x in wa for y in wb)
 
 

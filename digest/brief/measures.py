@@ -1300,10 +1300,20 @@ def _canon_thing(tok) -> tuple[str, str]:
     return _THING_SYNONYMS.get(lemma, lemma), ""
 
 
+# Verbs that make someone do something: the count is of what they were made to do.
+_MADE_TO = {"force", "order", "compel", "oblige", "prompt", "tell", "urge"}
+# Leaving one's home is being evacuated or displaced: "3,000 fled their homes", "12,000 evacuated".
+_HOMES = {"home", "house", "village", "town"}
+
+
 def _canon_event(tok) -> str:
     lemma = _lemma(tok)
     if tok.pos_ == "ADP" or lemma in _LIGHT_VERBS:
         return ""
+    if lemma in ("leave", "flee", "abandon", "evacuate") and any(
+        c.dep_ == "dobj" and _lemma(c) in _HOMES for c in tok.children
+    ):
+        return "evacuate"
     particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), "")
     if particle:
         lemma = f"{lemma} {particle}"  # "took over the throne" is not "took a hit"
@@ -1333,8 +1343,31 @@ def _subject_word(tok) -> str:
         # "Graham Lowther was jailed" / "a finance director was jailed": a person, compared by surname
         return _SOMEONE + fold(tok.text)
     if tok.pos_ == "PROPN":
-        return _name_of(tok)  # "the River Wendle rose": compared with "the river" by its words
+        # "the River Wendle rose": compared with "the river" by its words; "the tanker Nordic
+        # Tern spilled" with "a tanker leaked" by the class noun written before the name
+        kind = _class_noun(tok)
+        name = _name_of(tok)
+        return f"{kind} {name}" if kind and kind not in name.split() else name
     return _canon_thing(tok)[0]
+
+
+def _class_noun(tok) -> str:
+    """The common noun that says what a named thing is: "the tanker Nordic Tern", "Nordic Tern,
+    the tanker": canonical ("ship"), or "". The parser often hangs "the tanker" elsewhere, so
+    the word just before the name counts when a determiner introduces it."""
+    for c in tok.children:
+        if c.dep_ == "appos" and c.pos_ == "NOUN":
+            return _canon_thing(c)[0]
+    first = min([tok.i] + [c.i for c in tok.subtree if c.dep_ == "compound" and c.i < tok.i])
+    doc = tok.doc
+    if (
+        first >= 2
+        and doc[first - 1].pos_ == "NOUN"
+        and doc[first - 1].is_lower
+        and doc[first - 2].lower_ in ("the", "a", "an")
+    ):
+        return _canon_thing(doc[first - 1])[0]
+    return ""
 
 
 def _name_of(tok) -> str:
@@ -1562,6 +1595,11 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
     moved = False
     if pred is not None:
         event = _canon_event(pred)
+        if _lemma(pred) in _MADE_TO and t.dep_ in ("dobj", "nsubjpass"):
+            # "forcing 3,000 residents to leave their homes": what they were made to do
+            done = next((c for c in pred.children if c.dep_ in ("xcomp", "ccomp") and c.pos_ == "VERB"), None)
+            if done is not None:
+                event = _canon_event(done)
         side = next((c.lower_ for c in pred.children if c.dep_ == "prep" and c.lower_ in ("against", "for")), "")
         if any(
             c.dep_ == "prep"
@@ -2047,9 +2085,12 @@ def _title_before(doc, start: int) -> tuple[str, str]:
     if of is not None:  # "South Korean head of State": the title runs from the noun before "of"
         title = [_SPELLING.get(t.lower_, t.lower_) for t in words[of - 1 :]]
         words = words[: of - 1]
+    lower_title = False  # a title written in lower case ("chief executive") ends at a capitalised word
     for tok in reversed(words):
         low = tok.lower_
         named = tok.ent_type_ in ("GPE", "NORP", "ORG", "LOC", "FAC", "PRODUCT", "EVENT") or tok.tag_ == "POS"
+        named = named or (lower_title and tok.text[:1].isupper())  # "Keystone Central chief executive"
+        lower_title = lower_title or (tok.is_lower and low not in _STATUS)
         if low in _STATUS:
             qualifier.insert(0, low)
         elif not named and not qualifier and low not in _NOT_TITLES and (of is None or not title):
@@ -2060,13 +2101,44 @@ def _title_before(doc, start: int) -> tuple[str, str]:
 
 
 def _title_after(doc, span) -> tuple[str, str]:
-    """ "Leila Haddad, the United Nations envoy": the appositive's noun and its qualifiers."""
+    """ "Leila Haddad, the United Nations envoy": the appositive's noun and its qualifiers; and
+    the name as the appositive: "the railroad's chief executive, Douglas Hearn," ("chief
+    executive", "the railroad"), "Keystone Central, whose chief executive, Martin Boyce,"
+    ("chief executive", "keystone central")."""
     root = span.root
     for c in root.children:
-        if c.dep_ == "appos" and c.pos_ == "NOUN":
+        if (
+            c.dep_ == "appos"
+            and c.pos_ == "NOUN"
+            and not any(g.dep_ == "appos" and g.pos_ == "PROPN" for g in c.children)
+        ):
             mods = [_SPELLING.get(m.lower_, m.lower_) for m in c.children if m.dep_ == "compound" and m.pos_ == "NOUN"]
             quals = [fold(m.text) for m in c.children if m.dep_ in ("compound", "amod", "poss") and m.pos_ != "NOUN"]
             return " ".join([*mods, _SPELLING.get(c.lower_, c.lower_)]), " ".join(quals)
+    head = root.head
+    if root.dep_ == "appos" and head.pos_ == "NOUN" and head.is_lower:
+        title = [
+            _SPELLING.get(m.lower_, m.lower_)
+            for m in head.children
+            if m.i < head.i
+            and m.is_lower
+            and m.lower_ not in _STATUS | _NOT_TITLES
+            and (m.dep_ == "compound" and m.pos_ == "NOUN" or m.dep_ == "amod" and m.pos_ == "ADJ")
+        ]
+        title.append(_SPELLING.get(head.lower_, head.lower_))
+        quals = [m.lower_ for m in head.children if m.i < head.i and m.lower_ in _STATUS]
+        for m in head.children:
+            if m.dep_ != "poss":
+                continue
+            if m.lower_ == "whose" and head.dep_ in ("appos", "relcl") and head.head.pos_ == "PROPN":
+                owner = head.head  # the company named just before "whose"
+                parts = [g for g in owner.children if g.dep_ == "compound" and g.i < owner.i] + [owner]
+                quals.append(" ".join(fold(g.text) for g in parts if g.is_alpha))
+            elif m.pos_ == "PROPN" or m.ent_type_:
+                quals.append(_name_of(m))
+            elif m.pos_ == "NOUN":
+                quals.append(f"the {_lemma(m)}")  # "the railroad's": the story's railroad, unnamed
+        return " ".join(title), " ".join(quals)
     return "", ""
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +56,11 @@ _TERMINAL = re.compile(r"[.!?…。！？؟]['\"”’»)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?。！？؟]['\"”’»)\]]*(?:\s|$)")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SEPARATORS = re.compile(r"\s[|»›•·/]\s|\s[|»›•·]|[|»›•·]\s")
+_SEPARATOR_CHARS = re.compile(r"[|»›•·/]")  # every _SEPARATORS match holds one: most blocks skip it
 _LINKISH = re.compile(r"https?://|www\.|@\w|\.(?:com|org|net)\b")
 _BULLET = re.compile(r"^\s*(?:[•·▪▸►‣◦∙*+]|-(?=\s)|–(?=\s)|\d{1,2}[.)](?=\s))")
 _CLASS_WORDS = list(_BIT)
+_FIRST = itemgetter(0)
 _PAGE_TAGS = ("p", "h1", "h2", "h3", "li", "td", "div", "blockquote", "pre", "dd", "figcaption", "span")
 
 
@@ -87,21 +90,31 @@ TEXT_STATS = (
 )
 
 
-def text_stats(text: str, toks: list[str] | None = None) -> list[float]:
-    """What the text alone says: length, function words, punctuation, capitals, digits."""
-    toks = tokens(text) if toks is None else toks
+def text_stats(text: str, toks: list[str] | None = None, lowered: list[str] | None = None) -> list[float]:
+    """What the text alone says: length, function words, punctuation, capitals, digits.
+
+    `toks` and `lowered` (the tokens, and the same lower-cased) save the caller's
+    second tokenisation when it has them.
+    """
+    toks = _TOKEN.findall(text) if toks is None else toks
     unspaced = unspaced_chars(text)
     n_tok = len(toks)
     words = n_tok + unspaced / 2
     chars = len(text)
     per_word = 1.0 / max(words, 1.0)
     if n_tok:
-        stop = sum(map(STOPWORDS.__contains__, map(str.lower, toks))) / n_tok
-        caps = sum(map(str.isupper, [t[0] for t in toks])) / n_tok
+        lowered = list(map(str.lower, toks)) if lowered is None else lowered
+        stop = sum(map(STOPWORDS.__contains__, lowered)) / n_tok
+        caps = sum(map(str.isupper, map(_FIRST, toks))) / n_tok
         token_length = sum(map(len, toks)) / n_tok
     else:
         stop = caps = token_length = 0.0
-    digits = sum(map(str.isdigit, text)) / chars if chars else 0.0
+    if not chars:
+        digits = 0.0
+    elif text.isascii():  # only 0-9 are digits there: ten scans in C instead of a call per character
+        digits = sum(map(text.count, "0123456789")) / chars
+    else:
+        digits = sum(map(str.isdigit, text)) / chars
     stripped = text.rstrip()
     return [
         math.log1p(words),
@@ -114,7 +127,7 @@ def text_stats(text: str, toks: list[str] | None = None) -> list[float]:
         caps,
         digits,
         token_length,
-        float(len(_SEPARATORS.findall(text))),
+        float(len(_SEPARATORS.findall(text))) if _SEPARATOR_CHARS.search(text) else 0.0,
         1.0 if _LINKISH.search(text) else 0.0,
         1.0 if _BULLET.match(text) else 0.0,
         1.0 if _YEAR.search(text) else 0.0,
@@ -137,13 +150,15 @@ class Candidate:
 
     def share(self, toks: list[str]) -> float:
         """Share of the block's word trigrams found in the candidate (containment for short blocks)."""
-        if self.empty or not toks:
+        return self.share_lowered(list(map(str.lower, toks)))
+
+    def share_lowered(self, low: list[str]) -> float:
+        """`share` of tokens already lower-cased."""
+        if self.empty or not low:
             return 0.0
-        low = [t.lower() for t in toks]
         if len(low) < 3:
             return 1.0 if (" " + " ".join(low) + " ") in self.joined else 0.0
-        grams = [(low[i], low[i + 1], low[i + 2]) for i in range(len(low) - 2)]
-        return sum(1 for g in grams if g in self.trigrams) / len(grams)
+        return sum(map(self.trigrams.__contains__, zip(low, low[1:], low[2:]))) / (len(low) - 2)
 
 
 # ---------------------------------------------------------------- page features
@@ -191,9 +206,11 @@ def page_features(blocks: Sequence[Block], candidate: Candidate, title: str | No
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(PAGE_FEATURES)))
-    toks = [tokens(b.text) for b in blocks]
-    stats = np.asarray([text_stats(b.text, t) for b, t in zip(blocks, toks)], dtype=np.float64)
-    cand = np.asarray([candidate.share(t) for t in toks])
+    texts = [b.text for b in blocks]
+    toks = list(map(_TOKEN.findall, texts))
+    lows = [list(map(str.lower, t)) for t in toks]
+    stats = np.asarray(list(map(text_stats, texts, toks, lows)), dtype=np.float64)
+    cand = np.asarray(list(map(candidate.share_lowered, lows)))
     chars = np.asarray([len(b.text) for b in blocks], dtype=np.float64)
     link_chars = np.asarray([b.link_chars for b in blocks], dtype=np.float64)
     link_density = link_chars / np.maximum(chars, 1.0)
@@ -215,7 +232,7 @@ def page_features(blocks: Sequence[Block], candidate: Candidate, title: str | No
     folded = [b.text.casefold() for b in blocks]
     counts = Counter(folded)
     title_tokens = {t.lower() for t in tokens(title)} if title else set()
-    title_overlap = np.asarray([_overlap(t, title_tokens) for t in toks])
+    title_overlap = np.asarray([_overlap(t, title_tokens) for t in lows])
     # Where the headline stands: the report follows it.
     title_at = next((i for i, b in enumerate(blocks) if b.heading and title_overlap[i] >= 0.6), -1)
     if title_at < 0 and len(title_overlap) and title_overlap.max() >= 0.6:
@@ -244,18 +261,19 @@ def page_features(blocks: Sequence[Block], candidate: Candidate, title: str | No
     heading_level = ints[:, 5].astype(np.float64)
     heading = (heading_level > 0).astype(np.float64)
 
+    # 2-D blocks of columns go in whole: column_stack costs a conversion per array it is given.
     columns = [
-        *stats.T,
-        *tag_columns.T,
+        stats,
+        tag_columns,
         heading_level,
         link_density,
         ints[:, 3].astype(np.float64) / np.maximum(words, 1.0),
         ints[:, 4].astype(np.float64),
         ints[:, 6].astype(np.float64),
         depths - typical_depth,
-        *landmarks[:, : len(LANDMARKS)].T.astype(np.float64),
-        *near[:, : len(_CLASS_WORDS)].T.astype(np.float64),
-        *far[:, : len(_CLASS_WORDS)].T.astype(np.float64),
+        landmarks[:, : len(LANDMARKS)].astype(np.float64),
+        near[:, : len(_CLASS_WORDS)].astype(np.float64),
+        far[:, : len(_CLASS_WORDS)].astype(np.float64),
         position,
         char_position,
         cand,
@@ -344,10 +362,11 @@ def _window(values: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
     return np.divide(top, bottom, out=np.zeros(n), where=bottom > 0)
 
 
-def _overlap(toks: list[str], title_tokens: set[str]) -> float:
-    if not toks or not title_tokens:
+def _overlap(lowered: list[str], title_tokens: set[str]) -> float:
+    """Shared words of a block (its lower-cased tokens) and the title, over the longer of the two."""
+    if not lowered or not title_tokens:
         return 0.0
-    low = {t.lower() for t in toks}
+    low = set(lowered)
     return len(low & title_tokens) / max(len(low), len(title_tokens))
 
 
@@ -534,19 +553,37 @@ class TreeModel:
         )
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        """P(report) for each row of x."""
-        if len(x) == 0:
+        """P(report) for each row of x.
+
+        All trees walk all rows at once, one level per step; a leaf points at itself.
+        The features are read from x transposed and flattened (one 1-D gather a level).
+        """
+        n = len(x)
+        if n == 0:
             return np.zeros(0)
-        rows = np.arange(len(x))[None, :]
-        node = np.repeat(self.roots[:, None], len(x), axis=1)
-        safe_feature = np.maximum(self.feature, 0)
+        flat = np.ascontiguousarray(x.T).ravel()
+        offset = self._walk[0] * n  # per node: where its feature's column starts in `flat`
+        rows = np.arange(n)[None, :]
+        node = np.repeat(self.roots[:, None], n, axis=1)
         for _ in range(self.depth):
-            f = safe_feature[node]
-            go_left = x[rows, f] <= self.threshold[node]
-            child = np.where(go_left, self.left[node], self.right[node])
-            node = np.where(child >= 0, child, node)
+            go_left = flat[offset[node] + rows] <= self.threshold[node]
+            node = np.where(go_left, self._walk[1][node], self._walk[2][node])
         score = self.bias + self.learning_rate * self.value[node].sum(axis=0)
         return 1.0 / (1.0 + np.exp(-score))
+
+    @property
+    def _walk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per node: its feature (0 at a leaf), and its left and right child (itself at a leaf)."""
+        cached = self.__dict__.get("_walk_cache")
+        if cached is None:
+            itself = np.arange(len(self.feature))
+            cached = (
+                np.maximum(self.feature, 0),
+                np.where(self.left >= 0, self.left, itself),
+                np.where(self.right >= 0, self.right, itself),
+            )
+            object.__setattr__(self, "_walk_cache", cached)
+        return cached
 
 
 _override: dict[str, Path] = {}

@@ -305,7 +305,10 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
                 continue
             if tag in block_tags:
                 if parts:  # (the signs gathered so far carry over when no text was read)
-                    _flush(blocks, parts, frame, link_chars, links, bold_chars, lines)
+                    joined = "".join(parts)
+                    parts.clear()
+                    if not joined.isspace():  # most boundaries close only white space
+                        _flush(blocks, joined, frame, link_chars, links, bold_chars, lines)
                     link_chars = links = bold_chars = 0
                     lines = 1
                 parent = frame
@@ -359,7 +362,10 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
                 pass
             elif tag in block_tags:
                 if parts:  # (the signs gathered so far carry over when no text was read)
-                    _flush(blocks, parts, frame, link_chars, links, bold_chars, lines)
+                    joined = "".join(parts)
+                    parts.clear()
+                    if not joined.isspace():  # most boundaries close only white space
+                        _flush(blocks, joined, frame, link_chars, links, bold_chars, lines)
                     link_chars = links = bold_chars = 0
                     lines = 1
                 if len(frames) > 1:
@@ -388,16 +394,15 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
                     if in_bold:
                         bold_chars += size
     if parts:
-        _flush(blocks, parts, frame, link_chars, links, bold_chars, lines)
+        _flush(blocks, "".join(parts), frame, link_chars, links, bold_chars, lines)
     return blocks
 
 
 def _flush(
-    blocks: list[Block], parts: list[str], frame: _Frame, link_chars: int, links: int, bold_chars: int, lines: int
+    blocks: list[Block], joined: str, frame: _Frame, link_chars: int, links: int, bold_chars: int, lines: int
 ) -> None:
     """Close the block being read: its text, and the signs gathered while reading it."""
-    text = _SPACE.sub(" ", "".join(parts)).strip()
-    parts.clear()
+    text = _SPACE.sub(" ", joined).strip()
     if text:
         blocks.append(
             Block(

@@ -130,7 +130,7 @@ def text_stats(text: str, toks: list[str] | None = None, lowered: list[str] | No
         float(len(_SEPARATORS.findall(text))) if _SEPARATOR_CHARS.search(text) else 0.0,
         1.0 if _LINKISH.search(text) else 0.0,
         1.0 if _BULLET.match(text) else 0.0,
-        1.0 if _YEAR.search(text) else 0.0,
+        1.0 if ("19" in text or "20" in text) and _YEAR.search(text) else 0.0,  # (a cheap test first)
         unspaced / chars if chars else 0.0,
         1.0 if text[:1] in "\"“„«'‘" else 0.0,
     ]
@@ -407,20 +407,27 @@ def context_features(p: np.ndarray, chars: np.ndarray, blocks: Sequence[Block] |
     if blocks is None:
         columns += [np.zeros(n), np.zeros(n), np.zeros(n)]
     else:
-        under: Counter[int] = Counter()
-        for b, k in zip(blocks, kept.tolist()):
-            for ident in b.chain:
-                under[ident] += k
+        chains = [b.chain for b in blocks]
+        under: dict[int, float] = {}
+        get = under.get
+        for chain, k in zip(chains, kept.tolist()):
+            for ident in chain:
+                under[ident] = get(ident, 0) + k
+        # The deepest element holding most of what the first pass kept. Blocks of one
+        # element share its chain (the same tuple): each chain is looked at once.
+        unique = list({id(chain): chain for chain in chains}.values())
+        least = 0.8 * total
         main = 0
-        for b in blocks:  # the deepest element holding most of what the first pass kept
-            for ident in reversed(b.chain):
-                if under[ident] >= 0.8 * total:
-                    main = max(main, ident) if main else ident
+        for chain in unique:
+            for ident in reversed(chain):
+                if get(ident, 0) >= least:
+                    main = max(main, ident)
                     break
+        holds_main = {id(chain): 1.0 if main and main in chain else 0.0 for chain in unique}
         columns += [
-            np.asarray([under[b.parent] / total for b in blocks]),
-            np.asarray([under[b.grandparent] / total for b in blocks]),
-            np.asarray([1.0 if main and main in b.chain else 0.0 for b in blocks]),
+            np.asarray([get(b.parent, 0) / total for b in blocks]),
+            np.asarray([get(b.grandparent, 0) / total for b in blocks]),
+            np.asarray([holds_main[id(chain)] for chain in chains]),
         ]
     return np.column_stack(columns)
 

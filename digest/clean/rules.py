@@ -1082,7 +1082,7 @@ def reason_for(text: str) -> str | None:
     low = text.lower()
     digit: bool | None = None
     for rule in _RULES_BY_WORDS[n] if n < len(_RULES_BY_WORDS) else ():
-        guard = rule._guard  # type: ignore[attr-defined]  (may_match, without the call)
+        guard = rule._guard  # type: ignore[attr-defined]  # (may_match, without the call)
         if guard is not None and guard.search(low) is None:
             continue
         if rule.needs_digit:

@@ -23,6 +23,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import accumulate
 
 import lxml.etree
 import lxml.html
@@ -74,6 +75,11 @@ _MAX_DEPTH = 200
 _WRAPPER_TAG = re.compile(
     r"<(/?)(div|span|section|font|center|table|tbody|tr|td|article|main|ul|li|blockquote)\b[^>]*>", re.I
 )
+# The same tags, capturing only whether the tag closes ("/") or opens ("").
+_WRAPPER_CLOSING = re.compile(
+    r"<(/?)(?:div|span|section|font|center|table|tbody|tr|td|article|main|ul|li|blockquote)\b[^>]*>", re.I
+)
+_DEPTH_STEP = {"": 1, "/": -1}
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -97,13 +103,9 @@ def _lost_to_nesting(tree: lxml.html.HtmlElement, html: str) -> bool:
     """libxml2 drops everything below its nesting limit: the page is much deeper than that."""
     if html.count("<div") + html.count("<DIV") < _MAX_DEPTH:
         return False
-    depth = deepest = 0
-    for match in _WRAPPER_TAG.finditer(html):
-        depth += -1 if match.group(1) else 1
-        deepest = max(deepest, depth)
-        if deepest > _MAX_DEPTH:
-            return True
-    return False
+    # The depth after each wrapper tag is the running sum of +1 (opening) and -1 (closing).
+    steps = map(_DEPTH_STEP.__getitem__, _WRAPPER_CLOSING.findall(html))
+    return max(accumulate(steps), default=0) > _MAX_DEPTH
 
 
 def _flatten(html: str) -> str:

@@ -143,8 +143,8 @@ class Candidate:
     """Another extractor's text (trafilatura's), to ask how much of a block it kept."""
 
     def __init__(self, text: str) -> None:
-        toks = [t.lower() for t in tokens(text)]
-        self.trigrams = {(toks[i], toks[i + 1], toks[i + 2]) for i in range(len(toks) - 2)}
+        toks = list(map(str.lower, _TOKEN.findall(text)))
+        self.trigrams = set(zip(toks, toks[1:], toks[2:]))
         self.joined = " " + " ".join(toks) + " "
         self.empty = not toks
 
@@ -211,7 +211,7 @@ def page_features(blocks: Sequence[Block], candidate: Candidate, title: str | No
     lows = [list(map(str.lower, t)) for t in toks]
     stats = np.asarray(list(map(text_stats, texts, toks, lows)), dtype=np.float64)
     cand = np.asarray(list(map(candidate.share_lowered, lows)))
-    chars = np.asarray([len(b.text) for b in blocks], dtype=np.float64)
+    chars = np.asarray(list(map(len, texts)), dtype=np.float64)
     link_chars = np.asarray([b.link_chars for b in blocks], dtype=np.float64)
     link_density = link_chars / np.maximum(chars, 1.0)
     words = np.expm1(stats[:, 0])
@@ -256,7 +256,8 @@ def page_features(blocks: Sequence[Block], candidate: Candidate, title: str | No
     grand_kept = np.asarray([kept_under.get(b.grandparent, 0.0) for b in blocks], dtype=np.float64)
     grand_chars = np.asarray([chars_under.get(b.grandparent, 0.0) for b in blocks], dtype=np.float64)
     grand_links = np.asarray([links_under.get(b.grandparent, 0.0) for b in blocks], dtype=np.float64)
-    in_main = np.asarray([1.0 if main and main in b.chain else 0.0 for b in blocks])
+    holds_main = {id(b.chain): 1.0 if main and main in b.chain else 0.0 for b in blocks}  # one test per chain
+    in_main = np.asarray([holds_main[id(b.chain)] for b in blocks])
     main_gap = depths - main_depth if main else np.full(n, -1.0)
     heading_level = ints[:, 5].astype(np.float64)
     heading = (heading_level > 0).astype(np.float64)

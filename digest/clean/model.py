@@ -637,16 +637,23 @@ _EXPECTED = {
 }
 
 
-@lru_cache(maxsize=16)
 def _load(path: str, kind: str) -> TreeModel | None:
+    tree_model = _weights(path).get(kind)
+    if tree_model is not None and tree_model.features != _EXPECTED[kind]:
+        raise ValueError(f"{path}: the {kind} model was trained on other features; retrain it")
+    return tree_model
+
+
+@lru_cache(maxsize=16)
+def _weights(path: str) -> dict[str, TreeModel]:
+    """Every model of one weights file, read once.
+
+    Cached per file, not per (file, kind): cross-validation switches between five
+    fold files with four models each, and a cache of (file, kind) pairs smaller than
+    that read and parsed a whole file again for most pages.
+    """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None
-    model = data.get(kind)
-    if model is None:
-        return None
-    tree_model = TreeModel.from_dict(model)
-    if tree_model.features != _EXPECTED[kind]:
-        raise ValueError(f"{path}: the {kind} model was trained on other features; retrain it")
-    return tree_model
+        return {}
+    return {kind: TreeModel.from_dict(data[kind]) for kind in _EXPECTED if data.get(kind) is not None}

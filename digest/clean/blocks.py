@@ -264,52 +264,22 @@ class _Frame:
 
 
 def page_blocks(root: lxml.etree._Element) -> list[Block]:
-    """The text blocks of a parsed page, in reading order."""
+    """The text blocks of a parsed page, in reading order.
+
+    One loop with its state in local variables: this walk visits every element of
+    every page, so it avoids a function call per event.
+    """
     blocks: list[Block] = []
     cache: dict[str, int] = {}
     parts: list[str] = []  # text of the block being read
-    state = {"link_chars": 0, "links": 0, "bold_chars": 0, "lines": 1}
-    frames: list[_Frame] = [_Frame("#root", 0, 0, 0, 0, 0, 0, None)]
+    link_chars = links = bold_chars = 0
+    lines = 1
+    frame = _Frame("#root", 0, 0, 0, 0, 0, 0, None)
+    frames: list[_Frame] = [frame]
     inline_stack: list[str] = []  # inline tags open inside the current block-level frame
+    in_link = in_bold = False  # an <a>, a <b>/<strong> is open in inline_stack
     counter = 0
-
-    def flush() -> None:
-        if not parts:
-            return
-        text = _SPACE.sub(" ", "".join(parts)).strip()
-        parts.clear()
-        if text:
-            frame = frames[-1]
-            blocks.append(
-                Block(
-                    text=text,
-                    tag=frame.tag,
-                    link_chars=min(state["link_chars"], len(text)),
-                    links=state["links"],
-                    depth=frame.depth,
-                    landmarks=frame.landmarks,
-                    near_classes=frame.near,
-                    far_classes=frame.far,
-                    parent=frame.ident,
-                    grandparent=frame.parent_ident,
-                    heading=_HEADING.get(frame.tag, 0),
-                    bold=state["bold_chars"] >= 0.9 * len(text),
-                    lines=state["lines"],
-                    chain=frame.chain,
-                )
-            )
-        state["link_chars"] = state["links"] = state["bold_chars"] = 0
-        state["lines"] = 1
-
-    def add(text: str | None) -> None:
-        if text:
-            parts.append(text)
-            if inline_stack and ("a" in inline_stack or "b" in inline_stack or "strong" in inline_stack):
-                size = len(text.strip())
-                if "a" in inline_stack:
-                    state["link_chars"] += size
-                if "b" in inline_stack or "strong" in inline_stack:
-                    state["bold_chars"] += size
+    skip, block_tags, landmark_bit = _SKIP, _BLOCK, _LANDMARK_BIT
 
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     depth = 0
@@ -317,17 +287,31 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
         tag = element.tag
         if not isinstance(tag, str):  # comments, processing instructions
             if event == "end":
-                add(element.tail)
+                text = element.tail
+                if text:
+                    parts.append(text)
+                    if in_link or in_bold:
+                        size = len(text.strip())
+                        if in_link:
+                            link_chars += size
+                        if in_bold:
+                            bold_chars += size
             continue
         tag = tag.lower()
         if event == "start":
             depth += 1
-            if tag in _SKIP:
+            if tag in skip:
                 walker.skip_subtree()
                 continue
-            if tag in _BLOCK:
-                flush()
-                parent = frames[-1]
+            if tag in block_tags:
+                if parts:  # (the signs gathered so far carry over when no text was read)
+                    joined = "".join(parts)
+                    parts.clear()
+                    if not joined.isspace():  # most boundaries close only white space
+                        _flush(blocks, joined, frame, link_chars, links, bold_chars, lines)
+                    link_chars = links = bold_chars = 0
+                    lines = 1
+                parent = frame
                 klass = element.get("class")
                 ident_attr = element.get("id")
                 own = 0
@@ -336,44 +320,105 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
                 if ident_attr:
                     own |= class_bits(ident_attr, cache)
                 landmarks = parent.landmarks
-                if tag in _LANDMARK_BIT:
-                    landmarks |= _LANDMARK_BIT[tag]
+                if tag in landmark_bit:
+                    landmarks |= landmark_bit[tag]
                 role = element.get("role")
                 if role in _ROLE_LANDMARK:
-                    landmarks |= _LANDMARK_BIT[_ROLE_LANDMARK[role]]
+                    landmarks |= landmark_bit[_ROLE_LANDMARK[role]]
                 if element.get("itemprop") == "articleBody":
-                    landmarks |= _LANDMARK_BIT["article"]
+                    landmarks |= landmark_bit["article"]
                 counter += 1
-                frames.append(_Frame(tag, landmarks, own | parent.own, parent.far | own, counter, depth, own, parent))
+                frame = _Frame(tag, landmarks, own | parent.own, parent.far | own, counter, depth, own, parent)
+                frames.append(frame)
                 inline_stack.clear()
-                add(element.text)
-            else:
-                if tag == "br":
-                    parts.append("\n")
-                    state["lines"] += 1
-                elif tag == "img":
-                    pass
-                else:
-                    if tag == "a" and (element.text or len(element)):
-                        state["links"] += 1
-                    inline_stack.append(tag)
-                    # A class on an inline element (a <span class="byline">) tells as much.
-                    add(element.text)
+                in_link = in_bold = False
+                text = element.text
+                if text:
+                    parts.append(text)
+            elif tag == "br":
+                parts.append("\n")
+                lines += 1
+            elif tag != "img":
+                if tag == "a" and (element.text or len(element)):
+                    links += 1
+                inline_stack.append(tag)
+                if tag == "a":
+                    in_link = True
+                elif tag == "b" or tag == "strong":
+                    in_bold = True
+                # A class on an inline element (a <span class="byline">) tells as much.
+                text = element.text
+                if text:
+                    parts.append(text)
+                    if in_link or in_bold:
+                        size = len(text.strip())
+                        if in_link:
+                            link_chars += size
+                        if in_bold:
+                            bold_chars += size
         else:  # end
             depth -= 1
-            if tag in _SKIP:
-                add(element.tail)
-                continue
-            if tag in _BLOCK:
-                flush()
+            if tag in skip:
+                pass
+            elif tag in block_tags:
+                if parts:  # (the signs gathered so far carry over when no text was read)
+                    joined = "".join(parts)
+                    parts.clear()
+                    if not joined.isspace():  # most boundaries close only white space
+                        _flush(blocks, joined, frame, link_chars, links, bold_chars, lines)
+                    link_chars = links = bold_chars = 0
+                    lines = 1
                 if len(frames) > 1:
                     frames.pop()
+                    frame = frames[-1]
                 inline_stack.clear()
-            elif tag != "br" and tag != "img":
-                if inline_stack and inline_stack[-1] == tag:
+                in_link = in_bold = False
+            elif tag != "br" and tag != "img" and inline_stack:
+                if inline_stack[-1] == tag:
                     inline_stack.pop()
                 elif tag in inline_stack:
                     inline_stack.remove(tag)
-            add(element.tail)
-    flush()
+                else:
+                    tag = ""  # nothing closed
+                if tag == "a":
+                    in_link = "a" in inline_stack
+                elif tag == "b" or tag == "strong":
+                    in_bold = "b" in inline_stack or "strong" in inline_stack
+            text = element.tail
+            if text:
+                parts.append(text)
+                if in_link or in_bold:
+                    size = len(text.strip())
+                    if in_link:
+                        link_chars += size
+                    if in_bold:
+                        bold_chars += size
+    if parts:
+        _flush(blocks, "".join(parts), frame, link_chars, links, bold_chars, lines)
     return blocks
+
+
+def _flush(
+    blocks: list[Block], joined: str, frame: _Frame, link_chars: int, links: int, bold_chars: int, lines: int
+) -> None:
+    """Close the block being read: its text, and the signs gathered while reading it."""
+    text = _SPACE.sub(" ", joined).strip()
+    if text:
+        blocks.append(
+            Block(
+                text=text,
+                tag=frame.tag,
+                link_chars=min(link_chars, len(text)),
+                links=links,
+                depth=frame.depth,
+                landmarks=frame.landmarks,
+                near_classes=frame.near,
+                far_classes=frame.far,
+                parent=frame.ident,
+                grandparent=frame.parent_ident,
+                heading=_HEADING.get(frame.tag, 0),
+                bold=bold_chars >= 0.9 * len(text),
+                lines=lines,
+                chain=frame.chain,
+            )
+        )

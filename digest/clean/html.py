@@ -23,6 +23,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import accumulate
 
 import lxml.etree
 import lxml.html
@@ -30,7 +31,7 @@ import numpy as np
 import trafilatura
 
 from digest.clean import metadata
-from digest.clean.blocks import Block, page_blocks
+from digest.clean.blocks import _BIT, _LANDMARK_BIT, Block, page_blocks
 from digest.clean.model import Candidate, page_features, report_probability
 from digest.clean.rules import block_key, reason_for
 from digest.types import Dropped
@@ -74,6 +75,11 @@ _MAX_DEPTH = 200
 _WRAPPER_TAG = re.compile(
     r"<(/?)(div|span|section|font|center|table|tbody|tr|td|article|main|ul|li|blockquote)\b[^>]*>", re.I
 )
+# The same tags, capturing only whether the tag closes ("/") or opens ("").
+_WRAPPER_CLOSING = re.compile(
+    r"<(/?)(?:div|span|section|font|center|table|tbody|tr|td|article|main|ul|li|blockquote)\b[^>]*>", re.I
+)
+_DEPTH_STEP = {"": 1, "/": -1}
 
 
 def parse_html(html: str) -> lxml.html.HtmlElement | None:
@@ -97,13 +103,9 @@ def _lost_to_nesting(tree: lxml.html.HtmlElement, html: str) -> bool:
     """libxml2 drops everything below its nesting limit: the page is much deeper than that."""
     if html.count("<div") + html.count("<DIV") < _MAX_DEPTH:
         return False
-    depth = deepest = 0
-    for match in _WRAPPER_TAG.finditer(html):
-        depth += -1 if match.group(1) else 1
-        deepest = max(deepest, depth)
-        if deepest > _MAX_DEPTH:
-            return True
-    return False
+    # The depth after each wrapper tag is the running sum of +1 (opening) and -1 (closing).
+    steps = map(_DEPTH_STEP.__getitem__, _WRAPPER_CLOSING.findall(html))
+    return max(accumulate(steps), default=0) > _MAX_DEPTH
 
 
 def _flatten(html: str) -> str:
@@ -255,17 +257,29 @@ _CLASS_REASONS = (
 _LANDMARK_REASONS = (("nav", "navigation"), ("footer", "footer"), ("aside", "related"), ("header", "navigation"))
 
 
+# The same as bit masks over a block's class words (blocks.CLASS_WORDS), in the same order.
+_CLASS_REASON_BITS = tuple((_BIT[word], reason) for word, reason in _CLASS_REASONS)
+_ANY_CLASS_REASON = sum({bit for bit, _ in _CLASS_REASON_BITS})
+_LANDMARK_REASON_BITS = tuple((_LANDMARK_BIT[name], reason) for name, reason in _LANDMARK_REASONS)
+
+
 def _box_reason(block: Block) -> str:
     """Why a block the model left out was left out, in the words of its place in the page."""
-    for word, reason in _CLASS_REASONS:
-        if block.has_class(word, near=True):
-            return reason
-    for landmark, reason in _LANDMARK_REASONS:
-        if block.has_landmark(landmark):
-            return reason
-    for word, reason in _CLASS_REASONS:
-        if block.has_class(word, near=False):
-            return reason
+    near = block.near_classes & _ANY_CLASS_REASON
+    if near:
+        for bit, reason in _CLASS_REASON_BITS:
+            if near & bit:
+                return reason
+    landmarks = block.landmarks
+    if landmarks:
+        for bit, reason in _LANDMARK_REASON_BITS:
+            if landmarks & bit:
+                return reason
+    far = block.far_classes & _ANY_CLASS_REASON
+    if far:
+        for bit, reason in _CLASS_REASON_BITS:
+            if far & bit:
+                return reason
     if block.link_chars >= 0.6 * len(block.text):
         return "navigation"
     if len(block.text) <= 80:  # short: the rule table is cheap there and names it better

@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -55,9 +56,11 @@ _TERMINAL = re.compile(r"[.!?…。！？؟]['\"”’»)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?。！？؟]['\"”’»)\]]*(?:\s|$)")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SEPARATORS = re.compile(r"\s[|»›•·/]\s|\s[|»›•·]|[|»›•·]\s")
+_SEPARATOR_CHARS = re.compile(r"[|»›•·/]")  # every _SEPARATORS match holds one: most blocks skip it
 _LINKISH = re.compile(r"https?://|www\.|@\w|\.(?:com|org|net)\b")
 _BULLET = re.compile(r"^\s*(?:[•·▪▸►‣◦∙*+]|-(?=\s)|–(?=\s)|\d{1,2}[.)](?=\s))")
 _CLASS_WORDS = list(_BIT)
+_FIRST = itemgetter(0)
 _PAGE_TAGS = ("p", "h1", "h2", "h3", "li", "td", "div", "blockquote", "pre", "dd", "figcaption", "span")
 
 
@@ -87,21 +90,31 @@ TEXT_STATS = (
 )
 
 
-def text_stats(text: str, toks: list[str] | None = None) -> list[float]:
-    """What the text alone says: length, function words, punctuation, capitals, digits."""
-    toks = tokens(text) if toks is None else toks
+def text_stats(text: str, toks: list[str] | None = None, lowered: list[str] | None = None) -> list[float]:
+    """What the text alone says: length, function words, punctuation, capitals, digits.
+
+    `toks` and `lowered` (the tokens, and the same lower-cased) save the caller's
+    second tokenisation when it has them.
+    """
+    toks = _TOKEN.findall(text) if toks is None else toks
     unspaced = unspaced_chars(text)
     n_tok = len(toks)
     words = n_tok + unspaced / 2
     chars = len(text)
     per_word = 1.0 / max(words, 1.0)
     if n_tok:
-        stop = sum(map(STOPWORDS.__contains__, map(str.lower, toks))) / n_tok
-        caps = sum(map(str.isupper, [t[0] for t in toks])) / n_tok
+        lowered = list(map(str.lower, toks)) if lowered is None else lowered
+        stop = sum(map(STOPWORDS.__contains__, lowered)) / n_tok
+        caps = sum(map(str.isupper, map(_FIRST, toks))) / n_tok
         token_length = sum(map(len, toks)) / n_tok
     else:
         stop = caps = token_length = 0.0
-    digits = sum(map(str.isdigit, text)) / chars if chars else 0.0
+    if not chars:
+        digits = 0.0
+    elif text.isascii():  # only 0-9 are digits there: ten scans in C instead of a call per character
+        digits = sum(map(text.count, "0123456789")) / chars
+    else:
+        digits = sum(map(str.isdigit, text)) / chars
     stripped = text.rstrip()
     return [
         math.log1p(words),
@@ -114,10 +127,10 @@ def text_stats(text: str, toks: list[str] | None = None) -> list[float]:
         caps,
         digits,
         token_length,
-        float(len(_SEPARATORS.findall(text))),
+        float(len(_SEPARATORS.findall(text))) if _SEPARATOR_CHARS.search(text) else 0.0,
         1.0 if _LINKISH.search(text) else 0.0,
         1.0 if _BULLET.match(text) else 0.0,
-        1.0 if _YEAR.search(text) else 0.0,
+        1.0 if ("19" in text or "20" in text) and _YEAR.search(text) else 0.0,  # (a cheap test first)
         unspaced / chars if chars else 0.0,
         1.0 if text[:1] in "\"“„«'‘" else 0.0,
     ]
@@ -130,20 +143,22 @@ class Candidate:
     """Another extractor's text (trafilatura's), to ask how much of a block it kept."""
 
     def __init__(self, text: str) -> None:
-        toks = [t.lower() for t in tokens(text)]
-        self.trigrams = {(toks[i], toks[i + 1], toks[i + 2]) for i in range(len(toks) - 2)}
+        toks = list(map(str.lower, _TOKEN.findall(text)))
+        self.trigrams = set(zip(toks, toks[1:], toks[2:]))
         self.joined = " " + " ".join(toks) + " "
         self.empty = not toks
 
     def share(self, toks: list[str]) -> float:
         """Share of the block's word trigrams found in the candidate (containment for short blocks)."""
-        if self.empty or not toks:
+        return self.share_lowered(list(map(str.lower, toks)))
+
+    def share_lowered(self, low: list[str]) -> float:
+        """`share` of tokens already lower-cased."""
+        if self.empty or not low:
             return 0.0
-        low = [t.lower() for t in toks]
         if len(low) < 3:
             return 1.0 if (" " + " ".join(low) + " ") in self.joined else 0.0
-        grams = [(low[i], low[i + 1], low[i + 2]) for i in range(len(low) - 2)]
-        return sum(1 for g in grams if g in self.trigrams) / len(grams)
+        return sum(map(self.trigrams.__contains__, zip(low, low[1:], low[2:]))) / (len(low) - 2)
 
 
 # ---------------------------------------------------------------- page features
@@ -191,10 +206,12 @@ def page_features(blocks: Sequence[Block], candidate: Candidate, title: str | No
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(PAGE_FEATURES)))
-    toks = [tokens(b.text) for b in blocks]
-    stats = np.asarray([text_stats(b.text, t) for b, t in zip(blocks, toks)], dtype=np.float64)
-    cand = np.asarray([candidate.share(t) for t in toks])
-    chars = np.asarray([len(b.text) for b in blocks], dtype=np.float64)
+    texts = [b.text for b in blocks]
+    toks = list(map(_TOKEN.findall, texts))
+    lows = [list(map(str.lower, t)) for t in toks]
+    stats = np.asarray(list(map(text_stats, texts, toks, lows)), dtype=np.float64)
+    cand = np.asarray(list(map(candidate.share_lowered, lows)))
+    chars = np.asarray(list(map(len, texts)), dtype=np.float64)
     link_chars = np.asarray([b.link_chars for b in blocks], dtype=np.float64)
     link_density = link_chars / np.maximum(chars, 1.0)
     words = np.expm1(stats[:, 0])
@@ -215,7 +232,7 @@ def page_features(blocks: Sequence[Block], candidate: Candidate, title: str | No
     folded = [b.text.casefold() for b in blocks]
     counts = Counter(folded)
     title_tokens = {t.lower() for t in tokens(title)} if title else set()
-    title_overlap = np.asarray([_overlap(t, title_tokens) for t in toks])
+    title_overlap = np.asarray([_overlap(t, title_tokens) for t in lows])
     # Where the headline stands: the report follows it.
     title_at = next((i for i, b in enumerate(blocks) if b.heading and title_overlap[i] >= 0.6), -1)
     if title_at < 0 and len(title_overlap) and title_overlap.max() >= 0.6:
@@ -239,23 +256,25 @@ def page_features(blocks: Sequence[Block], candidate: Candidate, title: str | No
     grand_kept = np.asarray([kept_under.get(b.grandparent, 0.0) for b in blocks], dtype=np.float64)
     grand_chars = np.asarray([chars_under.get(b.grandparent, 0.0) for b in blocks], dtype=np.float64)
     grand_links = np.asarray([links_under.get(b.grandparent, 0.0) for b in blocks], dtype=np.float64)
-    in_main = np.asarray([1.0 if main and main in b.chain else 0.0 for b in blocks])
+    holds_main = {id(b.chain): 1.0 if main and main in b.chain else 0.0 for b in blocks}  # one test per chain
+    in_main = np.asarray([holds_main[id(b.chain)] for b in blocks])
     main_gap = depths - main_depth if main else np.full(n, -1.0)
     heading_level = ints[:, 5].astype(np.float64)
     heading = (heading_level > 0).astype(np.float64)
 
+    # 2-D blocks of columns go in whole: column_stack costs a conversion per array it is given.
     columns = [
-        *stats.T,
-        *tag_columns.T,
+        stats,
+        tag_columns,
         heading_level,
         link_density,
         ints[:, 3].astype(np.float64) / np.maximum(words, 1.0),
         ints[:, 4].astype(np.float64),
         ints[:, 6].astype(np.float64),
         depths - typical_depth,
-        *landmarks[:, : len(LANDMARKS)].T.astype(np.float64),
-        *near[:, : len(_CLASS_WORDS)].T.astype(np.float64),
-        *far[:, : len(_CLASS_WORDS)].T.astype(np.float64),
+        landmarks[:, : len(LANDMARKS)].astype(np.float64),
+        near[:, : len(_CLASS_WORDS)].astype(np.float64),
+        far[:, : len(_CLASS_WORDS)].astype(np.float64),
         position,
         char_position,
         cand,
@@ -344,10 +363,11 @@ def _window(values: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
     return np.divide(top, bottom, out=np.zeros(n), where=bottom > 0)
 
 
-def _overlap(toks: list[str], title_tokens: set[str]) -> float:
-    if not toks or not title_tokens:
+def _overlap(lowered: list[str], title_tokens: set[str]) -> float:
+    """Shared words of a block (its lower-cased tokens) and the title, over the longer of the two."""
+    if not lowered or not title_tokens:
         return 0.0
-    low = {t.lower() for t in toks}
+    low = set(lowered)
     return len(low & title_tokens) / max(len(low), len(title_tokens))
 
 
@@ -388,20 +408,27 @@ def context_features(p: np.ndarray, chars: np.ndarray, blocks: Sequence[Block] |
     if blocks is None:
         columns += [np.zeros(n), np.zeros(n), np.zeros(n)]
     else:
-        under: Counter[int] = Counter()
-        for b, k in zip(blocks, kept.tolist()):
-            for ident in b.chain:
-                under[ident] += k
+        chains = [b.chain for b in blocks]
+        under: dict[int, float] = {}
+        get = under.get
+        for chain, k in zip(chains, kept.tolist()):
+            for ident in chain:
+                under[ident] = get(ident, 0) + k
+        # The deepest element holding most of what the first pass kept. Blocks of one
+        # element share its chain (the same tuple): each chain is looked at once.
+        unique = list({id(chain): chain for chain in chains}.values())
+        least = 0.8 * total
         main = 0
-        for b in blocks:  # the deepest element holding most of what the first pass kept
-            for ident in reversed(b.chain):
-                if under[ident] >= 0.8 * total:
-                    main = max(main, ident) if main else ident
+        for chain in unique:
+            for ident in reversed(chain):
+                if get(ident, 0) >= least:
+                    main = max(main, ident)
                     break
+        holds_main = {id(chain): 1.0 if main and main in chain else 0.0 for chain in unique}
         columns += [
-            np.asarray([under[b.parent] / total for b in blocks]),
-            np.asarray([under[b.grandparent] / total for b in blocks]),
-            np.asarray([1.0 if main and main in b.chain else 0.0 for b in blocks]),
+            np.asarray([get(b.parent, 0) / total for b in blocks]),
+            np.asarray([get(b.grandparent, 0) / total for b in blocks]),
+            np.asarray([holds_main[id(chain)] for chain in chains]),
         ]
     return np.column_stack(columns)
 
@@ -534,19 +561,37 @@ class TreeModel:
         )
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        """P(report) for each row of x."""
-        if len(x) == 0:
+        """P(report) for each row of x.
+
+        All trees walk all rows at once, one level per step; a leaf points at itself.
+        The features are read from x transposed and flattened (one 1-D gather a level).
+        """
+        n = len(x)
+        if n == 0:
             return np.zeros(0)
-        rows = np.arange(len(x))[None, :]
-        node = np.repeat(self.roots[:, None], len(x), axis=1)
-        safe_feature = np.maximum(self.feature, 0)
+        flat = np.ascontiguousarray(x.T).ravel()
+        offset = self._walk[0] * n  # per node: where its feature's column starts in `flat`
+        rows = np.arange(n)[None, :]
+        node = np.repeat(self.roots[:, None], n, axis=1)
         for _ in range(self.depth):
-            f = safe_feature[node]
-            go_left = x[rows, f] <= self.threshold[node]
-            child = np.where(go_left, self.left[node], self.right[node])
-            node = np.where(child >= 0, child, node)
+            go_left = flat[offset[node] + rows] <= self.threshold[node]
+            node = np.where(go_left, self._walk[1][node], self._walk[2][node])
         score = self.bias + self.learning_rate * self.value[node].sum(axis=0)
         return 1.0 / (1.0 + np.exp(-score))
+
+    @property
+    def _walk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per node: its feature (0 at a leaf), and its left and right child (itself at a leaf)."""
+        cached = self.__dict__.get("_walk_cache")
+        if cached is None:
+            itself = np.arange(len(self.feature))
+            cached = (
+                np.maximum(self.feature, 0),
+                np.where(self.left >= 0, self.left, itself),
+                np.where(self.right >= 0, self.right, itself),
+            )
+            object.__setattr__(self, "_walk_cache", cached)
+        return cached
 
 
 _override: dict[str, Path] = {}
@@ -592,16 +637,23 @@ _EXPECTED = {
 }
 
 
-@lru_cache(maxsize=16)
 def _load(path: str, kind: str) -> TreeModel | None:
+    tree_model = _weights(path).get(kind)
+    if tree_model is not None and tree_model.features != _EXPECTED[kind]:
+        raise ValueError(f"{path}: the {kind} model was trained on other features; retrain it")
+    return tree_model
+
+
+@lru_cache(maxsize=16)
+def _weights(path: str) -> dict[str, TreeModel]:
+    """Every model of one weights file, read once.
+
+    Cached per file, not per (file, kind): cross-validation switches between five
+    fold files with four models each, and a cache of (file, kind) pairs smaller than
+    that read and parsed a whole file again for most pages.
+    """
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None
-    model = data.get(kind)
-    if model is None:
-        return None
-    tree_model = TreeModel.from_dict(model)
-    if tree_model.features != _EXPECTED[kind]:
-        raise ValueError(f"{path}: the {kind} model was trained on other features; retrain it")
-    return tree_model
+        return {}
+    return {kind: TreeModel.from_dict(data[kind]) for kind in _EXPECTED if data.get(kind) is not None}

@@ -1050,11 +1050,20 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+# The rules that apply to a block of n words (their limit is n or more), in table order:
+# most blocks are past most limits, and the table is read for every block of every page.
+_RULES_BY_WORDS: tuple[tuple[Rule, ...], ...] = tuple(
+    tuple(rule for rule in RULES if rule.limit >= n) for n in range(max(rule.limit for rule in RULES) + 1)
+)
+_EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+_SPACES = re.compile(r"\s+")
+
+
 def block_key(text: str) -> str:
     """A block as menus are compared: case-folded, edge punctuation and bullets off, spaces single."""
     text = text.casefold().strip()
-    text = re.sub(r"^[\W_]+|[\W_]+$", "", text)
-    return re.sub(r"\s+", " ", text)
+    text = _EDGE_PUNCTUATION.sub("", text)
+    return _SPACES.sub(" ", text)
 
 
 def word_count(text: str) -> int:
@@ -1072,10 +1081,9 @@ def reason_for(text: str) -> str | None:
     reported: bool | None = None
     low = text.lower()
     digit: bool | None = None
-    for rule in RULES:
-        if n > rule.limit:
-            continue
-        if not rule.may_match(low):
+    for rule in _RULES_BY_WORDS[n] if n < len(_RULES_BY_WORDS) else ():
+        guard = rule._guard  # type: ignore[attr-defined]  # (may_match, without the call)
+        if guard is not None and guard.search(low) is None:
             continue
         if rule.needs_digit:
             digit = any(c.isdigit() for c in text) if digit is None else digit

@@ -362,13 +362,12 @@ def _mark_zones(blocks: list[_Block], trusted: bool = False) -> None:
         if block.reason is None:
             block.reason = zone_reason
 
-    anchors = [i for i, b in enumerate(blocks) if _is_anchor(b, prose_language)]
-    if trusted:
+    if trusted:  # the body is given: it runs from the first block no rule named to the last
         anchors = [i for i, b in enumerate(blocks) if b.reason is None]
         if not anchors:
             return
         start, end = anchors[0], anchors[-1]
-    elif not anchors:
+    elif not (anchors := [i for i, b in enumerate(blocks) if _is_anchor(b, prose_language)]):
         # No prose at all: keep sentence-like blocks, drop the rest as debris.
         for block in blocks:
             if block.reason is None and not (TERMINAL.search(block.text) and len(_words(block.text)) >= 4):
@@ -734,6 +733,9 @@ def _mark_embeds(blocks: list[_Block]) -> None:
     # `earlier` (the sentences of the kept blocks above the one looked at) is kept as counts
     # updated in passing, not rebuilt for every block: rebuilding it made a long text with
     # many embeds take minutes (issue 15). Each block is walked back over at most once.
+    # Only blocks up to the last embed can be claimed (blocks above an embed): the counts
+    # past it, and all of them in a text without an embed, would never be read.
+    last = max((i for i, b in enumerate(blocks) if b.reason == "embed" and TWEET_END.search(b.text)), default=-1)
     earlier: Counter[str] = Counter()
     keys: dict[int, set[str]] = {}
 
@@ -742,7 +744,7 @@ def _mark_embeds(blocks: list[_Block]) -> None:
             keys[k] = _sentence_keys(blocks[k].text)
         return keys[k]
 
-    for i, block in enumerate(blocks):
+    for i, block in enumerate(blocks[: last + 1]):
         if block.reason == "embed" and TWEET_END.search(block.text):
             j = i
             while j > 0:

@@ -231,6 +231,11 @@ def main() -> None:
     ap.add_argument("--neighbours", type=int, default=20, help="candidate neighbours per article, by each signal")
     ap.add_argument("--fold-dir", type=Path, default=FOLD_DIR, help="where the fold models go (not shipped)")
     ap.add_argument("--dry-run", action="store_true", help="print the figures, write no model file")
+    ap.add_argument(
+        "--pooled-only",
+        action="store_true",
+        help="skip the nested fold models (a quick look at a feature change; implies --dry-run)",
+    )
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     embedder = load_embedder(args.embedder)
@@ -254,7 +259,7 @@ def main() -> None:
 
     # Nested: each fold's model has its setting chosen without that fold, and is scored on it.
     fold_models: dict[str, dict[str, Any]] = {}
-    for held in FOLDS:
+    for held in () if args.pooled_only else FOLDS:
         others = [f for f in FOLDS if f != held]
         inner = leave_one_fold_out(preps, others, name, k)
         setting = inner.best()
@@ -284,6 +289,8 @@ def main() -> None:
     )
     for pile_name, f in sorted(pooled.per_pile[setting].items()):
         print(f"  held out {pile_name:<28} F1 {f:.3f}")
+    if args.pooled_only:
+        return
     lr = fit(preps, c, k, floors)
     out = {
         **model_record(

@@ -179,7 +179,9 @@ def test_being_close_in_time_never_makes_a_story_on_its_own():
 
     model = cluster_module.same_story_model("minilm-l6")
     fe, ft = model.floors
-    x = dict(zip(cluster_module.FEATURES, [0.0, 0.0, 0.0, -fe, -fe, -ft, -ft, 0.0, 1.0]))
+    x = dict.fromkeys(cluster_module.FEATURES, 0.0)  # both dated: every undated_* feature is 0
+    x |= {"embedding_margin_first": -fe, "embedding_margin_third": -fe}
+    x |= {"terms_margin_first": -ft, "terms_margin_third": -ft, "same_days": 1.0}
     close_but_unrelated = np.array([x[f] for f in cluster_module.FEATURES]) @ model.weights + model.intercept
     assert close_but_unrelated < model.merge_at
     w = dict(zip(cluster_module.FEATURES, model.weights))

@@ -124,7 +124,7 @@ def run_baseline(arts: list[Article], distance: float) -> dict[str, str]:
 def quality_piles() -> list[tuple[str, piles.Pile, str, str | None]]:
     """(row name, pile, kind, fold) with kind 'undated', 'dated', 'same_topic' or 'extra', and the
     training fold the pile belongs to (None: no fold, never trained on)."""
-    out = []
+    out: list[tuple[str, piles.Pile, str, str | None]] = []
     for w in range(1, 7):
         fold = f"window_{w}"
         out.append((f"window {w}, no dates", piles.window(f"window_{w}_nodates"), "undated", fold))
@@ -353,8 +353,8 @@ def report_quality(q: dict) -> None:
         ("same_topic, both ways", ("same_topic",)),
     ):
         sel = [r for r in q["rows"] if r["kind"] in kinds]
-        held = [r["held_out"][2] for r in sel if "held_out" in r]
-        held_s = f"held-out {sum(held) / len(held):.3f}" if len(held) == len(sel) else "held-out -"
+        held_f1 = [r["held_out"][2] for r in sel if "held_out" in r]
+        held_s = f"held-out {sum(held_f1) / len(held_f1):.3f}" if len(held_f1) == len(sel) else "held-out -"
         ours = sum(r["ours"][2] for r in sel) / len(sel)
         base = sum(r["baseline"][2] for r in sel) / len(sel)
         print(f"mean F1 {label:<28} {held_s}  shipped {ours:.3f}  baseline {base:.3f}")

@@ -9,8 +9,8 @@ How (details and the reasons for each choice in docs/cluster.md):
 2. Candidate pairs are each article's nearest neighbours by embedding and by terms,
    so memory stays linear in the number of articles (no n x n matrix).
 3. A small same-story model (logistic regression, weights shipped in
-   `digest/data/`, trained by `scripts/train_cluster.py` on dev windows 1-3 and small
-   piles drawn from them) turns a pair's similarities, their margins below each
+   `digest/data/`, trained by `scripts/train_cluster.py` on dev windows 1-6 and the
+   same-topic pile, with and without dates, and small piles drawn from them) turns a pair's similarities, their margins below each
    article's own nearest neighbours, and, only when both dates are known, their time
    gap, into the log-odds that the two report the same story. No feature depends on
    the pile's size, so one model serves two articles and ten thousand.
@@ -32,7 +32,8 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -81,7 +82,7 @@ def cluster(deduped: Deduped, embedder: Embedder) -> list[Story]:
     if not articles:
         return []
     feats = describe(articles, embedder)
-    labels = group(feats, same_story_model(getattr(embedder, "name", None)))
+    labels = group(feats, _override.get("model") or same_story_model(getattr(embedder, "name", None)))
     return _build_stories(articles, labels, feats, deduped.duplicates)
 
 
@@ -309,6 +310,20 @@ def same_story_model(embedder: str | None, options: ClusterOptions = OPTIONS) ->
         )
         path = fallback
     return SameStoryModel.from_dict(json.loads(path.read_text(encoding="utf-8")), path.name)
+
+
+_override: dict[str, SameStoryModel] = {}
+
+
+@contextmanager
+def use_model(path: Path) -> Iterator[None]:
+    """Cluster with the model in `path` instead of the shipped one while inside the block (the benchmark
+    scores each dev window with the cross-validation fold model that never saw it)."""
+    _override["model"] = SameStoryModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")), Path(path).name)
+    try:
+        yield
+    finally:
+        _override.pop("model", None)
 
 
 @dataclass

@@ -177,17 +177,17 @@ def disagreements(data: Path, limit: int | None, show: Path | None) -> int:
     cites = CiteTally()
     for n, story in enumerate(stories, 1):
         run = run_brief([str(story.path)], settings)  # what `digest brief <file> --no-model` does
-        articles = [a for g in ([run.grouping.threads] if run.grouping else []) for st in g for a in st.articles]
+        by_id = {a.id: a for st in (run.grouping.threads if run.grouping else []) for a in st.articles}
         ours.append(sum(len(b.disagreements) for b in run.briefings))
         for b in run.briefings:
-            texts = {src.n: next((a.text for a in articles if a.id == src.article_id), "") for src in b.sources}
-            published = {src.n: src.published for src in b.sources}
+            cited = {src.n: by_id[src.article_id] for src in b.sources}
+            texts = {n: a.text for n, a in cited.items()}
             cites.add(
                 facts_bench,
                 [(s.text, list(s.citations)) for s in b.sentences],
                 texts,
-                published,
-                _story_facts([a for src in b.sources for a in articles if a.id == src.article_id]),
+                {src.n: src.published for src in b.sources},
+                _story_facts(list(cited.values())),
             )
             for d in b.disagreements:
                 kinds[f"{d.kind}/{d.severity}"] += 1
@@ -199,7 +199,9 @@ def disagreements(data: Path, limit: int | None, show: Path | None) -> int:
                         text = texts.get(c, "")
                         hits = [x for x in re.split(r"(?<=[.!?])\s+", text) if side.value.split()[0] in x][:1]
                         lines.extend(f"     [{c}] {h}" for h in hits)
-        reports = {f"{i}": facts_bench.Report(f"{i}", a.title or "", a.paragraphs) for i, a in enumerate(articles, 1)}
+        reports = {
+            f"{i}": facts_bench.Report(f"{i}", a.title or "", a.paragraphs) for i, a in enumerate(by_id.values(), 1)
+        }
         naive.append(len(facts_bench.naive_disagreements(reports)))
         if n % 50 == 0:
             print(f"  {n}/{len(stories)} stories", file=sys.stderr)

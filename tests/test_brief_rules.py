@@ -7,7 +7,7 @@ import numpy as np
 
 from digest.brief import evidence, salience, select
 from digest.brief.evidence import Claim, Evidence, EvidenceSet, garbled
-from digest.brief.write import _clean
+from digest.brief.prompts import _clean
 from digest.types import Article
 
 RESTATES = 0.78  # "restates" threshold for these hand-made vectors (MiniLM's calibration value)

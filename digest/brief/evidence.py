@@ -9,9 +9,10 @@ supporting evidence but are never put in front of a reader on their own.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -20,6 +21,8 @@ from digest.nlp import TAGGER, english, pipe
 from digest.types import Article
 
 from .facts import word_count
+
+log = logging.getLogger(__name__)
 
 MIN_WORDS, MAX_WORDS = 6, 60
 
@@ -201,6 +204,43 @@ def _voiced_paragraphs(paragraphs: Sequence[str]) -> list[str]:
 
 def _lead_score(position: int) -> float:
     return 1.0 / (1.0 + 0.35 * position)
+
+
+# The analyses (embedding every sentence, parsing each with spaCy for figures, names,
+# places and days) read at most this much of each article. A news report of 5,000
+# words is a long one, and what a briefing draws on sits near the top; without a
+# bound a 1 MB text took minutes (issue 15).
+MAX_SENTENCES = 200
+MAX_WORDS = 6000
+
+
+def bounded(article: Article) -> Article:
+    """The part of an article the analyses read: its first MAX_SENTENCES sentences, MAX_WORDS words at most."""
+    if len(article.sentences) <= MAX_SENTENCES and word_count(article.text) <= MAX_WORDS:
+        return article
+    kept: list[str] = []
+    total = 0
+    for sentence in article.sentences[:MAX_SENTENCES]:
+        n = word_count(sentence)
+        if kept and total + n > MAX_WORDS:
+            break
+        kept.append(sentence if n <= MAX_WORDS else " ".join(sentence.split()[:MAX_WORDS]))
+        total += min(n, MAX_WORDS)
+    paragraphs: list[str] = []
+    words = 0
+    for paragraph in article.paragraphs:
+        if words >= total:
+            break
+        parts = paragraph.split()
+        paragraphs.append(paragraph if words + len(parts) <= total else " ".join(parts[: total - words]))
+        words += len(parts)
+    log.info(
+        "%s: long article; the briefing reads its first %d of %d sentences",
+        article.origin,
+        len(kept),
+        len(article.sentences),
+    )
+    return replace(article, sentences=tuple(kept), paragraphs=tuple(paragraphs))
 
 
 def gather(

@@ -21,17 +21,22 @@ the timeline, and must fall within a week before the story's day.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from digest.types import BriefSentence
+from digest.nlp import english, parse
+from digest.types import Article, BriefSentence, commonest_day
 
+from . import timeline
 from .evidence import Claim, EvidenceSet
 from .facts import date_spans, date_words, fold
 from .verify import unsupported
+
+log = logging.getLogger(__name__)
 
 PLACE_SOURCES = 2  # distinct sources that must put the event in the same place
 DAY_WINDOW = 7  # days before the story's day a resolved day may fall
@@ -47,6 +52,26 @@ _EVENT_WORDS = re.compile(
 _FRAMED = re.compile(
     r"^(?:in|on|at|during|after|before|earlier|later|last|this|yesterday|today|[\"“‘'«])", re.IGNORECASE
 )
+
+
+def place_and_day(sentence: BriefSentence, claim: Claim, ev: EvidenceSet, articles: Sequence[Article]) -> BriefSentence:
+    """The lead with its place and day put in front when the evidence states them (see `anchor`)."""
+    try:
+        english()
+        nlp: Callable[[str], Any] | None = parse  # tagger and entities only
+    except Exception as exc:
+        log.debug("no spaCy for the lead's place and day: %s", exc)
+        nlp = None
+    return anchor(
+        sentence,
+        claim,
+        ev,
+        timeline.reference_days(articles),
+        commonest_day(a.published for a in articles),
+        [a.sentences for a in articles],
+        timeline.stated_days(articles),
+        nlp,
+    )
 
 
 def anchor(

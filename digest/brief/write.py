@@ -1,10 +1,12 @@
-"""Small, checkable jobs for the local model: rewrite one fact as a briefing sentence, write a headline.
+"""write: the chosen claims as briefing sentences, in reading order, under a headline.
 
-A 1.5B model handed a whole story copies, repeats and invents. Handed one
-sentence and the same fact as other outlets word it, it writes one good
-briefing sentence.
-Prompts are short, greedy (temperature 0) and capped in tokens, so a story
-costs a few seconds. Nothing written here is trusted: verify.py checks it.
+Each claim becomes one sentence: the local model's rewrite of its best source
+sentence (prompts.py), kept only when verify.py finds every fact of it in the
+sources it then cites; otherwise the source sentence itself, trimmed of "he
+said". Sentences are added in the salience plan's order until the word budget
+is spent, then put in reading order (select.order). Without a generator, or
+once the call budget is spent, the briefing is extractive, checked and cited
+the same way.
 """
 
 from __future__ import annotations
@@ -12,96 +14,169 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
 
-from digest.models.base import Generator
+from digest.models.base import Embedder
+from digest.types import Article, BriefSentence, Story
 
+from . import prompts, select, verify
+from .context import BriefContext, BriefStats
+from .evidence import Claim, EvidenceSet
 from .facts import word_count
 
 log = logging.getLogger(__name__)
 
-SYSTEM = (
-    "You are a careful news editor. You rewrite only what you are given. "
-    "Never add facts, names, numbers or dates. Reply with the answer only."
-)
+MAX_CONTEXT = 2  # other outlets' sentences shown to the writer with the fact to rewrite
+COMPRESSION = 0.8  # a rewritten sentence has at most this share of its source sentence's words...
+MIN_SENTENCE_WORDS, MAX_SENTENCE_WORDS = 12, 35  # ...within these bounds
+HEADLINE_WORDS = 14
+FULL = 0.95  # a briefing this close to its word budget takes no more facts
+OVERRUN = 1.15  # a briefing may exceed its word budget by this factor, no more
 
 
-def _clean(text: str) -> str:
-    """First line of the reply, without labels, list marks or wrapping quotes."""
-    text = text.strip()
-    for line in text.splitlines():
-        if line.strip():
-            text = line.strip()
-            break
-    text = re.sub(
-        r"^(?:\*\*)?(?:combined sentence|sentence|answer|headline|output|result)\s*:\s*(?:\*\*)?", "", text, flags=re.I
-    )
-    text = re.sub(r"^(?:[-*•]|\d+[.)])\s+", "", text)
-    text = text.strip().strip("*").strip()
-    if (
-        len(text) > 1
-        and text[0] in '"“'
-        and text[-1] in '"”'
-        and text.count('"') + text.count("“") + text.count("”") == 2
-    ):
-        text = text[1:-1].strip()
-    text = re.sub(r"\s+", " ", text)
-    return _first_sentence(text)
+@dataclass(frozen=True)
+class Draft:
+    """The written briefing before its lead is anchored: sentences with the claims they tell."""
+
+    sentences: tuple[BriefSentence, ...]
+    claims: tuple[Claim, ...]
+    headline: str
+    headline_by: Literal["model", "source"]
 
 
-def _first_sentence(text: str) -> str:
-    """A small model sometimes goes on after the sentence asked for: keep the first, if it is finished."""
-    try:
-        from nupunkt import sent_tokenize
-    except ImportError:  # pragma: no cover - nupunkt is a dependency
-        return text
-    parts = [str(p).strip() for p in sent_tokenize(text) if str(p).strip()]
-    if len(parts) > 1 and word_count(parts[0]) >= 6 and re.search(r"[.!?][\"”’']?$", parts[0]):
-        return parts[0]
-    return text
+def compose(
+    story: Story,
+    articles: Sequence[Article],
+    ev: EvidenceSet,
+    plan: Sequence[Claim],
+    ctx: BriefContext,
+    stats: BriefStats,
+) -> Draft:
+    """Write `plan`'s claims within `ctx.words` words, order them for reading and add a headline.
 
-
-def _ask(generator: Generator, user: str, max_tokens: int) -> str | None:
-    try:
-        reply = generator.generate(
-            [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}],
-            max_tokens=max_tokens,
-            temperature=0.0,
-            stop=["\n\n"],
-        )
-    except Exception as exc:
-        log.warning("generator failed: %s", exc)
-        return None
-    return _clean(reply or "") or None
-
-
-def rewrite(generator: Generator, sentence: str, context: Sequence[str], max_words: int) -> str | None:
-    """`sentence` rewritten as one briefing sentence of at most `max_words` words.
-
-    The model compresses: it keeps the fact and its who, where and when, drops
-    framing ("the officials said on Thursday") and asides, and may take a
-    missing detail from `context` (the same fact as other outlets report it).
-    The fixed instructions come first, so consecutive calls share a prompt
-    prefix that the backend need not process again.
+    `articles` are the story's articles as the evidence read them (source n = position + 1).
     """
-    other = "".join(f"\nThe same fact in another report: {c}" for c in context)
-    user = (
-        "Rewrite the news sentence below as ONE shorter sentence for a neutral news briefing. "
-        "Keep its main fact with who, what, where and when; drop attribution and side details. "
-        "Use the report's own words. Copy names, numbers and dates exactly. Keep any quote with its speaker. "
-        f"Add nothing.\n\nSentence: {sentence}{other}\n\nOne sentence, at most {max_words} words:"
-    )
-    return _ask(generator, user, max_tokens=int(max_words * 1.5) + 8)
+    key = verify.key_figures([a.sentences for a in articles], [a.title or "" for a in articles])
+    sentences: list[BriefSentence] = []
+    used: list[Claim] = []
+    spent = 0
+    for claim in plan:
+        if spent >= ctx.words * FULL:
+            break
+        sentence = _write_claim(ev, claim, ctx, [s.text for s in sentences], stats, key)
+        if sentence is None:
+            continue
+        size = word_count(sentence.text)
+        if sentences and spent + size > ctx.words * OVERRUN:
+            continue  # too long for what is left; a shorter fact may still fit
+        sentences.append(sentence)
+        used.append(claim)
+        spent += size
+    if len(used) > 1:
+        place = {id(c): k for k, c in enumerate(used)}
+        ordered = select.order(ev, used)
+        sentences = [sentences[place[id(c)]] for c in ordered]
+        used = ordered
+    headline, headline_by = _headline(story, ev, used, ctx, stats)
+    return Draft(tuple(sentences), tuple(used), headline, headline_by)
 
 
-def headline(generator: Generator, facts: Sequence[str], max_words: int = 14) -> str | None:
-    """A news headline of at most `max_words` words for the given facts (the story's lead fact)."""
-    listed = "\n".join(f"- {s}" for s in facts)
-    user = (
-        f"Facts:\n{listed}\n\nWrite a news headline of at most {max_words - 2} words for these facts. "
-        "Use only names and numbers from the facts. Reply with the headline only, no quotes."
-    )
-    text = _ask(generator, user, max_tokens=28)
-    if text is None:
-        return None
-    text = text.rstrip(".").strip()
-    return text if 3 <= word_count(text) <= max_words else None
+def _context(ev: EvidenceSet, claim: Claim) -> list[int]:
+    """Other outlets' wording of the claim's fact, for the writer: the closest well-formed
+    sentence of each other source, at most MAX_CONTEXT."""
+    rep = claim.representative
+    assert rep is not None
+    sources = {ev.sentences[rep].source}
+    out: list[int] = []
+    for i in sorted(
+        (i for i in claim.evidence if i != rep and ev.sentences[i].selectable),
+        key=lambda i: (-float(ev.vectors[i] @ ev.vectors[rep]), i),
+    ):
+        if ev.sentences[i].source not in sources and len(out) < MAX_CONTEXT:
+            out.append(i)
+            sources.add(ev.sentences[i].source)
+    return out
+
+
+def _write_claim(
+    ev: EvidenceSet,
+    claim: Claim,
+    ctx: BriefContext,
+    previous: list[str],
+    stats: BriefStats,
+    key: dict[int, set[str]],
+) -> BriefSentence | None:
+    """The claim as one briefing sentence: the model's, if it passes every check; else the source's.
+
+    `key` holds, per source, the figures a rewrite must keep (verify.key_figures).
+    """
+    embedder, calibration = ctx.embedder, ctx.calibration
+    assert claim.representative is not None  # plan() gives only showable claims
+    rep = ev.sentences[claim.representative]
+    members = [(ev.sentences[i].source, ev.sentences[i].text) for i in claim.evidence]
+    source_text = verify.trim_attribution(rep.text)
+    if previous:
+        vecs = embedder.embed([source_text, *previous])
+        if float((vecs[1:] @ vecs[0]).max()) >= calibration.repeats:
+            return None  # the briefing already says this
+    # A direct quote is shown as the speaker said it: a paraphrase would put words in their mouth.
+    if ctx.generator is not None and not rep.has_quote and ctx.may_call(stats, reserve=1):
+        context = [ev.sentences[i].text for i in _context(ev, claim)]
+        limit = max(MIN_SENTENCE_WORDS, min(MAX_SENTENCE_WORDS, round(word_count(rep.text) * COMPRESSION)))
+        candidate = prompts.rewrite(ctx.generator, rep.text, context, limit)
+        if candidate:
+            inputs = [rep.text, *context]
+            verdict = verify.check(candidate, inputs, embedder, previous=previous, max_words=limit + 2)
+            lost = verify.dropped(candidate, source_text, key.get(rep.source, set()))
+            cites = verify.supporters(candidate, members, embedder) if verdict.ok and not lost else None
+            if cites:
+                return BriefSentence(candidate, cites, "model")
+            reasons = (*verdict.reasons, *(f"dropped {x}" for x in lost))
+            stats.rejected.append((candidate, reasons or ("facts not covered by citable sources",)))
+            log.debug("rejected model sentence %r: %s", candidate, verdict.reasons)
+    cites = verify.supporters(source_text, members, embedder, must=(rep.source,))
+    return BriefSentence(source_text, cites or (rep.source,), "source")
+
+
+def _headline(
+    story: Story,
+    ev: EvidenceSet,
+    used: list[Claim],
+    ctx: BriefContext,
+    stats: BriefStats,
+) -> tuple[str, Literal["model", "source"]]:
+    # The headline tells the lead fact (used[0], the central event), as an editor's
+    # headline tells the story's first paragraph: given several facts, the small
+    # model fuses unrelated ones into a headline that no sentence of the body says.
+    top = used[:1]
+    facts_text = [
+        verify.trim_attribution(ev.sentences[c.representative].text) for c in top if c.representative is not None
+    ]
+    # One source already has an editor's headline: the model writes one only when sources are combined.
+    if ctx.generator is not None and facts_text and ev.n_sources >= 2 and ctx.may_call(stats):
+        line = prompts.headline(ctx.generator, facts_text, HEADLINE_WORDS)
+        if line:
+            support = facts_text + [ev.sentences[i].text for c in top for i in c.members]
+            words = line.split()
+            title_case = sum(w[:1].isupper() for w in words) > 0.6 * len(words)
+            problems = verify.unsupported(line, support, title_case=title_case)
+            vecs = ctx.embedder.embed([line, *facts_text])
+            if not problems and float((vecs[1:] @ vecs[0]).max()) >= ctx.calibration.headline:
+                return line, "model"
+            stats.rejected.append((line, tuple(problems) or ("headline drifted",)))
+    return _title_headline(story, ev, ctx.embedder), "source"
+
+
+def _title_headline(story: Story, ev: EvidenceSet, embedder: Embedder) -> str:
+    """The most central article title that fits in a headline, else the story label."""
+    titles = [a.title.strip() for a in story.articles if a.title and a.title.strip()]
+    fitting = [t for t in titles if word_count(t) <= HEADLINE_WORDS]
+    if fitting and len(ev.centroid):
+        vecs = embedder.embed(fitting)
+        return fitting[int((vecs @ ev.centroid).argmax())]
+    label = story.label or (titles[0] if titles else "Untitled story")
+    if word_count(label) > HEADLINE_WORDS:
+        first = re.split(r"(?<=[.:;!?])\s+", label)[0].rstrip(".:;")  # "EU, South Korea sign defence agreement."
+        label = first if word_count(first) <= HEADLINE_WORDS else " ".join(label.split()[:HEADLINE_WORDS]) + "…"
+    return label

@@ -1,10 +1,11 @@
 """Score the fact layer of `digest brief` on invented multi-source stories with planted conflicts.
 
-    .venv/bin/python benchmarks/facts.py [--set dev|heldout] [--no-model] [--model NAME]
+    .venv/bin/python benchmarks/facts.py [--set dev|heldout|heldout2] [--no-model] [--model NAME]
                                          [--stories SLUG,SLUG] [--limit N] [--keep DIR] [--from DIR]
                                          [--show-citations N] [--json FILE]
 
-Each story folder (tests/fixtures/stories/dev/<slug>/ or benchmarks/cases/heldout/<slug>/) holds
+Each story folder (tests/fixtures/stories/dev/<slug>/, benchmarks/cases/heldout/<slug>/ or
+benchmarks/cases/heldout2/<slug>/: written without reading digest's code, for a single final measurement) holds
 3-6 reports (.txt, .html, WordPress .json, .jsonl) and a truth.json (schema:
 tests/fixtures/stories/README.md). For every story the PRODUCT path runs as a user would:
 
@@ -62,7 +63,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = {"dev": ROOT / "tests" / "fixtures" / "stories" / "dev", "heldout": ROOT / "benchmarks" / "cases" / "heldout"}
+SETS = {
+    "dev": ROOT / "tests" / "fixtures" / "stories" / "dev",
+    "heldout": ROOT / "benchmarks" / "cases" / "heldout",
+    "heldout2": ROOT / "benchmarks" / "cases" / "heldout2",
+}
 TARGETS = {"recall": 0.9, "false_per_10": 1.0, "citation": 0.99}
 
 

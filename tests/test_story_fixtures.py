@@ -1,4 +1,4 @@
-"""The invented multi-source stories (tests/fixtures/stories/dev, benchmarks/cases/heldout) agree with their truth.json.
+"""The invented multi-source stories (tests/fixtures/stories/dev, benchmarks/cases/heldout, heldout2) agree with their truth.json.
 
 Every file a truth.json names exists, every planted value is written in each file said to state it,
 and the sets hold the planted conflicts and non-conflicts the facts benchmark needs. The values the
@@ -23,6 +23,7 @@ import facts  # noqa: E402
 
 DEV = facts.story_folders("dev")
 HELDOUT = facts.story_folders("heldout")
+HELDOUT2 = facts.story_folders("heldout2")
 KINDS = {"number", "name", "date"}
 TYPES = {"conflict", "update", "minor"}
 RELATIONS = {"equivalent", "rounding", "implied", "different_quantities"}
@@ -36,7 +37,7 @@ def _words(report: facts.Report) -> int:
     return len(" ".join((report.title, *report.paragraphs)).split())
 
 
-@pytest.mark.parametrize("folder", DEV + HELDOUT, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("folder", DEV + HELDOUT + HELDOUT2, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_truth_matches_reports(folder: Path) -> None:
     truth = facts.load_truth(folder)
     reports = facts.read_reports(folder)
@@ -132,6 +133,20 @@ def test_dev_set_size() -> None:
 def test_heldout_set_size() -> None:
     assert len(HELDOUT) >= 8
     assert not {f.name for f in DEV} & {f.name for f in HELDOUT}
+
+
+def test_heldout2_set_size() -> None:
+    """The second held-out set: written without reading digest's code, for a single final measurement."""
+    assert len(HELDOUT2) >= 10
+    assert _count(HELDOUT2, "conflicts") >= 25
+    assert _count(HELDOUT2, "non_conflicts") >= 12
+    updates = [c for f in HELDOUT2 for c in facts.load_truth(f)["conflicts"] if c["type"] == "update"]
+    assert len(updates) >= 6
+    kinds = {c["kind"] for f in HELDOUT2 for c in facts.load_truth(f)["conflicts"]}
+    types = {c["type"] for f in HELDOUT2 for c in facts.load_truth(f)["conflicts"]}
+    assert kinds == KINDS and types == TYPES
+    earlier = {f.name for f in DEV + HELDOUT}
+    assert not earlier & {f.name for f in HELDOUT2}
 
 
 def test_normaliser_equivalences() -> None:

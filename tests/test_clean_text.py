@@ -690,3 +690,28 @@ def test_code_aligned_with_wide_gaps_is_not_read_as_columns():
     lines = ["x = compute(1)        # the first value", "...     return bar"]
     result = clean_text("\n\n".join([*HARBOUR_REPORT[:2], *lines, HARBOUR_REPORT[2]]))
     assert [p for p in result.paragraphs if p.startswith(("x =", "..."))] == lines
+
+
+def test_comments_signed_with_a_name_date_and_time_are_a_thread():
+    thread = [
+        "{ 3 comments… read them below or add one }",
+        "1",
+        "Pat Kinsella 11.05.24 at 9:06 am",
+        "I have taken that ferry every morning for twenty years and the pier has been falling apart for at least ten of them.",
+        "2",
+        "Dee Moran 11.05.24 at 9:40 am",
+        "About time the board did something, though I would like to know why the inspection was not done sooner than this.",
+        "3",
+        "Tom Hale 11.05.24 at 10:02 am",
+        "The fish quay is nearer to the bus stop anyway, so most of us will hardly notice the change of pier this winter.",
+    ]
+    result = clean_text("\n\n".join([*HARBOUR_REPORT, *thread]))
+    assert list(result.paragraphs) == HARBOUR_REPORT
+    assert _reasons(result)["Dee Moran 11.05.24 at 9:40 am"] == "comments"
+
+
+def test_a_sidebar_of_timestamped_headlines_is_no_comment_thread():
+    sidebar = ["2024-11-05 17:00", "Storm warning for the west coast", "2024-11-05 18:25", "Council tax to rise"]
+    sidebar += ["2024-11-05 19:10", "School bus routes change"]
+    result = clean_text("\n\n".join([*HARBOUR_REPORT[:2], *sidebar, HARBOUR_REPORT[2]]))
+    assert HARBOUR_REPORT[2] in result.paragraphs

@@ -414,9 +414,23 @@ COMMENT_SIGNATURE = re.compile(
     r"^(?:#?\d{1,4}[.)]?\s+)?\S.{0,80}?\s(?:says|said|wrote|writes|sagt|schreibt|a\s+écrit|dice|disse)\s*(?:\.\.\.|…)?:\s*$",
     re.I,
 )
+# A commenter's name line with the comment's date and time: "Tim Worstall 11.06.12 at 11:06 am",
+# "48 Tyler October 28, 2012 at 3:19 pm" (an article's own "Updated ..." or "Posted ..." stamp is not one).
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zäé]*\.?"
+COMMENT_STAMP = re.compile(
+    r"^(?!(?:updated|posted|published|last|zuletzt|aktualisiert|veröffentlicht)\b)(?:#?\d{1,4}[.)]?\s+)?[^\W\d_].{0,60}?\s"
+    r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|"
+    + _MONTH
+    + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\.?\s+"
+    + _MONTH
+    + r",?\s+\d{4})"
+    r",?\s*(?:at|@|um|à|-|,)?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?$",
+    re.I,
+)
+# A comment count opening a thread: "Comments (408)", "53 comments… read them below or add one".
 COMMENT_COUNT = re.compile(
     r"^(?:(?:comments?|kommentare?|commentaires?|responses|replies|antworten)\s*[:(]?\s*\d+\)?|"
-    r"\d+\s+(?:comments?|kommentare?|commentaires?|responses|replies|antworten))$",
+    r"\d+\s+(?:comments?|kommentare?|commentaires?|responses|replies|antworten))\b",
     re.I,
 )
 COMMENT_BUTTON = re.compile(

@@ -39,6 +39,7 @@ from digest.clean.rules import (
     COMMENT_BUTTON,
     COMMENT_COUNT,
     COMMENT_SIGNATURE,
+    COMMENT_STAMP,
     COMMENTS_HEADINGS,
     ELLIPSIS_END,
     MARKUP_TAG,
@@ -497,11 +498,13 @@ def _mark_zones(blocks: list[_Block], trusted: bool = False) -> None:
 
 
 def _is_comment_signature(block: _Block) -> bool:
-    """A commenter's name line ("Rand says:") or a button under a comment ("Reply")."""
+    """A commenter's name line ("Rand says:", "Tim W 11.06.12 at 11:06 am") or a button under a comment ("Reply")."""
     key = _key(block.text)
     if COMMENT_BUTTON.match(key):
         return True
-    return len(_words(block.text)) <= _SIGNATURE_WORDS and bool(COMMENT_SIGNATURE.match(block.text))
+    return len(_words(block.text)) <= _SIGNATURE_WORDS and bool(
+        COMMENT_SIGNATURE.match(block.text) or COMMENT_STAMP.match(block.text)
+    )
 
 
 def _comment_thread_start(blocks: list[_Block], start: int, end: int, prose_language: bool) -> int | None:

@@ -232,7 +232,12 @@ def render(raw: bytes) -> str:
         html = raw.decode("utf-8", errors="replace")
     html = re.sub(r"^\s*<\?xml[^>]*>", "", html)  # lxml refuses a str with an encoding declaration
     try:
-        return inscriptis.get_text(html)
+        text = inscriptis.get_text(html)
+        if not text.strip() and re.search(r"</head\s*>", html, re.I):
+            # A broken <title> or <script> in the head makes lxml read the whole page as its
+            # head, and inscriptis shows nothing of it; a browser shows the body. Read without it.
+            text = inscriptis.get_text(re.sub(r"(?is)<head\b.*?</head\s*>", "", html, count=1))
+        return text
     except (RecursionError, ValueError) as err:
         logging.getLogger(__name__).warning("inscriptis failed: %s", err)
         return ""

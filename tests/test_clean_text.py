@@ -628,3 +628,90 @@ def test_chrome_in_other_languages_and_widgets_is_dropped_report_sentences_are_k
         "Users who agreed to the processing of their data were not told of the breach, the regulator said.",
     ]
     assert [reason_for(line) for line in report] == [None] * len(report)
+
+
+# --- readers' comments and side-by-side columns in a rendered page -------------------------
+
+HARBOUR_REPORT = [
+    "The harbour board in Dunmore voted on Tuesday to close the old ferry pier after engineers found cracks in two of its piles.",
+    "The closure takes effect next week, and the morning crossing to Kell Island will leave from the fish quay until repairs are done.",
+    "Board chair Alma Reyes said the repairs would cost at least 1.2 million euros and take most of the winter, weather permitting.",
+]
+
+
+def test_a_comment_thread_after_the_report_is_dropped_as_comments():
+    thread = [
+        "Comments (3)",
+        "5 Nov, 2024 / Pat Kinsella says:",
+        "I have taken that ferry every morning for twenty years and the pier has been falling apart for at least ten of them.",
+        "Reply",
+        "5 Nov, 2024 / Dee Moran says:",
+        "About time the board did something, though I would like to know why the inspection was not done sooner than this.",
+        "Reply",
+    ]
+    text = "\n\n".join(["Dunmore Herald", *HARBOUR_REPORT, *thread])
+    result = clean_text(text)
+    assert list(result.paragraphs) == HARBOUR_REPORT
+    reasons = _reasons(result)
+    assert (
+        reasons[
+            "I have taken that ferry every morning for twenty years and the pier has been falling apart for at least ten of them."
+        ]
+        == "comments"
+    )
+
+
+def test_a_report_quoting_what_people_wrote_keeps_the_quotes():
+    quoted = [
+        HARBOUR_REPORT[0],
+        "One ferry user wrote:",
+        "The pier has been falling apart for years, and nobody on the board seemed to care until a pile cracked in two.",
+        "Another wrote:",
+        "I will miss the old pier, but not its rotten planks, and the fish quay is nearer to the bus stop anyway.",
+        HARBOUR_REPORT[2],
+    ]
+    result = clean_text("\n\n".join(quoted))
+    assert list(result.paragraphs) == quoted
+
+
+def test_a_sidebar_laid_out_beside_the_report_is_read_apart_from_it():
+    side = ["Most read", "Storm warning for the west coast", "Council tax to rise in April", "School bus routes change"]
+    rows = []
+    for k, paragraph in enumerate(HARBOUR_REPORT):
+        rows.append(f"{paragraph:<140}     {side[k] if k < len(side) else ''}".rstrip())
+        rows.append("")
+    rows.append(" " * 145 + side[3])
+    result = clean_text("\n".join(rows))
+    assert list(result.paragraphs) == HARBOUR_REPORT
+    assert all(_reasons(result)[s] == "navigation" for s in side[1:])
+
+
+def test_code_aligned_with_wide_gaps_is_not_read_as_columns():
+    lines = ["x = compute(1)        # the first value", "...     return bar"]
+    result = clean_text("\n\n".join([*HARBOUR_REPORT[:2], *lines, HARBOUR_REPORT[2]]))
+    assert [p for p in result.paragraphs if p.startswith(("x =", "..."))] == lines
+
+
+def test_comments_signed_with_a_name_date_and_time_are_a_thread():
+    thread = [
+        "{ 3 comments… read them below or add one }",
+        "1",
+        "Pat Kinsella 11.05.24 at 9:06 am",
+        "I have taken that ferry every morning for twenty years and the pier has been falling apart for at least ten of them.",
+        "2",
+        "Dee Moran 11.05.24 at 9:40 am",
+        "About time the board did something, though I would like to know why the inspection was not done sooner than this.",
+        "3",
+        "Tom Hale 11.05.24 at 10:02 am",
+        "The fish quay is nearer to the bus stop anyway, so most of us will hardly notice the change of pier this winter.",
+    ]
+    result = clean_text("\n\n".join([*HARBOUR_REPORT, *thread]))
+    assert list(result.paragraphs) == HARBOUR_REPORT
+    assert _reasons(result)["Dee Moran 11.05.24 at 9:40 am"] == "comments"
+
+
+def test_a_sidebar_of_timestamped_headlines_is_no_comment_thread():
+    sidebar = ["2024-11-05 17:00", "Storm warning for the west coast", "2024-11-05 18:25", "Council tax to rise"]
+    sidebar += ["2024-11-05 19:10", "School bus routes change"]
+    result = clean_text("\n\n".join([*HARBOUR_REPORT[:2], *sidebar, HARBOUR_REPORT[2]]))
+    assert HARBOUR_REPORT[2] in result.paragraphs

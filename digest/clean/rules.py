@@ -393,7 +393,7 @@ COMMENTS_HEADINGS = re.compile(
     r"(?:schreibe|hinterlasse)(?:n\s+sie)?\s+(?:einen\s+kommentar|eine\s+antwort)|vos\s+réactions|ihre\s+meinung|diskussion|diskutieren\s+sie\s+mit|"
     r"so\s+können\s+sie\s+kommentieren|(?:letzte|neueste)\s+kommentare|recent\s+comments|leserkommentare|"
     r"\d+\s+(?:responses|antworten|reaktionen)|what\s+do\s+you\s+think|was\s+meinen\s+sie|"
-    r"\d+\s+(?:antworten|kommentare|comments|responses|replies|thoughts)\s+(?:zu|to|on|auf|for)\b.*|"
+    r"(?:\d+|one|no)\s+(?:antworten|kommentare|comments?|responses?|repl(?:y|ies)|thoughts?)\s+(?:zu|to|on|auf|for)\b.*|"
     r"we\s+ask\s+that\s+comments.*|comments\s+are\s+(?:closed|moderated).*|kommentare\s+sind\s+geschlossen.*|"
     r"join\s+the\s+(?:discussion|conversation)|commenti|commentaires)(?:\s*\(\d+\))?$",
     re.I,
@@ -406,6 +406,35 @@ _COMMENT_POLICY = re.compile(
     r"we\s+want\s+to\s+hear\s+what\s+you\s+think|commenting\s+policy|"
     r"ihre\s+e-mail-adresse\s+wird\s+nicht\s+veröffentlicht|kommentare\s+werden\s+moderiert|"
     r"(?:this\s+site|diese\s+(?:web)?seite|diese\s+website)\s+(?:uses|verwendet|nutzt)\s+akismet)\b",
+    re.I,
+)
+# The signature line of a reader's comment, repeated down a thread: "27. Jun, 2012 / Rand says:",
+# "Makali wrote:", and the buttons under each comment ("Reply", "[Reply]", "Report abuse").
+COMMENT_SIGNATURE = re.compile(
+    r"^(?:#?\d{1,4}[.)]?\s+)?\S.{0,80}?\s(?:says|said|wrote|writes|sagt|schreibt|a\s+écrit|dice|disse)\s*(?:\.\.\.|…)?:\s*$",
+    re.I,
+)
+# A commenter's name line with the comment's date and time: "Tim Worstall 11.06.12 at 11:06 am",
+# "48 Tyler October 28, 2012 at 3:19 pm" (an article's own "Updated ..." or "Posted ..." stamp is not one).
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-zäé]*\.?"
+COMMENT_STAMP = re.compile(
+    r"^(?!(?:updated|posted|published|last|zuletzt|aktualisiert|veröffentlicht)\b)(?:#?\d{1,4}[.)]?\s+)?[^\W\d_].{0,60}?\s"
+    r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|"
+    + _MONTH
+    + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\.?\s+"
+    + _MONTH
+    + r",?\s+\d{4})"
+    r",?\s*(?:at|@|um|à|-|,)?\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|uhr|h)?$",
+    re.I,
+)
+# A comment count opening a thread: "Comments (408)", "53 comments… read them below or add one".
+COMMENT_COUNT = re.compile(
+    r"^(?:(?:comments?|kommentare?|commentaires?|responses|replies|antworten)\s*[:(]?\s*\d+\)?|"
+    r"\d+\s+(?:comments?|kommentare?|commentaires?|responses|replies|antworten))\b",
+    re.I,
+)
+COMMENT_BUTTON = re.compile(
+    r"^(?:reply|antworten|répondre|responder|rispondi|report\s+(?:abuse|comment)|reply\s+to\s+(?:this\s+)?comment)$",
     re.I,
 )
 # A note about the author after the report: "Jane Doe is a senior writer for ...", "X writes about ...".

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,10 @@ from digest.clean.rules import (
     BULLET,
     CATEGORY_LINE,
     CODE,
+    COMMENT_BUTTON,
+    COMMENT_COUNT,
+    COMMENT_SIGNATURE,
+    COMMENT_STAMP,
     COMMENTS_HEADINGS,
     ELLIPSIS_END,
     MARKUP_TAG,
@@ -78,6 +83,16 @@ _EXTEND_BLOCKS = 3
 _BIO_WINDOW = 5
 # An outlet line is looked for among this many first lines (a masthead sits at the top).
 _OUTLET_LINES = 4
+# Two columns of a layout side by side: words apart by this many spaces (prose has one or two).
+_COLUMN_GAP = re.compile(r"\S {3,}\S")
+_CELL = re.compile(r"\S+(?: {1,2}\S+)*")
+# A block starting this many characters left or right of the report's paragraphs is in another column.
+_SIDE_COLUMN = 20
+# A thread of readers' comments: this many signatures ("Rand says:", "Reply") make one; a
+# commenter's name line is short; the thread's own heading or count sits a few blocks above it.
+_THREAD_SIGNATURES = 3
+_SIGNATURE_WORDS = 12
+_THREAD_LABEL_WINDOW = 6
 
 
 @dataclass
@@ -90,6 +105,7 @@ class _Block:
     kind: str = ""  # "body" | "heading" after the zone pass
     strong: bool = False  # reason came from a specific rule (not a zone default)
     share_tail: str = ""  # a " Share" button label cut off the end of the block
+    indent: int = 0  # the character offset the block starts at (its column in a laid-out page)
 
 
 # ---------------------------------------------------------------------------
@@ -204,25 +220,27 @@ def _normalise(text: str) -> str:
 
 def _split_blocks(text: str) -> list[_Block]:
     """Lines become blocks; hard-wrapped lines of one paragraph are joined back together."""
-    groups: list[tuple[int, list[str]]] = []
+    groups: list[tuple[int, list[str], list[int]]] = []
     gap = 0
     current: list[str] = []
-    for raw_line in text.split("\n"):
+    indents: list[int] = []
+    for indent, raw_line in _read_columns(text.split("\n")):
         line = raw_line.strip()
         if not line:
             if current:
-                groups.append((gap, current))
-                current = []
+                groups.append((gap, current, indents))
+                current, indents = [], []
                 gap = 0
             gap += 1
             continue
         current.append(line)
+        indents.append(indent)
     if current:
-        groups.append((gap, current))
+        groups.append((gap, current, indents))
 
     blocks: list[_Block] = []
-    for gap, lines in groups:
-        for j, line in enumerate(_unwrap(lines)):
+    for gap, lines, starts in groups:
+        for j, (first, line) in enumerate(_unwrap(lines)):
             markup = " ".join(m.group(0) for m in MARKUP_TAG.finditer(line))
             stripped = re.sub(r"\s+", " ", MARKUP_TAG.sub(" ", line)).strip() if markup else line
             share = TRAILING_SHARE.search(stripped)
@@ -233,7 +251,7 @@ def _split_blocks(text: str) -> list[_Block]:
             bullet = bool(BULLET.match(stripped))
             if bullet:
                 stripped = BULLET.sub("", stripped, count=1)
-            block = _Block(stripped, gap if j == 0 else 0, bullet, markup, share_tail=share_tail)
+            block = _Block(stripped, gap if j == 0 else 0, bullet, markup, share_tail=share_tail, indent=starts[first])
             if not WORD.search(stripped):
                 block.reason = "markup" if markup else "fragment"
                 block.strong = bool(markup)
@@ -242,10 +260,56 @@ def _split_blocks(text: str) -> list[_Block]:
     return blocks
 
 
-def _unwrap(lines: list[str]) -> list[str]:
-    """Join lines that are one paragraph wrapped at a fixed width (plain-text e-mail style)."""
+def _read_columns(lines: list[str]) -> list[tuple[int, str]]:
+    """Text laid out in columns side by side (a page's layout table rendered to text) is read
+    one column after the other; why: a line that runs a menu cell into the report's sentence
+    is neither, and the cleaner can only keep or drop whole lines.
+
+    A column gap is a run of three or more spaces between two words; the cells of a run of
+    non-blank lines are put in order of the column they start at, then of their line.
+    Each line comes with the character offset it starts at (its column on the page).
+    """
+    if not any(_has_columns(line) for line in lines):
+        return [(len(line) - len(line.lstrip()), line) for line in lines]
+    out: list[tuple[int, str]] = []
+    run: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            run.append(line)
+            continue
+        if any(_has_columns(x) for x in run):
+            cells = [[(m.start(), m.group(0)) for m in _CELL.finditer(x)] for x in run]
+            # A column starts where a cell follows a gap; a line's first cell, however indented,
+            # belongs to the column it starts in.
+            starts = sorted({offset for row in cells for offset, _ in row[1:]})
+            ordered = [
+                (bisect_right(starts, offset), n, offset, text) for n, row in enumerate(cells) for offset, text in row
+            ]
+            out.extend((offset, text) for _, _, offset, text in sorted(ordered))
+        else:
+            out.extend((len(x) - len(x.lstrip()), x) for x in run)
+        out.append((0, line))
+        run = []
+    return out[:-1]
+
+
+def _has_columns(line: str) -> bool:
+    """Words on both sides of a wide gap; why: code and aligned prompts ("...     return x") are
+    indented by wide gaps too, but they are one line."""
+    line = line.strip()
+    gap = _COLUMN_GAP.search(line)
+    return bool(gap and WORD.search(line[: gap.start() + 1]) and WORD.search(line[gap.end() - 1 :])) and not _is_code(
+        line
+    )
+
+
+def _unwrap(lines: list[str]) -> list[tuple[int, str]]:
+    """Join lines that are one paragraph wrapped at a fixed width (plain-text e-mail style).
+
+    Each paragraph comes with the index of its first line.
+    """
     if len(lines) < 2:
-        return lines
+        return list(enumerate(lines))
     lengths = [len(x) for x in lines[:-1]]
     widest = max(lengths)
     wrapped = (
@@ -256,7 +320,8 @@ def _unwrap(lines: list[str]) -> list[str]:
         and any(x[:1].islower() for x in lines[1:])  # wrapped prose continues mid-sentence somewhere
     )
     out: list[str] = [lines[0]]
-    for line in lines[1:]:
+    firsts = [0]
+    for n, line in enumerate(lines[1:], start=1):
         prev = out[-1]
         soft = (len(prev) >= 50 and line[:1].islower() and not TERMINAL.search(prev)) or (
             prev.endswith("-") and line[:1].islower()
@@ -265,7 +330,8 @@ def _unwrap(lines: list[str]) -> list[str]:
             out[-1] = prev[:-1] + line if prev.endswith("-") and line[:1].islower() else prev + " " + line
         else:
             out.append(line)
-    return out
+            firsts.append(n)
+    return list(zip(firsts, out))
 
 
 # ---------------------------------------------------------------------------
@@ -378,6 +444,12 @@ def _mark_zones(blocks: list[_Block], trusted: bool = False) -> None:
         start, end = _main_run(blocks, anchors)
         start, end = _extend_run(blocks, start, end, prose_language)
         start = _take_standfirst(blocks, start)
+        thread = _comment_thread_start(blocks, start, end, prose_language)
+        if thread is not None:
+            for block in blocks[thread:]:
+                if block.reason is None:
+                    block.reason = "comments"
+            end = thread - 1
 
     # Header: everything above the report is page chrome unless a later pass claims it as metadata.
     for block in blocks[:start]:
@@ -386,8 +458,13 @@ def _mark_zones(blocks: list[_Block], trusted: bool = False) -> None:
             block.kind = "header"
 
     # Report zone: prose is kept, headings are marked, debris is dropped.
+    indents = Counter(b.indent for b in blocks[start : end + 1] if _is_anchor(b, prose_language))
+    column = indents.most_common(1)[0][0] if indents else None
     for block in blocks[start : end + 1]:
         if block.reason is not None:
+            continue
+        if _beside(block, column):
+            block.reason = "navigation"  # a sidebar laid out beside the report
             continue
         words = _words(block.text)
         if block.bullet and len(words) <= 2:
@@ -418,6 +495,39 @@ def _mark_zones(blocks: list[_Block], trusted: bool = False) -> None:
             trailer_reason = block.reason
         elif block.reason is None:
             block.reason = "navigation" if block.bullet else trailer_reason
+
+
+def _is_comment_signature(block: _Block) -> bool:
+    """A commenter's name line ("Rand says:", "Tim W 11.06.12 at 11:06 am") or a button under a comment ("Reply")."""
+    key = _key(block.text)
+    if COMMENT_BUTTON.match(key):
+        return True
+    return len(_words(block.text)) <= _SIGNATURE_WORDS and bool(
+        COMMENT_SIGNATURE.match(block.text) or COMMENT_STAMP.match(block.text)
+    )
+
+
+def _comment_thread_start(blocks: list[_Block], start: int, end: int, prose_language: bool) -> int | None:
+    """Where a thread of readers' comments begins inside the prose run, or None.
+
+    Comments are prose too, so the longest prose run often runs on into them. A thread is
+    told by its repeated signatures: at least three commenter lines or reply buttons after
+    two paragraphs of report. It begins at its first signature, or at the comment count or
+    comments heading just above it ("Comments (408)").
+    """
+    signatures = [i for i in range(start + 1, len(blocks)) if _is_comment_signature(blocks[i])]
+    if len(signatures) < _THREAD_SIGNATURES or signatures[0] > end:
+        return None
+    first = signatures[0]
+    if sum(1 for b in blocks[start:first] if _is_anchor(b, prose_language)) < 2:
+        return None
+    cut = first
+    for j in range(first - 1, max(start, first - _THREAD_LABEL_WINDOW), -1):
+        key = _key(blocks[j].text)
+        if blocks[j].reason == "comments" or COMMENT_COUNT.match(key):
+            cut = j
+            break
+    return cut
 
 
 def _is_section_heading(text: str) -> bool:
@@ -546,6 +656,11 @@ def _is_teaser_summary(blocks: list[_Block], i: int) -> bool:
     return False
 
 
+def _beside(block: _Block, column: int | None) -> bool:
+    """A block of a column beside the report's (a sidebar laid out next to it), not in its way."""
+    return column is not None and abs(block.indent - column) >= _SIDE_COLUMN
+
+
 def _main_run(blocks: list[_Block], anchors: list[int]) -> tuple[int, int]:
     """The run of anchors with the most words, allowing short gaps of chrome between them.
 
@@ -554,7 +669,8 @@ def _main_run(blocks: list[_Block], anchors: list[int]) -> tuple[int, int]:
     """
     runs: list[list[int]] = [[anchors[0]]]
     for a, b in zip(anchors, anchors[1:]):
-        gap = sum(_gap_weight(blk) for blk in blocks[a + 1 : b])
+        column = blocks[a].indent if blocks[a].indent == blocks[b].indent else None
+        gap = sum(_gap_weight(blk) for blk in blocks[a + 1 : b] if not _beside(blk, column))
         if gap > _MAX_GAP:
             runs.append([b])
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digest.brief.facts import date_words, numbers
+from digest.brief.facts import date_words, facts, numbers
 from digest.brief.verify import check, supporters, trim_attribution, unsupported
 
 SOURCES = [
@@ -86,6 +86,30 @@ def test_a_source_is_not_cited_for_a_figure_it_does_not_state(embedder):
     ]
     cites = supporters("Floods killed at least 12 people in northern Portugal on Sunday.", members, embedder)
     assert cites == (1, 3)  # "several" does not state twelve; "Twelve" does
+
+
+def test_an_ordinal_or_a_time_of_day_is_a_figure_a_cited_source_must_state(embedder):
+    members = [
+        (1, "Rovers won the Cup 2-1 at the National Stadium after Okafor's 88th-minute header, the club said."),
+        (2, "Okafor's 89th-minute header gave Rovers a 2-1 win in the Cup final at the National Stadium."),
+        (3, "The truce will take effect at 6 a.m. on Monday, officials said."),
+        (4, "Six officials said the truce would take effect on Monday."),
+    ]
+    final = "Okafor's 89th-minute header gave Rovers a 2-1 win in the Cup final at the National Stadium."
+    assert supporters(final, members[:2], embedder, must=(2,)) == (2,)
+    assert supporters("The truce will take effect at 6 a.m. on Monday.", members[2:], embedder) == (3,)
+
+
+def test_a_time_of_day_is_not_a_count():
+    assert numbers("The gang struck at 4:15 a.m. and again at 6pm, six minutes apart.") == {"6"}
+    assert facts("at noon").dates == {"time12:00"}
+
+
+def test_a_magnitude_without_a_number_is_a_figure_that_a_count_does_not_state():
+    assert numbers("She bought it for a few thousand dollars in 1962.") == {"~1000", "1962"}
+    assert numbers("Thousands fled; a million more were warned.") == {"~1000", "1000000"}
+    assert "~1000" not in numbers("About 5,000 people, ten thousand by some counts, fled.")
+    assert facts("at 18:05 and at 3:40 a.m. on Sunday").dates == {"time18:05", "time3:40", "weekday6"}
 
 
 def test_trim_attribution_keeps_quotes_with_their_speaker():

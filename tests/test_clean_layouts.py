@@ -60,6 +60,7 @@ def test_one_word_camel_case_outlet():
         ("The Business Post, 6 November 2024", "The Business Post", date(2024, 11, 6)),
         ("Dunmore Herald | November 4, 2024", "Dunmore Herald", date(2024, 11, 4)),
         ("TechDaily - 2024-11-03", "TechDaily", date(2024, 11, 3)),
+        ("Evening Ledger - Tuesday, November 5, 2024 7:00 a.m.", "Evening Ledger", date(2024, 11, 5)),
     ],
 )
 def test_outlet_and_date_on_one_line(line, outlet, day):
@@ -76,6 +77,8 @@ def test_outlet_and_date_on_one_line(line, outlet, day):
         ("HARLOW CREEK, 5 November 2024 (Newswire) — ", date(2024, 11, 5), "Newswire"),
         ("DUNMORE (Newswire) – ", None, "Newswire"),
         ("PORT ELLIS, Nov. 4 – ", date(2024, 11, 4), None),
+        ("PINE HOLLOW, Calif., Nov 5 (Newswire) - ", date(2024, 11, 5), "Newswire"),
+        ("SEOUL, South Korea, Nov 5 (Newswire) - ", date(2024, 11, 5), "Newswire"),
     ],
 )
 def test_wire_dateline_leaves_the_text(prefix, day, agency):

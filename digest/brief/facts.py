@@ -119,6 +119,13 @@ _NUM_SCALE_RE = re.compile(
     re.IGNORECASE,
 )
 _ORD_NUM_RE = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+# A time of day ("6 a.m.", "6:30pm", "18:05") is its own fact, not the number 6: "at 6 a.m." and
+# "six people" share no figure. Matched on folded (lower-case) text.
+_TIME_RE = re.compile(
+    r"(?<![\w.:])(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?\s?m\b\.?"
+    r"|(?<![\w.:])([01]?\d|2[0-3]):([0-5]\d)(?![\w:])"
+    r"|\b(noon|midday|midnight)\b"
+)
 _WORD_RE = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)?")
 
 
@@ -172,9 +179,29 @@ def _word_numbers(words: list[str]) -> list[tuple[int, int, float]]:
     return found
 
 
+def times(text: str) -> set[str]:
+    """Times of day stated in `text`, on a 24-hour clock ("6:30 p.m." -> "time18:30")."""
+    out = set()
+    for m in _TIME_RE.finditer(fold(text)):
+        if m.group(6):
+            out.add("time0:00" if m.group(6) == "midnight" else "time12:00")
+        elif m.group(3):
+            hour = int(m.group(1))
+            if not 1 <= hour <= 12:
+                continue
+            hour = hour % 12 + (12 if m.group(3) == "p" else 0)
+            out.add(f"time{hour}:{m.group(2) or '00'}")
+        else:
+            out.add(f"time{int(m.group(4))}:{m.group(5)}")
+    return out
+
+
 def numbers(text: str) -> set[str]:
-    """Normalised numbers stated in `text` ("7,000" -> "7000", "ten thousand" -> "10000")."""
-    folded = fold(text)
+    """Normalised numbers stated in `text` ("7,000" -> "7000", "ten thousand" -> "10000").
+
+    Times of day are not numbers (see `times`).
+    """
+    folded = _TIME_RE.sub(lambda m: " " * len(m.group(0)), fold(text))
     values: set[str] = set()
     spans = []
     for m in _NUM_SCALE_RE.finditer(folded):
@@ -187,8 +214,19 @@ def numbers(text: str) -> set[str]:
         values.add(_fmt(float(m.group(1).replace(",", "") + ("." + m.group(2) if m.group(2) else ""))))
     words = [w for w in re.split(r"[^a-z]+", folded) if w]
     # "10 thousand": a digit followed by a scale word was handled above; here only word numbers.
-    for _, _, value in _word_numbers(words):
+    counted: set[int] = set()
+    for start, end, value in _word_numbers(words):
         values.add(_fmt(value))
+        counted.update(range(start, end))
+    # "a few thousand", "thousands of": a magnitude without a number is still a figure ("~1000"),
+    # which "5,000" does not state.
+    for i, w in enumerate(words):
+        scale = _SCALES.get(w[:-1] if w.endswith("s") else w)
+        if scale and scale >= 100 and w not in ("k", "m", "mn", "bn", "ms") and i not in counted:
+            if i and words[i - 1] == "a" and not w.endswith("s"):
+                values.add(_fmt(scale))  # "a million" is one million
+            elif not re.search(rf"\d\s*-?\s*{w}\b", folded):
+                values.add(f"~{_fmt(scale)}")
     return values
 
 
@@ -306,7 +344,7 @@ def facts(text: str) -> Facts:
     return Facts(
         numbers=frozenset(numbers(text)),
         ordinals=frozenset(ordinals(text)),
-        dates=frozenset(date_words(text)),
+        dates=frozenset(date_words(text) | times(text)),
         names=tuple(name_spans(text)),
         negations=negations(text),
         quotes=tuple(quotes(text)),

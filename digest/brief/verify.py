@@ -27,7 +27,7 @@ import numpy as np
 
 from digest.models.base import Embedder
 
-from .facts import STOPWORDS, Facts, NameSpan, date_spans, facts, fold, numbers, tokens, word_count
+from .facts import STOPWORDS, Facts, NameSpan, date_spans, facts, fold, tokens, word_count
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ def check(
 
 def _conflicts(final: str, member: str) -> bool:
     """A member giving other figures than the final sentence does not support it."""
-    a, b = facts(final).numbers, facts(member).numbers
+    a, b = set(_figures(facts(final))), set(_figures(facts(member)))
     return bool(a and b and not (a & b))
 
 
@@ -332,20 +332,20 @@ def supporters(
 
     `members` pairs a source number with one of its sentences. A source is cited
     when its sentence is close in meaning and gives no contradicting figure, and
-    any source needed to cover a number, date or name is added, so that every
-    fact of the final sentence is stated by at least one cited source. A source
-    is never cited for a sentence with a figure it does not state: close in
-    meaning is not enough when the sentence gives numbers.
+    a source needed to cover a name or a quote is added, so that every fact of
+    the final sentence is stated by at least one cited source. A source is never
+    cited for a sentence with a figure (number, ordinal, calendar date, time of
+    day) it does not state: close in meaning is not enough.
     """
     if not members:
         return None
     threshold = embedder.calibration.cites if min_similarity is None else min_similarity
     vecs = embedder.embed([final, *(s for _, s in members)])
     sims = vecs[1:] @ vecs[0]
-    figures = numbers(final)
+    figures = set(_figures(facts(final)))
     stated: dict[int, set[str]] = {}
     for n, s in members:
-        stated.setdefault(n, set()).update(numbers(s))
+        stated.setdefault(n, set()).update(_figures(facts(s)))
     cited: dict[int, list[str]] = {}
     for (n, s), sim in zip(members, sims):
         if n in must or (sim >= threshold and not _conflicts(final, s) and figures <= stated[n]):
@@ -357,6 +357,8 @@ def supporters(
         n, s = members[int(i)]
         if sims[int(i)] < embedder.calibration.same_matter or n in cited and s in cited[n]:
             continue
+        if not figures <= stated[n]:
+            continue  # never cite a source for a sentence with a figure it does not state
         before = len(unsupported(final, [x for ss in cited.values() for x in ss]))
         trial = [x for ss in cited.values() for x in ss] + [s]
         if len(unsupported(final, trial)) < before:

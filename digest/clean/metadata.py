@@ -564,12 +564,16 @@ def outlet_line(text: str) -> str | None:
     return line
 
 
+_TRAILING_WEEKDAY = re.compile(r"[\s,|·•—–-]*\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b[\s,]*$", re.I)
+
+
 def outlet_and_date(text: str) -> tuple[str, datetime] | None:
     """("The Business Post", date) for a line "The Business Post, 6 November 2024" (or with | or - between)."""
     found = find_date(text)
     if found is None or len(text) > 100:
         return None
     head = text[: found[1].start()].strip().rstrip(",|·•—–-").strip()
+    head = _TRAILING_WEEKDAY.sub("", head)  # "Evening Ledger - Tuesday, August 12, 2025"
     tail = text[found[1].end() :].strip(" .")
     if not head or tail and not is_dateline(tail + " 1 January 2000"):
         return None
@@ -602,6 +606,8 @@ def wire_dateline(
     date_text = match.group("date") or match.group("date2")
     when = None
     if date_text:
+        # "PINE HOLLOW, Calif., Aug 11 (Newswire) -": a state or country may sit between place and date.
+        date_text = re.sub(r"^(?:[A-Z][A-Za-z.]{1,14}\s?){1,3},\s*(?=\S)", "", date_text) or date_text
         found = find_date(date_text)
         if found is not None:
             when = found[0]

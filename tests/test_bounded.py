@@ -59,3 +59,12 @@ def test_the_embed_pass_reads_each_block_once(monkeypatch):
     result = text_cleaner.clean_text("Bridge closed\n\n" + "\n\n".join(blocks))
     assert result.paragraphs  # the report survives
     assert calls["n"] <= len(blocks) + 1  # was once per block per earlier block: quadratic
+
+
+def test_the_article_bound_does_not_change_which_sentences_may_be_shown():
+    """A 70-word sentence is too long to show, whatever the bound on how much of an article is read."""
+    from digest.brief.evidence import _assess
+
+    long = "The council said on Tuesday that " + " ".join(["the new plan"] * 21) + " would go ahead."
+    assert _assess(long)[0] is False
+    assert _assess("The council approved the new budget plan on Tuesday evening.")[0] is True

@@ -19,7 +19,9 @@ from digest.types import Briefing, Story
 
 from . import evidence, extras, lead, select, timeline, write
 from .context import BriefContext, BriefStats, ModelBudget
-from .evidence import MAX_SENTENCES, MAX_WORDS, bounded
+from .evidence import READ_SENTENCES as MAX_SENTENCES
+from .evidence import READ_WORDS as MAX_WORDS
+from .evidence import bounded
 from .extras import sources_of
 
 __all__ = [

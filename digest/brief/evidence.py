@@ -210,22 +210,22 @@ def _lead_score(position: int) -> float:
 # places and days) read at most this much of each article. A news report of 5,000
 # words is a long one, and what a briefing draws on sits near the top; without a
 # bound a 1 MB text took minutes (issue 15).
-MAX_SENTENCES = 200
-MAX_WORDS = 6000
+READ_SENTENCES = 200
+READ_WORDS = 6000
 
 
 def bounded(article: Article) -> Article:
-    """The part of an article the analyses read: its first MAX_SENTENCES sentences, MAX_WORDS words at most."""
-    if len(article.sentences) <= MAX_SENTENCES and word_count(article.text) <= MAX_WORDS:
+    """The part of an article the analyses read: its first READ_SENTENCES sentences, READ_WORDS words at most."""
+    if len(article.sentences) <= READ_SENTENCES and word_count(article.text) <= READ_WORDS:
         return article
     kept: list[str] = []
     total = 0
-    for sentence in article.sentences[:MAX_SENTENCES]:
+    for sentence in article.sentences[:READ_SENTENCES]:
         n = word_count(sentence)
-        if kept and total + n > MAX_WORDS:
+        if kept and total + n > READ_WORDS:
             break
-        kept.append(sentence if n <= MAX_WORDS else " ".join(sentence.split()[:MAX_WORDS]))
-        total += min(n, MAX_WORDS)
+        kept.append(sentence if n <= READ_WORDS else " ".join(sentence.split()[:READ_WORDS]))
+        total += min(n, READ_WORDS)
     paragraphs: list[str] = []
     words = 0
     for paragraph in article.paragraphs:

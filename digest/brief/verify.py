@@ -264,12 +264,6 @@ def check(
     return Verdict(ok=not reasons, reasons=tuple(reasons), similarity=best)
 
 
-def _conflicts(final: str, member: str) -> bool:
-    """A member giving other figures than the final sentence does not support it."""
-    a, b = set(_figures(facts(final))), set(_figures(facts(member)))
-    return bool(a and b and not (a & b))
-
-
 def dropped(rewrite: str, original: str, key: Collection[str] | None = None) -> list[str]:
     """Facts of `original` a shorter rewrite of it left out: numbers, ordinals, dates, a negation.
 
@@ -343,12 +337,15 @@ def supporters(
     vecs = embedder.embed([final, *(s for _, s in members)])
     sims = vecs[1:] @ vecs[0]
     figures = set(_figures(facts(final)))
+    own = [set(_figures(facts(s))) for _, s in members]
     stated: dict[int, set[str]] = {}
-    for n, s in members:
-        stated.setdefault(n, set()).update(_figures(facts(s)))
+    for (n, _), mine in zip(members, own):
+        stated.setdefault(n, set()).update(mine)
     cited: dict[int, list[str]] = {}
-    for (n, s), sim in zip(members, sims):
-        if n in must or (sim >= threshold and not _conflicts(final, s) and figures <= stated[n]):
+    for (n, s), sim, mine in zip(members, sims, own):
+        # a member giving other figures than the final sentence does not support it
+        conflicts = bool(figures and mine and not figures & mine)
+        if n in must or (sim >= threshold and not conflicts and figures <= stated[n]):
             cited.setdefault(n, []).append(s)
     if not unsupported(final, [s for ss in cited.values() for s in ss]):
         return tuple(sorted(cited))

@@ -318,10 +318,12 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
                 klass = element.get("class")
                 ident_attr = element.get("id")
                 own = 0
-                if klass:
-                    own |= class_bits(klass, cache)
+                if klass:  # (the cache is read here first: most values recur on a page)
+                    bits = cache.get(klass)
+                    own |= class_bits(klass, cache) if bits is None else bits
                 if ident_attr:
-                    own |= class_bits(ident_attr, cache)
+                    bits = cache.get(ident_attr)
+                    own |= class_bits(ident_attr, cache) if bits is None else bits
                 landmarks = parent.landmarks
                 if tag in landmark_bit:
                     landmarks |= landmark_bit[tag]

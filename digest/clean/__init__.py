@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from datetime import datetime
 
 from digest.clean import metadata
@@ -64,7 +63,7 @@ def clean(raw: RawDocument) -> Article:
 
 def article_id(origin: str, paragraphs: tuple[str, ...]) -> str:
     """Stable id: blake2b of the origin and the normalised text, 16 hex characters."""
-    normalised = re.sub(r"\s+", " ", "\n".join(paragraphs)).strip().casefold()
+    normalised = " ".join("\n".join(paragraphs).split()).casefold()
     return hashlib.blake2b(f"{origin}\n{normalised}".encode(), digest_size=8).hexdigest()
 
 

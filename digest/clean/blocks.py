@@ -194,7 +194,6 @@ _TOKEN_ALIASES = {"ads": "ad", "advert": "ad", "advertisement": "ad", "tags": "t
 _BIT = {word: 1 << i for i, word in enumerate(dict.fromkeys(CLASS_WORDS))}
 _LONG_WORDS = re.compile("|".join(sorted((w for w in _BIT if w not in _WHOLE_TOKEN), key=len, reverse=True)))
 _SPLIT = re.compile(r"[^a-z0-9]+")
-_SPACE = re.compile(r"\s+")
 _HEADING = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _CHAIN = 24  # ancestors remembered per block: enough to find the article's container
 _LANDMARK_BIT = {name: 1 << i for i, name in enumerate(LANDMARKS)}
@@ -283,9 +282,13 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
 
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     depth = 0
+    names: dict[object, str | None] = {}  # element.tag -> its lower-cased name (None: not an element)
     for event, element in walker:
         tag = element.tag
-        if not isinstance(tag, str):  # comments, processing instructions
+        name = names.get(tag, "")
+        if name == "":
+            name = names[tag] = tag.lower() if isinstance(tag, str) else None
+        if name is None:  # comments, processing instructions
             if event == "end":
                 text = element.tail
                 if text:
@@ -297,7 +300,7 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
                         if in_bold:
                             bold_chars += size
             continue
-        tag = tag.lower()
+        tag = name
         if event == "start":
             depth += 1
             if tag in skip:
@@ -315,10 +318,12 @@ def page_blocks(root: lxml.etree._Element) -> list[Block]:
                 klass = element.get("class")
                 ident_attr = element.get("id")
                 own = 0
-                if klass:
-                    own |= class_bits(klass, cache)
+                if klass:  # (the cache is read here first: most values recur on a page)
+                    bits = cache.get(klass)
+                    own |= class_bits(klass, cache) if bits is None else bits
                 if ident_attr:
-                    own |= class_bits(ident_attr, cache)
+                    bits = cache.get(ident_attr)
+                    own |= class_bits(ident_attr, cache) if bits is None else bits
                 landmarks = parent.landmarks
                 if tag in landmark_bit:
                     landmarks |= landmark_bit[tag]
@@ -402,23 +407,23 @@ def _flush(
     blocks: list[Block], joined: str, frame: _Frame, link_chars: int, links: int, bold_chars: int, lines: int
 ) -> None:
     """Close the block being read: its text, and the signs gathered while reading it."""
-    text = _SPACE.sub(" ", joined).strip()
+    text = " ".join(joined.split())  # (the same as collapsing \s+ and stripping: str.split's white space is re's \s)
     if text:
-        blocks.append(
+        blocks.append(  # (positional: in Block's field order, a third cheaper than by keyword)
             Block(
-                text=text,
-                tag=frame.tag,
-                link_chars=min(link_chars, len(text)),
-                links=links,
-                depth=frame.depth,
-                landmarks=frame.landmarks,
-                near_classes=frame.near,
-                far_classes=frame.far,
-                parent=frame.ident,
-                grandparent=frame.parent_ident,
-                heading=_HEADING.get(frame.tag, 0),
-                bold=bold_chars >= 0.9 * len(text),
-                lines=lines,
-                chain=frame.chain,
+                text,
+                frame.tag,
+                min(link_chars, len(text)),
+                links,
+                frame.depth,
+                frame.landmarks,
+                frame.near,
+                frame.far,
+                frame.ident,
+                frame.parent_ident,
+                _HEADING.get(frame.tag, 0),
+                bold_chars >= 0.9 * len(text),
+                lines,
+                frame.chain,
             )
         )

@@ -368,7 +368,7 @@ def page_metadata(tree: Any, url: str | None = None, blocks: Any = None) -> dict
 def _clean_value(value: str | None) -> str:
     if not value:
         return ""
-    return re.sub(r"\s+", " ", value).strip()
+    return " ".join(value.split())
 
 
 def _from_jsonld(tree: Any, found: dict[str, str]) -> None:

@@ -359,7 +359,7 @@ def _words(text: str) -> tuple[str, ...]:
 def _stopword_ratio(words: Sequence[str]) -> float:
     if not words:
         return 0.0
-    return sum(1 for w in words if w.casefold() in STOPWORDS) / len(words)
+    return sum(map(STOPWORDS.__contains__, map(str.casefold, words))) / len(words)
 
 
 def _classify(block: _Block) -> None:

@@ -46,4 +46,6 @@ _NO_SPACE_SCRIPTS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-
 
 def unspaced_chars(text: str) -> int:
     """Characters of scripts written without spaces (Chinese, Japanese, Thai)."""
+    if text.isascii():  # (a flag of the string: most blocks need no scan at all)
+        return 0
     return len(_NO_SPACE_SCRIPTS.findall(text))

@@ -24,22 +24,31 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
+import numpy as np
+
 from digest.types import Disagreement, Side
 
-from .measures import Moment, Person, Quantity, SentenceFacts, may_measure_same, same_measure
+from . import alignment
+from .measures import Moment, Person, Quantity, SentenceFacts, may_measure_same, same_event, same_measure
 
 
-def find(facts: Sequence[SentenceFacts]) -> list[Disagreement]:
-    """All disagreements of one story: figures, then dates, then names (each most widely reported first)."""
+def find(
+    facts: Sequence[SentenceFacts], vectors: np.ndarray | None = None, *, learned: bool = True
+) -> list[Disagreement]:
+    """All disagreements of one story: figures, then dates, then names (each most widely reported first).
+
+    `vectors` are the sentence embeddings by statement position (the learned alignment
+    uses them); `learned=False` leaves the alignment to the hand rules alone."""
     facts = [f for f in facts if f.analysed]
+    aligner = alignment.Aligner(facts, vectors, alignment.default_models() if learned else None)
     published = {f.statement.source: f.statement.published for f in facts}
     # The day each sentence dates what it reports ("15% contained on Monday", "the council said on Monday").
     as_of = {f.position: max(m.day for m in f.moments if m.day) for f in facts if any(m.day for m in f.moments)}
     quantities = [q for f in facts for q in f.quantities]
     moments = [m for f in facts for m in f.moments]
     people = [p for f in facts for p in f.people]
-    found = _number_disagreements(quantities, published, as_of)
-    found += _date_disagreements(moments)
+    found = _number_disagreements(quantities, published, as_of, aligner)
+    found += _date_disagreements(moments, aligner)
     found += _name_disagreements(people)
     return found
 
@@ -129,10 +138,11 @@ def _quantity_score(a: Quantity, b: Quantity) -> float:
     return score
 
 
-def _agree(a: Quantity, b: Quantity) -> bool:
+def _agree(a: Quantity, b: Quantity, aligner: alignment.Aligner) -> bool:
     """May these two share a group? One source's values must be compatible, and a group
     of counts is of one event: a chain through a figure that names none ("8,000 soldiers")
-    must not join "7,000 transferred" and "10,000 sent"."""
+    must not join "7,000 transferred" and "10,000 sent", unless the two are one measure
+    told with other verbs ("at least 14 people were killed", "19 are known to have died")."""
     if a.statement == b.statement:
         return False  # one sentence does not state one measure twice ("8% in Virginia, 6% in Carolina")
     if a.source == b.source and not (
@@ -141,7 +151,9 @@ def _agree(a: Quantity, b: Quantity) -> bool:
     ):
         return False  # a source gives one value for one measure (or rounds it: "about 300", "310")
     fa, fb = a.frame, b.frame
-    return not (fa.dimension == "count" and fa.event and fb.event and fa.event != fb.event)
+    if not (fa.dimension == "count" and fa.event and fb.event and fa.event != fb.event):
+        return True
+    return a.source != b.source and aligner.same(a, b, False)
 
 
 def _same_value(a: Quantity, b: Quantity) -> bool:
@@ -149,7 +161,10 @@ def _same_value(a: Quantity, b: Quantity) -> bool:
 
 
 def _number_disagreements(
-    quantities: list[Quantity], published: dict[int, datetime | None], as_of: dict[int, date]
+    quantities: list[Quantity],
+    published: dict[int, datetime | None],
+    as_of: dict[int, date],
+    aligner: alignment.Aligner,
 ) -> list[Disagreement]:
     # A sentence that gives two values of one measure gives parts ("200 million doses this year and
     # 300 million next", "8% in Virginia, 6% in Carolina"): a part is not compared with another
@@ -167,7 +182,12 @@ def _number_disagreements(
         and not (o.frame.modifiers and not q.frame.modifiers)  # "32 cars, including five tank cars": 32 is the whole
     }
     whole = [q for q in quantities if id(q) not in parts]
-    groups = _groups(whole, lambda a, b: same_measure(a.frame, b.frame), _agree, _quantity_score)
+    groups = _groups(
+        whole,
+        lambda a, b: aligner.same(a, b, same_measure(a.frame, b.frame)),
+        lambda a, b: _agree(a, b, aligner),
+        lambda a, b: aligner.probability(a, b) or _quantity_score(a, b),
+    )
     out = []
     for group in groups:
         if len({q.source for q in group}) < 2:
@@ -190,15 +210,21 @@ def _number_disagreements(
                 )
             )
             continue
+
         # A disagreement needs two values from different sources that cannot both be true, and
         # that are of one size: reports of one count differ by a few percent or a few tens of
         # percent; a figure several times another is a part and a whole ("18 in Chicago", "180
         # across the country"), which the sentences did not say.
-        sides = [s for s in sides if any(_close_in_size(s[0], o[0]) for o in sides if o is not s)]
+        # The learned alignment weighs the sizes with everything else, so a pair it holds to be
+        # one measure stays ("about 61,000" and "about 16,000" customers: a transposed figure).
+        def near(sa: list[Quantity], sb: list[Quantity]) -> bool:
+            return _close_in_size(sa[0], sb[0]) or any(aligner.same(x, y, False) for x in sa for y in sb)
+
+        sides = [s for s in sides if any(near(s, o) for o in sides if o is not s)]
         sources_of = [{q.source for q in side} for side in sides]
         clash = any(
             any(not x.amount.compatible(y.amount) for x in sa for y in sb)  # "at least four" and "four" vs "five"
-            and _close_in_size(sa[0], sb[0])
+            and near(sa, sb)
             and (sources_of[i] - sources_of[j] or sources_of[j] - sources_of[i])
             for i, sa in enumerate(sides)
             for j, sb in enumerate(sides)
@@ -357,27 +383,6 @@ _TOLLS = {"killed", "injured", "evacuate", "rescue", "hospitalise", "hospitalize
 # ----------------------------------------------------------------------------- dates
 
 
-def _same_event(a: Moment, b: Moment) -> bool:
-    """Two dates of one event: the same role, and the same thing happening.
-
-    The same thing ("the hearing") with the same or no verb ("will take place", "will be
-    held"), or the same verb for things that do not differ ("struck at 4:17" / "struck at
-    4:27" of "the quake"). When something was said is not an event of the story.
-    """
-    fa, fb = a.frame, b.frame
-    if fa.role != fb.role or fa.anchor != fb.anchor or fa.event in _SPEECH or fb.event in _SPEECH:
-        return False
-    if (a.clock is None) != (b.clock is None):
-        return False  # a time of day and a day are compared only through a time joined to its day
-    events_agree = not (fa.event and fb.event and fa.event != fb.event)
-    if fa.thing and fb.thing:
-        return fa.thing == fb.thing and events_agree
-    return bool(fa.event and fa.event == fb.event and (fa.thing or fb.thing))
-
-
-_SPEECH = {"say", "tell", "announce", "confirm", "report", "state", "add", "warn", "write", "post", "learn"}
-
-
 def _moment_score(a: Moment, b: Moment) -> float:
     return (
         (2.0 if a.frame.thing == b.frame.thing else 0)
@@ -386,11 +391,16 @@ def _moment_score(a: Moment, b: Moment) -> float:
     )
 
 
-def _date_disagreements(moments: list[Moment]) -> list[Disagreement]:
+def _date_disagreements(moments: list[Moment], aligner: alignment.Aligner) -> list[Disagreement]:
     dated = [
         m for m in moments if m.day or m.monthday or m.month or m.period or m.clock is not None or m.weekday is not None
     ]
-    groups = _groups(dated, _same_event, lambda a, b: a.source != b.source or not a.conflicts(b), _moment_score)
+    groups = _groups(
+        dated,
+        lambda a, b: aligner.same(a, b, same_event(a, b)),
+        lambda a, b: a.source != b.source or not a.conflicts(b),
+        lambda a, b: aligner.probability(a, b) or _moment_score(a, b),
+    )
     out = []
     for group in groups:
         sides = _sides(group, lambda a, b: a.same(b))

@@ -43,7 +43,7 @@ def build(
         ]
     )
     return Extras(
-        disagreements=tuple(disagree.find(story_facts)),
+        disagreements=tuple(disagree.find(story_facts, ev.vectors)),
         timeline=tuple(
             timeline.build(story_facts, ev.vectors, calibration, ev.centroid, present=verify.trim_attribution)
         ),

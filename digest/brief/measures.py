@@ -738,6 +738,27 @@ def same_measure(a: Frame, b: Frame) -> bool:
     return bool(a.subject and b.subject)  # "the fire grew to 19,000 acres" / "the fire had burned 12,000 acres"
 
 
+def same_event(a: Moment, b: Moment) -> bool:
+    """Two dates of one event: the same role, and the same thing happening.
+
+    The same thing ("the hearing") with the same or no verb ("will take place", "will be
+    held"), or the same verb for things that do not differ ("struck at 4:17" / "struck at
+    4:27" of "the quake"). When something was said is not an event of the story.
+    """
+    fa, fb = a.frame, b.frame
+    if fa.role != fb.role or fa.anchor != fb.anchor or fa.event in _SPEECH or fb.event in _SPEECH:
+        return False
+    if (a.clock is None) != (b.clock is None):
+        return False  # a time of day and a day are compared only through a time joined to its day
+    events_agree = not (fa.event and fb.event and fa.event != fb.event)
+    if fa.thing and fb.thing:
+        return fa.thing == fb.thing and events_agree
+    return bool(fa.event and fa.event == fb.event and (fa.thing or fb.thing))
+
+
+_SPEECH = {"say", "tell", "announce", "confirm", "report", "state", "add", "warn", "write", "post", "learn"}
+
+
 def _people_and_others(a: Frame, b: Frame) -> bool:
     """ "People" and a named group of people ("residents", "skiers", "passengers") to whom the
     same thing happens: "3,500 people were evacuated" and "3,000 residents were evacuated",

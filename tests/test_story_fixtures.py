@@ -24,6 +24,7 @@ import facts  # noqa: E402
 DEV = facts.story_folders("dev")
 HELDOUT = facts.story_folders("heldout")
 HELDOUT2 = facts.story_folders("heldout2")
+HELDOUT3 = facts.story_folders("heldout3")
 KINDS = {"number", "name", "date"}
 TYPES = {"conflict", "update", "minor"}
 RELATIONS = {"equivalent", "rounding", "implied", "different_quantities"}
@@ -37,7 +38,7 @@ def _words(report: facts.Report) -> int:
     return len(" ".join((report.title, *report.paragraphs)).split())
 
 
-@pytest.mark.parametrize("folder", DEV + HELDOUT + HELDOUT2, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("folder", DEV + HELDOUT + HELDOUT2 + HELDOUT3, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_truth_matches_reports(folder: Path) -> None:
     truth = facts.load_truth(folder)
     reports = facts.read_reports(folder)
@@ -147,6 +148,19 @@ def test_heldout2_set_size() -> None:
     assert kinds == KINDS and types == TYPES
     earlier = {f.name for f in DEV + HELDOUT}
     assert not earlier & {f.name for f in HELDOUT2}
+
+
+def test_heldout3_set_size() -> None:
+    """The third held-out set: written blind (no reading of digest's code, no benchmark run), measured once."""
+    assert len(HELDOUT3) >= 10
+    conflicts = [c for f in HELDOUT3 for c in facts.load_truth(f)["conflicts"]]
+    assert len(conflicts) >= 40
+    assert _count(HELDOUT3, "non_conflicts") >= 25
+    assert sum(c["type"] == "update" for c in conflicts) >= 6
+    assert sum(c["type"] == "minor" for c in conflicts) >= 5
+    assert {c["kind"] for c in conflicts} == KINDS and {c["type"] for c in conflicts} == TYPES
+    earlier = {f.name for f in DEV + HELDOUT + HELDOUT2}
+    assert not earlier & {f.name for f in HELDOUT3}
 
 
 def test_normaliser_equivalences() -> None:

@@ -434,14 +434,28 @@ def _edits(a: str, b: str) -> int:
     return prev[-1]
 
 
-def variant(a: str, b: str) -> bool:
-    """Two different keys that spell one name: a letter or two apart, and not one inside the other.
+# Spellings of one sound, folded before names are compared: "Marquardt"/"Markwardt",
+# "Philips"/"Filips", "Katz"/"Kats", "Mohammed"/"Mohamed".
+_SOUNDS = (("qu", "kw"), ("ph", "f"), ("ck", "k"), ("c", "k"), ("z", "s"), ("y", "i"), ("w", "v"))
 
-    "yoonsulyeol"/"yoonsukyeol" and "zelenskyy"/"zelenskiy" are variants;
-    "kimyonghyun"/"kimeunhyun" (another person) and "borrell"/"borrelland" are not.
+
+def _sound(key: str) -> str:
+    for written, said in _SOUNDS:
+        key = key.replace(written, said)
+    return re.sub(r"(.)\1+", r"\1", key)  # doubled letters
+
+
+def variant(a: str, b: str) -> bool:
+    """Two different keys that spell one name: a letter or two apart, or spelling one sound
+    two ways, and not one inside the other.
+
+    "yoonsulyeol"/"yoonsukyeol", "zelenskyy"/"zelenskiy" and "marquardt"/"markwardt" are
+    variants; "kimyonghyun"/"kimeunhyun" (another person) and "borrell"/"borrelland" are not.
     """
     if a == b or a in b or b in a or a[0] != b[0]:
         return False
+    if _sound(a) == _sound(b):
+        return True
     return _edits(a, b) <= max(1, min(len(a), len(b)) // 8)
 
 
@@ -579,11 +593,31 @@ def _name_disagreements(people: list[Person]) -> list[Disagreement]:
     return out
 
 
+# Titles of whoever leads an organisation: the union's "general secretary" is its "leader".
+_HEADS = {"leader", "head", "general secretary", "secretary general"}
+
+
+def _same_title(a: str, b: str, qualified: bool) -> str:
+    """The role two titles name, or "": the same title; one title inside the other ending in the
+    same noun ("commissioner", "police commissioner"); two words for the head of one named
+    organisation (`qualified`: both say whose)."""
+    if not a or not b:
+        return ""
+    if a == b:
+        return a
+    wa, wb = a.split(), b.split()
+    if wa[-1] == wb[-1] and wa[-1] not in _OFFICES and (set(wa) <= set(wb) or set(wb) <= set(wa)):
+        return max(a, b, key=len)  # not "minister" and "prime minister": offices of many holders
+    if qualified and a in _HEADS and b in _HEADS:
+        return "leader"
+    return ""
+
+
 def _shared_role(a: Person, b: Person) -> str:
     if a.acts and a.acts == b.acts:
         return a.acts
-    if a.title and a.title == b.title and _qualifiers_agree(a.qualifier, b.qualifier):
-        return a.title
+    if _qualifiers_agree(a.qualifier, b.qualifier):
+        return _same_title(a.title, b.title, bool(a.qualifier and b.qualifier))
     return ""
 
 
@@ -591,7 +625,7 @@ def _role_holders(named: Sequence[Person], who: Person | None, role: str) -> int
     """How many different people `named` holds in `role` (for whose side `who` is, when given)."""
     keys: list[Person] = []
     for p in named:
-        same_role = (p.title == role or p.acts == role) and (
+        same_role = (p.acts == role or bool(_same_title(p.title, role, True))) and (
             who is None or _qualifiers_agree(p.qualifier, who.qualifier)
         )
         if same_role and not any(_one_person(p, k) for k in keys):

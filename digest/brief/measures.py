@@ -2110,7 +2110,9 @@ def _title_before(doc, start: int) -> tuple[str, str]:
     for tok in reversed(words):
         low = tok.lower_
         named = tok.ent_type_ in ("GPE", "NORP", "ORG", "LOC", "FAC", "PRODUCT", "EVENT") or tok.tag_ == "POS"
-        named = named or (lower_title and tok.text[:1].isupper())  # "Keystone Central chief executive"
+        # "Keystone Central chief executive"; not "Chief executive Graham Oduya said", capitalised
+        # only because it opens the sentence
+        named = named or (lower_title and tok.text[:1].isupper() and not tok.is_sent_start)
         lower_title = lower_title or (tok.is_lower and low not in _STATUS)
         if low in _STATUS:
             qualifier.insert(0, low)

@@ -343,7 +343,8 @@ def neighbours(feats: Features, k: int, floors: tuple[float, float] = (0.0, 0.0)
     emb, emb_sims = _nearest(lambda s, e: feats.embeddings[s:e] @ feats.embeddings.T, n, listed)
     found = [emb[:, :k]]
     if feats.terms.shape[1] > 1:
-        terms, terms_sims = _nearest(lambda s, e: (feats.terms[s:e] @ feats.terms.T).toarray(), n, listed)
+        by_term = feats.terms.T.tocsr()  # converted once, not once per block by each product
+        terms, terms_sims = _nearest(lambda s, e: (feats.terms[s:e] @ by_term).toarray(), n, listed)
         found.append(terms[:, :k])
     else:
         terms_sims = np.zeros((n, listed), dtype=np.float32)
@@ -564,11 +565,23 @@ def _why(idx: np.ndarray, feats: Features, titles: Counter) -> tuple[str, ...]:
 def _shared(sub: sparse.csr_matrix, names: list[str], need: int, titles: Counter | None = None) -> list[str]:
     """Column names present in at least `need` rows: most widely shared, then most used in the
     members' titles, then heaviest first."""
-    present = np.asarray((sub > 0).sum(axis=0)).ravel()
-    weight = np.asarray(sub.sum(axis=0)).ravel()
-    titles = titles or Counter()
-    cols = sorted(np.flatnonzero(present >= need), key=lambda c: (-present[c], -titles[names[c]], -weight[c], names[c]))
-    return [names[c] for c in cols if names[c]]
+    # Only the columns the rows use are counted (a story's few hundred, not the pile's vocabulary:
+    # summing whole columns made this quadratic in the pile). Values add up in row order in
+    # float32, as scipy's column sum does, so the tie-breaking weights are the same.
+    sub = sub.tocsr()
+    used, at = np.unique(sub.indices, return_inverse=True)
+    positive = sub.data > 0
+    present = np.bincount(at[positive], minlength=len(used))
+    weight = np.zeros(len(used), dtype=sub.dtype)
+    np.add.at(weight, at, sub.data)
+    keep = np.flatnonzero(present >= need)
+    if not len(keep):
+        return []
+    labels = [names[c] for c in used[keep].tolist()]
+    in_titles = np.array([(titles or {}).get(name, 0) for name in labels], dtype=np.int64)
+    # one stable sort: most widely shared, then most in titles, then heaviest, then by name
+    order = np.lexsort((np.array(labels, dtype=str), -weight[keep], -in_titles, -present[keep]))
+    return [labels[k] for k in order.tolist() if labels[k]]
 
 
 def _origin_of(story: Story, dup: Duplicate) -> str:

@@ -136,8 +136,12 @@ def _pile_links(stories: list[StoryProfile], threshold: float, max_days: float) 
         sims = vectors[s : s + _BLOCK] @ vectors.T
         for r, row in enumerate(sims, s):
             row[r] = -np.inf
-            top = np.argsort(-row, kind="stable")[:CANDIDATES]
-            for c in top[row[top] >= threshold].tolist():
+            close = np.flatnonzero(row >= threshold)
+            if len(close) > CANDIDATES:  # rare: only then is a full sort needed to pick the nearest
+                top = np.argsort(-row, kind="stable")[:CANDIDATES]
+                close = top[row[top] >= threshold]
+            # else every story at the threshold is among the CANDIDATES nearest: no sort (n log n per row)
+            for c in close.tolist():
                 adjacent[r].add(c)
                 adjacent[c].add(r)
     sums = [v.copy() for v in vectors]

@@ -6,6 +6,7 @@ import hashlib
 import random
 import re
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -118,6 +119,51 @@ def test_single_article(embedder):
     assert story.label == a.title and story.id == story_id([a.id])
     assert story.start == story.end == a.published
     assert story.why  # a single article still says what it is about
+
+
+def _shared_by_whole_columns(sub, names, need, titles):
+    """`_shared` as first written: column counts and sums over the whole vocabulary (quadratic in the pile)."""
+    import numpy as np
+
+    present = np.asarray((sub > 0).sum(axis=0)).ravel()
+    weight = np.asarray(sub.sum(axis=0)).ravel()
+    cols = sorted(np.flatnonzero(present >= need), key=lambda c: (-present[c], -titles[names[c]], -weight[c], names[c]))
+    return [names[c] for c in cols if names[c]]
+
+
+def test_why_counts_only_the_columns_a_story_uses_with_the_same_order():
+    """The `why` lists come from the story's own columns, not the pile's vocabulary, and rank exactly as the
+    whole-column definition: same counts, same float32 sums (ties included), same tie-breaks."""
+    import numpy as np
+    from scipy import sparse
+
+    rng = np.random.default_rng(13)
+    for trial in range(400):
+        rows, width = int(rng.integers(1, 9)), int(rng.integers(1, 40))
+        sub = sparse.random(rows, width, density=0.3, random_state=rng, dtype=np.float32).tocsr()
+        if trial % 2:
+            sub.data = (np.round(sub.data * 3) / 7).astype(np.float32)  # equal weights: the tie-breaks decide
+        names = [f"w{rng.integers(0, width)}" if rng.random() > 0.1 else "" for _ in range(width)]
+        titles = Counter({n: int(rng.integers(0, 3)) for n in names})
+        need = int(rng.integers(1, 4))
+        assert cluster_module._shared(sub, names, need, titles) == _shared_by_whole_columns(sub, names, need, titles)
+
+
+def test_why_opens_with_the_entities_most_members_share(embedder):
+    """The rate story's reports share named entities (the Fed, Powell): its `why` opens with those that
+    at least two of its three members name, as NER finds them in their titles and leads."""
+    import math
+
+    stories = cluster(dedupe(fed_articles()), embedder)
+    (rates,) = [s for s in stories if any(a.origin == "rates0.txt" for a in s.articles)]
+    found = cluster_module._entities([cluster_module.title_and_lead(a, 15) for a in rates.articles])
+    need = max(2, math.ceil(len(found) / 2))
+    counts = Counter(key for member in found for key in {k for k, _ in member})
+    shared = {key for key, c in counts.items() if c >= need}
+    assert shared, found
+    opening = rates.why[: min(len(shared), cluster_module.WHY_ITEMS // 2 + 1)]
+    assert {cluster_module.entity_key(w) for w in opening} <= shared, (rates.why, found)
+    assert len(opening) == min(len(shared), cluster_module.WHY_ITEMS // 2 + 1)
 
 
 def test_same_topic_different_stories_stay_apart(embedder):

@@ -215,3 +215,15 @@ def test_many_stories_stay_linear_and_fast():
     found = threads.links(ps, ps, threshold=0.8, max_days=30)
     assert time.process_time() - t0 < 30
     assert {(t.earlier, t.later) for t in found} == {(f"s{k:05d}", f"s{k + 1:05d}") for k in range(0, 5000, 50)}
+
+
+def test_more_close_stories_than_candidates_still_make_one_thread():
+    """Thirty developments of one story, each close to all others: more than CANDIDATES stories pass the
+    threshold for each, so the nearest are picked by sorting (the path that is skipped otherwise)."""
+    rng = np.random.default_rng(3)
+    centre = rng.normal(size=32)
+    ps = [profile(f"s{k:02d}", centre + 0.05 * rng.normal(size=32), k) for k in range(threads.CANDIDATES + 10)]
+    found = threads.links(ps, ps, threshold=0.8, max_days=60)
+    assert len(found) == len(ps) - 1 and {t.later for t in found} == {p.id for p in ps[1:]}
+    stories = [Story(id=p.id, label=p.id, articles=(), duplicates=(), why=(), start=p.start, end=p.end) for p in ps]
+    assert len(threads.fold(stories, found)) == 1

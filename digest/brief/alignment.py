@@ -15,9 +15,10 @@ disagreements and non-disagreements of the invented multi-source stories
 (tests/fixtures/stories/dev, benchmarks/cases/heldout, heldout2);
 `scripts/train_alignment.py` rebuilds `digest/data/alignment.json` through the
 product's own path and prints the cross-validated figures (folds by story).
-The decision level is the one that maximised the cross-validated F0.5
-(precision counted twice) of held-out stories' pairs whose values clash, not
-one picked by hand; where the rule did better, no model ships for that kind.
+The decision level is the one that maximised the cross-validated F1 of
+held-out stories' pairs whose values clash, not one picked by hand; where the
+rule did better, or the model lost more than 0.1 of the rule's precision, no
+model ships for that kind of fact.
 """
 
 from __future__ import annotations

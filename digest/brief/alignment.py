@@ -26,10 +26,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -250,3 +251,8 @@ class Aligner:
             return rule
         model = self.models.for_pair(self._items[id(a)])
         return rule if model is None else p >= model.level
+
+    def score(self, a: Quantity | Moment, b: Quantity | Moment, rule_score: Callable[[Any, Any], float]) -> float:
+        """How sure the join is, to take the surest pairs first: the model's probability, else the rule's score."""
+        p = self.probability(a, b)
+        return rule_score(a, b) if p is None else p

@@ -186,7 +186,7 @@ def _number_disagreements(
         whole,
         lambda a, b: aligner.same(a, b, same_measure(a.frame, b.frame)),
         lambda a, b: _agree(a, b, aligner),
-        lambda a, b: aligner.probability(a, b) or _quantity_score(a, b),
+        lambda a, b: aligner.score(a, b, _quantity_score),
     )
     out = []
     for group in groups:
@@ -399,7 +399,7 @@ def _date_disagreements(moments: list[Moment], aligner: alignment.Aligner) -> li
         dated,
         lambda a, b: aligner.same(a, b, same_event(a, b)),
         lambda a, b: a.source != b.source or not a.conflicts(b),
-        lambda a, b: aligner.probability(a, b) or _moment_score(a, b),
+        lambda a, b: aligner.score(a, b, _moment_score),
     )
     out = []
     for group in groups:

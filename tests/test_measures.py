@@ -278,3 +278,17 @@ def test_cite_a_datelines_day_is_a_fact_of_the_sentence():
     c = cite("LARCHWOOD, Aug 20 (Press Wire) - A giant panda has given birth to twin cubs.", undated)
     assert [(f.kind, f.sources) for f in c.facts if f.kind == "moment"] == [("moment", (1,))]
     assert c.sources == (1,)
+
+
+def test_calendar_months_and_days_are_one_length_rounded():
+    # "a two-month moratorium" and "60 days" (AllSides showed them as a disagreement);
+    # 45 days is not two months, and two years is not three.
+    def amount(text: str):
+        return facts_of(text).quantities[0].amount
+
+    assert amount("The two-month moratorium was issued on Tuesday.").compatible(
+        amount("The moratorium will last for 60 days.")
+    )
+    assert not amount("The talks lasted two months.").compatible(amount("The talks lasted 45 days."))
+    assert amount("He served two years in prison.").compatible(amount("He served 24 months in prison."))
+    assert not amount("He served two years in prison.").compatible(amount("He served three years in prison."))

@@ -1287,7 +1287,8 @@ def _quantities(st: Statement, position: int, doc, taken: list[tuple[int, int]])
 
 
 def _converted(dimension: str, factor: float) -> bool:
-    """Whether a figure is in a unit outside its dimension's metric family (miles, feet, acres, mph)."""
+    """Whether a figure is in a unit outside its dimension's metric family (miles, feet, acres, mph),
+    or in calendar months or years (of no fixed length)."""
     metric = {
         "length": (1000, 1, 0.01, 0.001),
         "area": (1e4, 1e6, 1),
@@ -1295,6 +1296,10 @@ def _converted(dimension: str, factor: float) -> bool:
         "speed": (1 / 3.6, 1),
         "volume": (1,),
     }
+    if dimension == "duration":
+        # Months and years are calendar units of 28-31 and 365-366 days: "a two-month
+        # moratorium" and "60 days" are one length, rounded.
+        return factor >= 2629800 - 1
     if dimension not in metric:
         return False
     return not any(math.isclose(factor, f) for f in metric[dimension])

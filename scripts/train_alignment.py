@@ -52,11 +52,7 @@ def _story_items(folder: Path) -> tuple[list[alignment.Item], dict[int, str]]:
     original = extras.build
 
     def capture(articles, ev, sentences, headline, calibration):
-        statements = [
-            measures.Statement(e.source, e.index, e.text, articles[e.source - 1].published, e.selectable)
-            for e in ev.sentences
-        ]
-        seen["facts"] = measures.extract(statements)
+        seen["facts"] = measures.extract(extras.statements(articles, ev))
         seen["vectors"] = ev.vectors
         seen["files"] = {n: Path(a.origin).name for n, a in enumerate(articles, start=1)}
         return original(articles, ev, sentences, headline, calibration)

@@ -230,27 +230,36 @@ class Aligner:
     def __init__(self, facts: Sequence[SentenceFacts], vectors: np.ndarray | None, models: Models | None):
         self.models = models if vectors is not None else None  # trained with the sentence vectors: no guessing
         self._items: dict[int, Item] = {}
+        # (probability, decision level) per pair: grouping asks about one pair several times
+        self._decided: dict[tuple[int, int], tuple[float, float] | None] = {}
         for f in facts:
             v = vectors[f.position] if vectors is not None and f.position < len(vectors) else None
             facts_of: list[Quantity | Moment] = [*f.quantities, *f.moments]
             for x in facts_of:
                 self._items[id(x)] = Item(x, f, v)
 
+    def _decision(self, a: Quantity | Moment, b: Quantity | Moment) -> tuple[float, float] | None:
+        """(probability that `a` and `b` measure one thing, the model's level); None without a model or item."""
+        key = (id(a), id(b))
+        if key not in self._decided:
+            ia, ib = self._items.get(id(a)), self._items.get(id(b))
+            decision = None
+            if self.models is not None and ia is not None and ib is not None and comparable(ia, ib):
+                model = self.models.for_pair(ia)
+                if model is not None:
+                    decision = (model.probability(features(ia, ib)), model.level)
+            self._decided[key] = decision
+        return self._decided[key]
+
     def probability(self, a: Quantity | Moment, b: Quantity | Moment) -> float | None:
         """The model's probability that `a` and `b` measure one thing; None without a model or item."""
-        ia, ib = self._items.get(id(a)), self._items.get(id(b))
-        if self.models is None or ia is None or ib is None or not comparable(ia, ib):
-            return None
-        model = self.models.for_pair(ia)
-        return None if model is None else model.probability(features(ia, ib))
+        decision = self._decision(a, b)
+        return None if decision is None else decision[0]
 
     def same(self, a: Quantity | Moment, b: Quantity | Moment, rule: bool) -> bool:
         """The model's verdict where it has one, else the hand rule's (`rule`)."""
-        p = self.probability(a, b)
-        if p is None or self.models is None:
-            return rule
-        model = self.models.for_pair(self._items[id(a)])
-        return rule if model is None else p >= model.level
+        decision = self._decision(a, b)
+        return rule if decision is None else decision[0] >= decision[1]
 
     def score(self, a: Quantity | Moment, b: Quantity | Moment, rule_score: Callable[[Any, Any], float]) -> float:
         """How sure the join is, to take the surest pairs first: the model's probability, else the rule's score."""

@@ -34,14 +34,7 @@ def build(
     calibration: Calibration,
 ) -> Extras:
     """Disagreements, timeline and "only in one source" for a story whose briefing says `sentences`."""
-    story_facts = measures.extract(
-        [
-            measures.Statement(
-                e.source, e.index, e.text, articles[e.source - 1].published, e.selectable and not e.dependent
-            )
-            for e in ev.sentences
-        ]
-    )
+    story_facts = measures.extract(statements(articles, ev))
     return Extras(
         disagreements=tuple(disagree.find(story_facts, ev.vectors)),
         timeline=tuple(
@@ -57,6 +50,17 @@ def build(
             )
         ),
     )
+
+
+def statements(articles: Sequence[Article], ev: EvidenceSet) -> list[measures.Statement]:
+    """The evidence sentences as the fact layer reads them, in evidence order (so a fact's
+    statement position indexes `ev.vectors`), each with its report's publication time."""
+    return [
+        measures.Statement(
+            e.source, e.index, e.text, articles[e.source - 1].published, e.selectable and not e.dependent
+        )
+        for e in ev.sentences
+    ]
 
 
 def sources_of(story: Story) -> tuple[Source, ...]:

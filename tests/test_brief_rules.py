@@ -120,3 +120,30 @@ def test_a_pronoun_after_a_short_opening_phrase_leans_on_the_sentence_before():
     assert dependent
     assert evidence._assess("In response, he said the ministry would study the report carefully.")[1]
     assert not evidence._assess("On Monday, Borrell met the South Korean foreign minister in Seoul.")[1]
+
+
+class _Replies:
+    """A generator that gives back fixed replies: what Qwen2.5-Coder 1.5B wrote for these prompts."""
+
+    name = "replies"
+
+    def __init__(self, *replies: str):
+        self.replies = list(replies)
+
+    def generate(self, messages, max_tokens=256, temperature=0.0, stop=None) -> str:
+        return self.replies.pop(0)
+
+
+def test_initials_the_model_spaces_out_are_written_as_the_sources_write_them():
+    from digest.brief import prompts
+
+    source = "The U.S. reached 600,000 Covid deaths on Tuesday, according to Johns Hopkins University."
+    gen = _Replies("The U. S. reached 600,000 Covid deaths on Tuesday.")
+    assert prompts.rewrite(gen, source, [], 20) == "The U.S. reached 600,000 Covid deaths on Tuesday."
+    # a spelling the sources use is kept as they use it
+    gen = _Replies("J. R. Smith scored 30 points for the Knicks.")
+    assert prompts.rewrite(gen, "J. R. Smith scored 30 points for the Knicks on Monday.", [], 20).startswith("J. R. ")
+    # a headline ending in initials keeps its last full stop
+    gen = _Replies("Biden pledges to halve emissions in the U. S.")
+    facts = ["President Biden pledged to halve U.S. greenhouse gas emissions by 2030."]
+    assert prompts.headline(gen, facts) == "Biden pledges to halve emissions in the U.S."

@@ -90,7 +90,25 @@ def rewrite(generator: Generator, sentence: str, context: Sequence[str], max_wor
         "Use the report's own words. Copy names, numbers and dates exactly. Keep any quote with its speaker. "
         f"Add nothing.\n\nSentence: {sentence}{other}\n\nOne sentence, at most {max_words} words:"
     )
-    return _ask(generator, user, max_tokens=int(max_words * 1.5) + 8)
+    text = _ask(generator, user, max_tokens=int(max_words * 1.5) + 8)
+    return _initials_as_given(text, [sentence, *context]) if text else text
+
+
+_SPACED_INITIALS = re.compile(r"\b(?:[A-Z]\. ){1,3}[A-Z]\.")
+
+
+def _initials_as_given(text: str, inputs: Sequence[str]) -> str:
+    """The model writes "U.S." as "U. S." (its tokenizer splits the initials); put back what the inputs wrote.
+
+    Only a form the inputs use is restored, so "J. R. Smith" stays as a source spells it.
+    """
+    given = " ".join(inputs)
+
+    def restore(m: re.Match[str]) -> str:
+        joined = m.group(0).replace(" ", "")
+        return joined if joined in given and m.group(0) not in given else m.group(0)
+
+    return _SPACED_INITIALS.sub(restore, text)
 
 
 def headline(generator: Generator, facts: Sequence[str], max_words: int = 14) -> str | None:
@@ -103,5 +121,7 @@ def headline(generator: Generator, facts: Sequence[str], max_words: int = 14) ->
     text = _ask(generator, user, max_tokens=28)
     if text is None:
         return None
-    text = text.rstrip(".").strip()
+    text = _initials_as_given(text, facts).strip()
+    if not re.search(r"\b(?:[A-Z]\.){2,}$", text):  # "... returns to the U.S." keeps its initials
+        text = text.rstrip(".").strip()
     return text if 3 <= word_count(text) <= max_words else None

@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import statistics
 import sys
 import tempfile
@@ -211,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _checks(run) -> dict:
     """Unsupported facts, numeric citation precision and the model's share, over one run's briefings."""
-    sentences = model = unsupported_n = pairs = exact = 0
+    sentences = model = unsupported_n = pairs = exact = dated = 0
     for b in run.briefings:
         story = next((s for s in (run.grouping.threads if run.grouping else []) if s.id == b.story_id), None)
         if story is None:
@@ -228,14 +229,28 @@ def _checks(run) -> dict:
             if mine:
                 for n in s.citations:
                     pairs += 1
-                    exact += mine <= numbers(story.articles[n - 1].text)
+                    stated = numbers(story.articles[n - 1].text)
+                    exact += mine <= stated
+                    dated += mine - _calendar_numbers(s.text, days[n - 1]) <= stated
     return {
         "sentences": sentences,
         "model_sentences": model,
         "unsupported": unsupported_n,
         "pairs": pairs,
         "exact": exact,
+        "exact_dates": dated,
     }
+
+
+def _calendar_numbers(text: str, days) -> set[str]:
+    """The day and year figures of a calendar date the sentence writes out ("On 30 July 2021, ...")
+    that the source states in other words ("on Friday" in a report of that Friday; timeline.stated_days)."""
+    out: set[str] = set()
+    for d in days:
+        month = d.strftime("%B")
+        if re.search(rf"\b{d.day} {month}\b|\b{month} {d.day}\b", text):
+            out |= {str(d.day), str(d.year)}
+    return out
 
 
 def _report(rows: list[dict], names: list[str]) -> None:
@@ -258,7 +273,12 @@ def _report(rows: list[dict], names: list[str]) -> None:
         n = sum(r["sentences"] for r in part)
         pairs, exact = sum(r["pairs"] for r in part), sum(r["exact"] for r in part)
         print(f"unsupported-fact sentences: {sum(r['unsupported'] for r in part)}/{n}")
-        print(f"numeric citation precision: {exact}/{pairs} = {exact / pairs if pairs else 1.0:.3f}")
+        dated = sum(r.get("exact_dates", r["exact"]) for r in part)
+        print(
+            f"numeric citation precision: {exact}/{pairs} = {exact / pairs if pairs else 1.0:.3f} (strict); "
+            f"{dated}/{pairs} = {dated / pairs if pairs else 1.0:.3f} counting a written-out date the source "
+            "states as a weekday or relative day"
+        )
         print(
             f"written by the model: {sum(r['model_sentences'] for r in part)}/{n} "
             f"= {sum(r['model_sentences'] for r in part) / max(1, n):.1%}"

@@ -4,6 +4,7 @@ restatements never chosen twice, a model reply cut to one sentence."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from digest.brief import evidence, salience, select
 from digest.brief.evidence import Claim, Evidence, EvidenceSet, garbled
@@ -123,7 +124,7 @@ def test_a_pronoun_after_a_short_opening_phrase_leans_on_the_sentence_before():
 
 
 class _Replies:
-    """A generator that gives back fixed replies: what Qwen2.5-Coder 1.5B wrote for these prompts."""
+    """A generator that gives back fixed replies, spaced out the way Qwen2.5-Coder 1.5B writes initials."""
 
     name = "replies"
 
@@ -147,3 +148,17 @@ def test_initials_the_model_spaces_out_are_written_as_the_sources_write_them():
     gen = _Replies("Biden pledges to halve emissions in the U. S.")
     facts = ["President Biden pledged to halve U.S. greenhouse gas emissions by 2030."]
     assert prompts.headline(gen, facts) == "Biden pledges to halve emissions in the U.S."
+
+
+@pytest.mark.slow
+def test_the_default_model_spaces_out_initials_and_the_rewrite_puts_them_back():
+    from digest.brief import prompts
+    from digest.models import load_generator
+
+    generator = load_generator()
+    raw = generator.generate([{"role": "user", "content": "Repeat exactly: The U.S. reached 600,000 deaths."}], 30)
+    source = "The U.S. reached 600,000 Covid deaths on Tuesday, according to Johns Hopkins University."
+    rewritten = prompts.rewrite(generator, source, [], 20)
+    assert rewritten and "U. S." not in rewritten
+    if "U. S." in raw:  # the habit this guards against; the rewrite above went through the repair
+        assert "U.S." in rewritten

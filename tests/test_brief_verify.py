@@ -190,3 +190,21 @@ def test_a_rewrite_may_cut_a_side_figure_but_not_a_key_one():
     # without a key every figure is kept, and a negation is never dropped
     assert dropped("The bill would expand mail-in voting.", first[1]) == ["number 46", "number 886"]
     assert dropped("The court acted.", "The court did not act.", set()) == ["negation"]
+
+
+def test_the_writer_is_told_the_key_figures_as_the_sentence_writes_them():
+    from digest.brief.verify import key_figures, must_keep
+
+    first = [
+        "LAGOS, March 4 (Newswire) - A fire killed at least 12 people and injured 40 at a Lagos market on Sunday.",
+        "The market, opened in 1987, held about 2,000 stalls.",
+    ]
+    second = ["Twelve people died and 40 were hurt, officials said, in the city's second market fire since January."]
+    key = key_figures([first, second])
+    forms, negation = must_keep(first[0], key[1])
+    assert forms == ["March 4", "12", "40"] and not negation  # up front, and stated by the other source
+    forms, _ = must_keep(first[1], key[1])
+    assert forms == []  # side figures an editor may cut: not named
+    forms, _ = must_keep(second[0], key[2])
+    assert "Twelve" in forms and "40" in forms
+    assert must_keep("The mayor did not rule out a second inquiry.", set()) == ([], True)

@@ -13,11 +13,12 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
 from digest.models.base import Embedder
-from digest.nlp import TAGGER, english, pipe
+from digest.nlp import PARSER, TAGGER, english, parse, pipe
 from digest.types import Article
 
 from .facts import word_count
@@ -73,6 +74,7 @@ class Evidence:
     has_quote: bool
     garbled: bool = False  # reads like raw machine translation: may support, never shown
     poor_source: bool = False  # from a source whose text is garbled throughout (glued words go undetected)
+    cut_off: bool = False  # the finished part of a sentence an excerpt cut off with "..." (finished_part)
 
 
 @dataclass
@@ -119,6 +121,95 @@ def clean_sentence(text: str) -> str:
     """Whitespace normalised and a leading dateline ("Brussels – ", "SEOUL (Reuters) - ") removed."""
     text = re.sub(r"\s+", " ", text).strip()
     return _DATELINE.sub("", text, count=1)
+
+
+_CUT_OFF = re.compile(r"\s*(?:\.\.\.|…)[\"”’')\]]*$")
+# Where a finished part may end: before a comma, semicolon or dash, an opening bracket, or a
+# conjunction that joins a new part ("... in the candidate's direction and...").
+_PART_END = re.compile(r"[,;:](?=\s)|\s(?=[—–(]|--)|\s(?=(?:and|but|or)(?:\s|$))")
+_LIST_ITEM_WORDS = 3  # a comma-separated piece this short is an item of a list
+_SUBORDINATORS = frozenset(
+    "although though while whereas if unless when whenever after before because since until once as".split()
+)
+_LINK_TAGS = frozenset({"IN", "CC", "WDT", "WP", "WP$", "WRB", "TO", "RB"})  # words that open a phrase, not an item
+_CLAUSE_OPENERS = frozenset("as while because although though whereas if unless when".split())
+# A clause is whole when these children of its verb are in it: subject, object, complement.
+_CORE_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "csubj", "expl", "dobj", "attr", "acomp", "oprd", "ccomp", "xcomp"})
+
+
+def _verb(token: Any) -> bool:  # a spaCy Token
+    return token.tag_.startswith("VB") or token.tag_ == "MD"  # (pos_ needs the attribute ruler, not run)
+
+
+def finished_part(text: str) -> str | None:
+    """The finished part of a sentence an excerpt cut off with "...", or None when it has none.
+
+    News excerpts (AllSides, RSS blurbs) end mid-sentence: "Elder spent roughly 12 minutes
+    there, with his departure hastened by an egg thrown in his direction and...". The part
+    before the last comma, dash, bracket or "and"/"but"/"or" is what the reporter finished;
+    it is cut there and closed with a full stop, never completed (that would invent the rest).
+    The part must hold the main clause whole (spaCy's parse: the root verb, its subject and
+    its object), and a conjunction may end it only where it joins verbs, not nouns ("middle
+    and high school students"). A part still inside a bracket, a quote or a list is no
+    sentence either; None then, and the excerpt stays supporting evidence only.
+    """
+    end = _CUT_OFF.search(text)
+    if end is None:
+        return None
+    body = text[: end.start()]
+    boundaries = list(_PART_END.finditer(body))
+    if not boundaries:
+        return None
+    try:
+        doc = parse(body, keep=PARSER)
+    except Exception:  # no parser: no way to tell a finished clause, so nothing is cut
+        return None
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    if len(roots) != 1 or not _verb(roots[0]):
+        return None  # a fragment, or several sentences run together
+    root = roots[0]
+    opener = next((t for t in doc if not t.is_punct), root)
+    if any(t.dep_ == "mark" and t.head is root for t in doc) or opener.lower_ in _SUBORDINATORS:
+        return None  # "Once the storm began churning up the Gulf's warm water": the main clause was cut
+    # The main clause: the root verb and the first of each of its core arguments (a second
+    # "object" after a comma is an appositive the parser misread: "..., its third attempt").
+    first: dict[str, int] = {}
+    for child in root.children:
+        if child.dep_ in _CORE_ARGUMENTS:
+            first.setdefault(child.dep_, child.idx + 1)
+    needed = max([root.idx + len(root.text), *first.values()])
+    joins = {t.idx: t for t in doc if t.dep_ == "cc"}
+    for match in reversed(boundaries):
+        cut = match.start()
+        part = body[:cut].rstrip(" ,;:—–-")
+        if len(part) < needed or word_count(part) < MIN_WORDS:
+            return None
+        if any(t.idx < cut <= t.head.idx for t in doc):
+            continue  # a word of the part hangs on one cut away
+        words = [t for t in doc if t.idx < cut]
+        opened = [k for k, t in enumerate(words) if t.lower_ in _CLAUSE_OPENERS]
+        if opened and not any(_verb(t) for t in words[opened[-1] + 1 :]):
+            continue  # "The ruling comes as several coastal towns": a clause opened, and its verb was cut
+        tail = body[match.end() :]
+        # "... on roads, bridges, rail...": a list was cut, and no end of it says all it held.
+        after = next((t for t in doc if t.idx >= match.end()), None)
+        linked = after is not None and (after.tag_ in _LINK_TAGS or _verb(after))  # ", as cranes...", ", saying..."
+        if body[cut] == "," and word_count(tail) < _LIST_ITEM_WORDS and not linked:
+            return None
+        if "," in part and word_count(part.rsplit(",", 1)[1]) <= _LIST_ITEM_WORDS:
+            last = part.rindex(",")
+            if not any(_verb(t) for t in doc if last < t.idx < cut):  # "..., officials said" is no item
+                return None
+        if body[cut].isspace() and body[cut + 1 :].startswith(("and", "but", "or")):
+            conjunction = joins.get(cut + 1)
+            if conjunction is None or (conjunction.i < len(doc) - 1 and not _verb(conjunction.head)):
+                continue  # "many American middle and high school students": nouns joined, not clauses
+        if part.count("(") != part.count(")") or part.count("“") != part.count("”") or part.count('"') % 2:
+            continue  # still inside a bracket or a quote
+        if len(re.findall(r"\s[—–]\s|\s--\s", part)) % 2:
+            continue  # still inside a dashed aside
+        return part + "."
+    return None
 
 
 def garbled(text: str) -> bool:
@@ -259,6 +350,9 @@ def gather(
         voiced = _voiced_paragraphs(article.paragraphs)
         for raw in article.sentences:
             text = clean_sentence(raw)
+            part = finished_part(text)
+            if part is not None:
+                text = part
             was_open = open_quote
             open_quote = _quote_open_after(text, open_quote)
             if word_count(text) < 4 or text.lower() in seen:
@@ -269,7 +363,18 @@ def gather(
                 selectable = False  # someone's words without quote marks or speaker: not ours to restate
             bad = garbled(text)
             sentences.append(
-                Evidence(len(sentences), n, position, text, selectable and not bad, dependent, reaction, has_quote, bad)
+                Evidence(
+                    len(sentences),
+                    n,
+                    position,
+                    text,
+                    selectable and not bad,
+                    dependent,
+                    reaction,
+                    has_quote,
+                    bad,
+                    cut_off=part is not None,
+                )
             )
             position += 1
     for e, verb in zip([e for e in sentences if e.selectable], _has_verb([e.text for e in sentences if e.selectable])):

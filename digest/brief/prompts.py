@@ -74,21 +74,36 @@ def _ask(generator: Generator, user: str, max_tokens: int) -> str | None:
     return _clean(reply or "") or None
 
 
-def rewrite(generator: Generator, sentence: str, context: Sequence[str], max_words: int) -> str | None:
+def rewrite(
+    generator: Generator,
+    sentence: str,
+    context: Sequence[str],
+    max_words: int,
+    *,
+    keep: Sequence[str] = (),
+    negation: bool = False,
+) -> str | None:
     """`sentence` rewritten as one briefing sentence of at most `max_words` words.
 
     The model compresses: it keeps the fact and its who, where and when, drops
     framing ("the officials said on Thursday") and asides, and may take a
     missing detail from `context` (the same fact as other outlets report it).
+    `keep` names the figures it must not drop (the story's key figures in the
+    sentence), `negation` that the sentence denies something: the checks reject
+    a rewrite that loses either, so the writer is told.
     The fixed instructions come first, so consecutive calls share a prompt
     prefix that the backend need not process again.
     """
     other = "".join(f"\nThe same fact in another report: {c}" for c in context)
+    musts = [f"Keep these exactly: {'; '.join(keep)}."] if keep else []
+    if negation:
+        musts.append("Keep the negation.")
+    must = (" " + " ".join(musts)) if musts else ""
     user = (
         "Rewrite the news sentence below as ONE shorter sentence for a neutral news briefing. "
         "Keep its main fact with who, what, where and when; drop attribution and side details. "
         "Use the report's own words. Copy names, numbers and dates exactly. Keep any quote with its speaker. "
-        f"Add nothing.\n\nSentence: {sentence}{other}\n\nOne sentence, at most {max_words} words:"
+        f"Add nothing.\n\nSentence: {sentence}{other}\n\nOne sentence, at most {max_words} words{must}:"
     )
     text = _ask(generator, user, max_tokens=int(max_words * 1.5) + 8)
     return _initials_as_given(text, [sentence, *context]) if text else text

@@ -78,6 +78,7 @@ class Statement:
     position: int
     text: str
     claim_sources: float = 0.0  # share of the story's sources stating the same fact
+    cut_off: bool = False  # the finished part of a sentence an excerpt cut off (evidence.finished_part)
 
 
 def features(
@@ -123,7 +124,7 @@ def features(
                 float(bool(_QUOTE.search(s.text))),
                 float(bool(_SAID.search(s.text))),
                 float(bool(_DEPENDENT.match(s.text))),
-                float(s.text.rstrip().endswith(("...", "…"))),
+                float(s.cut_off or s.text.rstrip().endswith(("...", "…"))),
                 n_sources,
                 per_article[s.source],
                 s.claim_sources,

@@ -26,7 +26,7 @@ def story_features(ev: EvidenceSet) -> np.ndarray:
     for claim in ev.claims:
         for i in claim.members:
             stated[i] = len(claim.sources) / max(1, ev.n_sources)
-    statements = [Statement(e.source, e.position, e.text, stated[i]) for i, e in enumerate(ev.sentences)]
+    statements = [Statement(e.source, e.position, e.text, stated[i], e.cut_off) for i, e in enumerate(ev.sentences)]
     return features(statements, ev.vectors, ev.title_vectors, ev.n_sources)
 
 

@@ -303,6 +303,31 @@ def key_figures(texts_by_source: Sequence[Sequence[str]], titles: Sequence[str] 
     }
 
 
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# Where figures are written: amounts with their scale, calendar dates, ordinals and number words.
+_FIGURE_SPAN = re.compile(
+    r"(?:[$£€]\s?)?\d[\d,.]*\d?(?:-\d[\d,.]*)?(?:\s?(?:%|percent|per cent|million|billion|trillion))?"
+    rf"|\b(?:{_MONTHS}|(?:Jan|Feb|Aug|Sept?|Oct|Nov|Dec)\.)(?:\s\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s\d{{4}})?"
+    r"|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundreds?|thousands?)"
+    r"(?:[\s-](?:hundred|thousand|million|billion))?\b",
+    re.IGNORECASE,
+)
+
+
+def must_keep(original: str, key: Collection[str]) -> tuple[list[str], bool]:
+    """What a rewrite of `original` must keep, as `original` writes it: its key figures
+    (those `dropped` checks for) and whether it has a negation. Told to the writer up front,
+    so that fewer rewrites are thrown away for a lost figure."""
+    needed = {value for value in _figures(facts(original)) if value in key}
+    forms: list[str] = []
+    for match in _FIGURE_SPAN.finditer(original):
+        form = match.group().strip(" ,.")
+        if form and needed & set(_figures(facts(form))) and form not in forms:
+            forms.append(form)
+    return forms, bool(facts(original).negations)
+
+
 def _figures(f: Facts) -> dict[str, str]:
     """The figures of a sentence's facts, each with its kind: numbers, ordinals and calendar dates.
 

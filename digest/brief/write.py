@@ -124,7 +124,8 @@ def _write_claim(
     if ctx.generator is not None and not rep.has_quote and ctx.may_call(stats, reserve=1):
         context = [ev.sentences[i].text for i in _context(ev, claim)]
         limit = max(MIN_SENTENCE_WORDS, min(MAX_SENTENCE_WORDS, round(word_count(rep.text) * COMPRESSION)))
-        candidate = prompts.rewrite(ctx.generator, rep.text, context, limit)
+        keep, negation = verify.must_keep(source_text, key.get(rep.source, set()))
+        candidate = prompts.rewrite(ctx.generator, rep.text, context, limit, keep=keep, negation=negation)
         if candidate:
             inputs = [rep.text, *context]
             verdict = verify.check(candidate, inputs, embedder, previous=previous, max_words=limit + 2)

@@ -158,8 +158,8 @@ def finished_part(text: str) -> str | None:
         return None
     body = text[: end.start()]
     boundaries = list(_PART_END.finditer(body))
-    if not boundaries:
-        return None
+    if not boundaries or word_count(body) > MAX_WORDS:
+        return None  # nowhere to cut, or too long to be shown anyway (and to parse: bounded work)
     try:
         doc = parse(body, keep=PARSER)
     except Exception:  # no parser: no way to tell a finished clause, so nothing is cut

@@ -271,7 +271,7 @@ def _has_verb(texts: list[str]) -> list[bool]:
         english()
     except Exception:
         return [True] * len(texts)
-    return [any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in doc) for doc in pipe(texts, TAGGER)]
+    return [any(_verb(t) for t in doc) for doc in pipe(texts, TAGGER)]
 
 
 def _quote_open_after(text: str, open_before: bool) -> bool:

@@ -319,13 +319,14 @@ def must_keep(original: str, key: Collection[str]) -> tuple[list[str], bool]:
     """What a rewrite of `original` must keep, as `original` writes it: its key figures
     (those `dropped` checks for) and whether it has a negation. Told to the writer up front,
     so that fewer rewrites are thrown away for a lost figure."""
-    needed = {value for value in _figures(facts(original)) if value in key}
+    stated = facts(original)
+    needed = {value for value in _figures(stated) if value in key}
     forms: list[str] = []
     for match in _FIGURE_SPAN.finditer(original):
         form = match.group().strip(" ,.")
         if form and needed & set(_figures(facts(form))) and form not in forms:
             forms.append(form)
-    return forms, bool(facts(original).negations)
+    return forms, bool(stated.negations)
 
 
 def _figures(f: Facts) -> dict[str, str]:

@@ -43,7 +43,7 @@ from digest.brief import alignment, extras, measures  # noqa: E402
 from digest.settings import DEFAULTS  # noqa: E402
 
 WEIGHTS = ROOT / "digest" / "data" / "alignment.json"
-SETS = ("dev", "heldout", "heldout2")
+SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4")
 
 
 def _story_items(folder: Path) -> tuple[list[alignment.Item], dict[int, str]]:
@@ -64,13 +64,7 @@ def _story_items(folder: Path) -> tuple[list[alignment.Item], dict[int, str]]:
         extras.build = original
     if "facts" not in seen:
         return [], {}
-    items = [
-        alignment.Item(x, f, seen["vectors"][f.position])
-        for f in seen["facts"]
-        if f.analysed
-        for x in (*f.quantities, *f.moments)
-    ]
-    return items, seen["files"]
+    return alignment.items([f for f in seen["facts"] if f.analysed], seen["vectors"]), seen["files"]
 
 
 def _in_files(file: str, wanted: set[str]) -> bool:
@@ -109,9 +103,10 @@ def _labelled_groups(truth: dict, items: list[alignment.Item], files: dict[int, 
     return same, different
 
 
-def examples(set_names: Sequence[str]) -> dict[str, tuple[list, list, list]]:
-    """Per model ("quantity", "moment"): features, labels and story ids of every labelled pair."""
-    out: dict[str, tuple[list, list, list]] = {"quantity": ([], [], []), "moment": ([], [], [])}
+def examples(set_names: Sequence[str]) -> dict[str, tuple[list, list, list, list]]:
+    """Per model ("quantity", "moment"): features, labels, story ids and whether the values
+    agree, for every labelled pair."""
+    out: dict[str, tuple[list, list, list, list]] = {"quantity": ([], [], [], []), "moment": ([], [], [], [])}
     for set_name in set_names:
         for folder in bench.story_folders(set_name):
             truth = bench.load_truth(folder)
@@ -137,15 +132,16 @@ def examples(set_names: Sequence[str]) -> dict[str, tuple[list, list, list]]:
                     if not alignment.comparable(a, b):
                         continue
                     y = label.get((i, j))
+                    agree = alignment.values_agree(a.fact, b.fact)
                     if y is None:
-                        same_value, compatible, _ = alignment._value_features(a.fact, b.fact)
-                        if compatible:
+                        if agree:
                             continue  # agreeing values nobody labelled: unknown
                         y = 0
                     name = "quantity" if isinstance(a.fact, measures.Quantity) else "moment"
                     out[name][0].append(alignment.features(a, b))
                     out[name][1].append(y)
                     out[name][2].append(story)
+                    out[name][3].append(agree)
             print(f"  {story}: {len(items)} facts", file=sys.stderr)
     return out
 
@@ -161,9 +157,10 @@ def _fit(x: np.ndarray, y: np.ndarray):
     return mean, scale, lr.coef_[0], float(lr.intercept_[0])
 
 
-# The level is chosen for F1 on held-out clashing pairs. A false "Sources differ" misleads
-# the reader while a missed one leaves them where reading one report would, so a model
-# ships only if it also keeps held-out precision within PRECISION_SLACK of the rule's.
+# The level is chosen for F1 on held-out clashing pairs, among the levels that keep held-out
+# precision within PRECISION_SLACK of the rule's. A false "Sources differ" misleads the
+# reader while a missed one leaves them where reading one report would, so a model ships
+# only if it beats the rule's F1 at such a level.
 BETA = 1.0
 PRECISION_SLACK = 0.1
 
@@ -173,7 +170,14 @@ def _fbeta(prec: float, rec: float) -> float:
     return (1 + b2) * prec * rec / (b2 * prec + rec) if prec + rec else 0.0
 
 
-def _best_level(p: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
+def _best_level(p: np.ndarray, y: np.ndarray, min_precision: float = 0.0) -> tuple[float, float, float, float]:
+    """The level with the best F1 among those whose held-out precision is at least `min_precision`
+    (if none reaches it, the best F1 of all: such a model does not ship)."""
+    best = _best_level_from(p, y, min_precision)
+    return best if best[1] > 0 else _best_level_from(p, y, 0.0)
+
+
+def _best_level_from(p: np.ndarray, y: np.ndarray, min_precision: float) -> tuple[float, float, float, float]:
     best = (0.5, 0.0, 0.0, 0.0)
     for level in np.arange(0.05, 0.96, 0.01):
         pred = p >= level
@@ -181,7 +185,7 @@ def _best_level(p: np.ndarray, y: np.ndarray) -> tuple[float, float, float, floa
         prec = tp / max(1.0, float(pred.sum()))
         rec = tp / max(1.0, float((y == 1).sum()))
         f = _fbeta(prec, rec)
-        if f > best[1] + 1e-12:
+        if prec >= min_precision and f > best[1] + 1e-12:
             best = (float(round(level, 2)), f, prec, rec)
     return best
 
@@ -193,7 +197,7 @@ def _f1(pred: np.ndarray, y: np.ndarray) -> tuple[float, int, int]:
     return _fbeta(prec, rec), tp, fp
 
 
-def cross_validate(name: str, x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float | None:
+def cross_validate(name: str, x: np.ndarray, y: np.ndarray, groups: np.ndarray, agree: np.ndarray) -> float | None:
     """Held-out figures per fold; the decision level, or None when the hand rule does better.
 
     What matters is the pairs whose values clash: each one the model calls one measure
@@ -208,9 +212,10 @@ def cross_validate(name: str, x: np.ndarray, y: np.ndarray, groups: np.ndarray) 
         mean, scale, coef, intercept = _fit(x[train], y[train])
         model = alignment.PairModel(mean, scale, coef, intercept, 0.5)
         p[test] = [model.probability(row) for row in x[test]]
-    clash = x[:, alignment.FEATURES.index("compatible")] < 0.5
-    level, _, _, _ = _best_level(p[clash], y[clash])
+    clash = ~agree
     rule = x[:, alignment.FEATURES.index("rule_same")] > 0.5
+    # The level may trade precision for recall only as far as the model may ship at all.
+    level, _, _, _ = _best_level(p[clash], y[clash], _precision(rule[clash], y[clash]) - PRECISION_SLACK)
     print(f"{name}: {len(y)} pairs ({int(y.sum())} same measure; {int((clash & (y == 1)).sum())} of them clash)")
     results = {}
     for what, pred in (("hand rule", rule), (f"model at {level:.2f}", p >= level)):
@@ -247,9 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = examples(args.sets.split(","))
     out: dict = {"features": list(alignment.FEATURES), "sets": args.sets.split(",")}
-    for name, (xs, ys, gs) in data.items():
+    for name, (xs, ys, gs, agree) in data.items():
         x, y, g = np.asarray(xs, dtype=np.float64), np.asarray(ys), np.asarray(gs)
-        level = cross_validate(name, x, y, g)
+        level = cross_validate(name, x, y, g, np.asarray(agree, dtype=bool))
         mean, scale, coef, intercept = _fit(x, y)
         out[name] = None if level is None else alignment.PairModel(mean, scale, coef, intercept, level).to_json()
     if not args.check:

@@ -79,6 +79,22 @@ def test_passengers_and_crew_sharing_a_number_are_not_paired(embedder):
     assert not ({"14", "212"} <= values or {"14", "198"} <= values), found
 
 
+@pytest.mark.slow
+def test_agreeing_values_do_not_chain_different_counts_into_one_toll(embedder):
+    # "at least 240 flights" may be true beside "1,900 pilots" (a floor is below it): agreeing
+    # values are no sign of one measure, so the flights' update does not swallow the pilots.
+    facts, vectors = _story(
+        embedder,
+        (DAWN, "Nordavia said it had cancelled at least 240 flights on Tuesday as pilots walked out."),
+        (DAWN + timedelta(hours=5), "The union represents 1,900 pilots at the airline."),
+        (DAWN + timedelta(hours=11), "By evening the airline had cancelled more than 410 flights, it said."),
+        (DAWN + timedelta(hours=14), "About 1,900 passengers were stranded at Kettering airport overnight."),
+    )
+    found = [d for d in disagree.find(facts, vectors) if d.kind == "number"]
+    assert len(found) == 1 and found[0].severity == "update", found
+    assert [s.citations for s in found[0].sides] == [(1,), (3,)]
+
+
 def test_without_sentence_vectors_the_hand_rules_decide():
     statements = [
         Statement(1, 0, "At least 9 people were killed, police said.", DAWN),

@@ -29,6 +29,7 @@ import numpy as np
 from digest.types import Disagreement, Side
 
 from . import alignment
+from .facts import fold
 from .measures import Moment, Person, Quantity, SentenceFacts, may_measure_same, same_event, same_measure
 
 
@@ -49,8 +50,40 @@ def find(
     people = [p for f in facts for p in f.people]
     found = _number_disagreements(quantities, published, as_of, aligner)
     found += _date_disagreements(moments, aligner)
-    found += _name_disagreements(people)
+    found += _name_disagreements(people + _untagged_names(people, facts))
     return found
+
+
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
+
+
+def _untagged_names(people: Sequence[Person], facts: Sequence[SentenceFacts]) -> list[Person]:
+    """Full names the entity tagger missed in some reports ("Lars Henning Aamodt, 67, made the
+    find"), found as the same run of capitalised words, or a spelling variant of it, in another
+    report's sentences. They count only for spellings: with no title or deed they hold no role.
+    A full name (two words or more) is needed, so that a capitalised phrase is not taken for a name."""
+    by_first: dict[tuple[str, int], dict[str, Person]] = defaultdict(dict)  # (first name, words): key -> person
+    for p in people:
+        if len(p.words) >= 2:
+            by_first[(p.words[0], len(p.words))][p.key] = p
+    named_by: dict[str, set[int]] = defaultdict(set)
+    for p in people:
+        named_by[p.key].add(p.source)
+    out: list[Person] = []
+    for f in facts:
+        for m in _CAPITALISED_RUN.finditer(f.text):
+            words = tuple(w for w in re.findall(r"[a-z]+", fold(re.sub(r"['’]s$", "", m.group(0)))) if len(w) > 1)
+            if len(words) < 2:
+                continue
+            key = "".join(words)
+            for p in by_first.get((words[0], len(words)), {}).values():
+                if f.statement.source in named_by[p.key]:
+                    continue
+                if key == p.key or variant(key, p.key):
+                    out.append(Person(f.position, f.statement.source, m.group(0), key, words))
+                    named_by[key].add(f.statement.source)
+                    break
+    return out
 
 
 # ----------------------------------------------------------------------------- grouping
@@ -151,6 +184,8 @@ def _agree(a: Quantity, b: Quantity, aligner: alignment.Aligner) -> bool:
     ):
         return False  # a source gives one value for one measure (or rounds it: "about 300", "310")
     fa, fb = a.frame, b.frame
+    if fa.thing and fb.thing and fa.thing != fb.thing and not aligner.same(a, b, same_measure(fa, fb)):
+        return False  # "1,900 pilots" and "240 flights" are two counts, whatever chain of pairs joins them
     if not (fa.dimension == "count" and fa.event and fb.event and fa.event != fb.event):
         return True
     return a.source != b.source and aligner.same(a, b, False)
@@ -345,20 +380,33 @@ def _update_order(
         return None
 
     def spans(times_of) -> list[tuple]:
+        """Per side with a known time, the earliest and the latest (each time is a (low, high) pair)."""
         out = []
         for k in order:
             known = [t for t in (times_of(q) for q in sides[k]) if t is not None]
             if known:
-                out.append((min(known), max(known)))
+                out.append((min(t[0] for t in known), max(t[1] for t in known)))
         return out
 
     def ordered(sp: list[tuple], strict: bool) -> bool:
         return all(sp[i][1] < sp[i + 1][0] or (not strict and sp[i][1] == sp[i + 1][0]) for i in range(len(sp) - 1))
 
-    reported = spans(lambda q: published.get(q.source))
+    def published_at(q: Quantity) -> tuple[datetime, datetime] | None:
+        t = published.get(q.source)
+        return None if t is None else (t, t)
+
+    reported = spans(published_at)
     # A sentence's day may be the event's ("killing four on Tuesday") as well as the figure's:
-    # reports of one day are not out of order, and only days that advance show growth.
-    dated = spans(lambda q: as_of.get(q.statement))
+    # reports of one day are not out of order, and only days that advance show growth. A day
+    # before the first report came out cannot date any report's figure: it is the event's
+    # ("eleven died when the coach overturned on Wednesday night", published on Thursday).
+    first_day = min((t.date() for t in published.values() if t is not None), default=None)
+
+    def figure_day(q: Quantity) -> tuple[date, date] | None:
+        day = as_of.get(q.statement)
+        return None if day is None or (first_day is not None and day < first_day) else (day, day)
+
+    dated = spans(figure_day)
     if not ordered(reported, strict=True) or not ordered(dated, strict=False):
         return None
     if max(len(reported), len(dated)) < 2:
@@ -372,12 +420,24 @@ def _update_order(
     so_far = floor or any(q.frame.provisional for k in order[:-1] for q in sides[k])
     # People killed, hurt, evacuated or rescued in an event still going on are counted as the
     # day goes: reports published in order with ever larger counts are the count growing.
-    tolls = len(reported) >= 2 and all(q.frame.event in _TOLLS for s in sides for q in s)
+    # A figure whose event the parse did not find ("the number killed ... has risen to 11") does
+    # not veto, but at least one must name a toll.
+    events = {q.frame.event for s in sides for q in s} - {""}
+    amounts = all(q.frame.dimension in _TOLL_DIMENSIONS for s in sides for q in s)
+    tolls = len(reported) >= 2 and bool(events) and events <= _TOLLS and amounts
     days_advance = len(dated) >= 2 and ordered(dated, strict=True)
     return order if moved or so_far or days_advance or tolls else None
 
 
-_TOLLS = {"killed", "injured", "evacuate", "rescue", "hospitalise", "hospitalize", "displace", "arrest"}
+# Counts of an event still going on, which reports raise as the day goes: people killed, hurt,
+# taken ill or to hospital, evacuated, rescued or arrested; homes flooded or without power;
+# flights cancelled, ships waiting; acres burned, oil spilled. A fixed fact (a sentence, a
+# price, passengers on board, an age) is never one: tolls are counts and amounts of stuff.
+_TOLLS = {
+    "killed", "injured", "ill", "infect", "hospitalise", "hospitalize", "treat", "evacuate", "displace",
+    "rescue", "arrest", "detain", "cancel", "be without", "lose", "strand", "wait", "flood", "burn", "spill",
+}  # fmt: skip
+_TOLL_DIMENSIONS = {"count", "area", "volume", "mass"}
 
 
 # ----------------------------------------------------------------------------- dates
@@ -452,10 +512,12 @@ def variant(a: str, b: str) -> bool:
     "yoonsulyeol"/"yoonsukyeol", "zelenskyy"/"zelenskiy" and "marquardt"/"markwardt" are
     variants; "kimyonghyun"/"kimeunhyun" (another person) and "borrell"/"borrelland" are not.
     """
-    if a == b or a in b or b in a or a[0] != b[0]:
+    if a == b or a[0] != b[0]:
         return False
     if _sound(a) == _sound(b):
-        return True
+        return True  # before the test below: "henrikevos" / "henrikevoss" differ by a doubled letter
+    if a in b or b in a:
+        return False
     return _edits(a, b) <= max(1, min(len(a), len(b)) // 8)
 
 
@@ -610,6 +672,12 @@ def _same_title(a: str, b: str, qualified: bool) -> str:
         return max(a, b, key=len)  # not "minister" and "prime minister": offices of many holders
     if qualified and a in _HEADS and b in _HEADS:
         return "leader"
+    # "union general secretary" and "union leader": the head of the organisation both titles
+    # name first. As for every role, a disagreement also needs each source to name one person
+    # in it and never the other (two unions' leaders are each named by their own reports).
+    for k in range(1, min(len(wa), len(wb))):
+        if wa[:k] == wb[:k] and " ".join(wa[k:]) in _HEADS and " ".join(wb[k:]) in _HEADS:
+            return f"leader of the {' '.join(wa[:k])}"  # names whose: not an office of many holders
     return ""
 
 

@@ -1332,12 +1332,37 @@ _MADE_TO = {"force", "order", "compel", "oblige", "prompt", "tell", "urge"}
 _HOMES = {"home", "house", "village", "town"}
 
 
+_TIMES_OF_DAY = {
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "nightfall",
+    "dawn",
+    "midday",
+    "noon",
+    "midnight",
+    "lunchtime",
+}
+_CLOCK = re.compile(r"\b\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?m\b", re.I)
+
+
+def _time_of_day(tok) -> bool:
+    """Is `tok` (the object of "by") a time of the day: "5 a.m.", "Tuesday evening", "midday"?"""
+    phrase = " ".join(t.text for t in tok.subtree)
+    return bool(_CLOCK.search(phrase)) or any(t.lower_ in _TIMES_OF_DAY for t in tok.subtree)
+
+
 def _canon_event(tok) -> str:
     lemma = _lemma(tok)
     if tok.pos_ == "ADP" or lemma in _LIGHT_VERBS:
         return ""
     if lemma in ("leave", "flee", "abandon", "evacuate") and any(
         c.dep_ == "dobj" and _lemma(c) in _HOMES for c in tok.children
+    ):
+        return "evacuate"
+    if lemma in ("move", "evacuate", "flee", "relocate") and any(  # "900 people were moved from their homes"
+        c.dep_ == "prep" and c.lower_ == "from" and any(_lemma(g) in _HOMES for g in c.children) for c in tok.children
     ):
         return "evacuate"
     particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), "")
@@ -1726,8 +1751,11 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
         or dimension in _PHYSICAL
     )
     # "42 homes had been destroyed so far": a count still growing
+    # or "35 cm had fallen by 5 a.m.", "by Tuesday evening": a count as of a time of the day
     provisional = pred is not None and any(
-        c.lemma_ == "far" and any(g.lower_ == "so" for g in c.children) for c in pred.children
+        (c.lemma_ == "far" and any(g.lower_ == "so" for g in c.children))
+        or (c.dep_ == "prep" and c.lower_ == "by" and any(_time_of_day(g) for g in c.children))
+        for c in pred.children
     )
     if dimension.startswith(("scale:", "code:")):
         # "a magnitude 6.4 earthquake struck / shook": the reading belongs to the quake, whatever it did;

@@ -95,6 +95,21 @@ def test_agreeing_values_do_not_chain_different_counts_into_one_toll(embedder):
     assert [s.citations for s in found[0].sides] == [(1,), (3,)]
 
 
+@pytest.mark.slow
+def test_a_report_giving_both_values_disagrees_with_nobody(embedder):
+    # "5.9%, up from 5.8% in May": the second report states the first report's value too, so
+    # the two values are this month's and last month's rate, not a contradiction.
+    facts, vectors = _story(
+        embedder,
+        (DAWN, "The unemployment rate slightly increased to 5.9%, the Bureau of Labor Statistics reported Friday."),
+        (
+            DAWN,
+            "The unemployment rate stood at 5.9%, up from 5.8% in May, the Bureau of Labor Statistics reported Friday.",
+        ),
+    )
+    assert not [d for d in disagree.find(facts, vectors) if d.kind == "number"]
+
+
 def test_without_sentence_vectors_the_hand_rules_decide():
     statements = [
         Statement(1, 0, "At least 9 people were killed, police said.", DAWN),

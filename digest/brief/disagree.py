@@ -229,7 +229,7 @@ def _number_disagreements(
             continue
         sides = _merge_rounded(_sides(group, _same_value))
         sides = _drop_self_contradicting(sides, quantities)
-        if len(sides) < 2:
+        if len(sides) < 2 or (len(sides) == 2 and _states_both(sides, quantities)):
             continue
         group = [q for side in sides for q in side]
         sources_of = [{q.source for q in side} for side in sides]
@@ -319,6 +319,23 @@ def _drop_self_contradicting(sides: list[list[Quantity]], quantities: Sequence[Q
                 if q not in o:
                     o.append(q)
     return kept
+
+
+def _states_both(sides: list[list[Quantity]], quantities: Sequence[Quantity]) -> bool:
+    """Does every source of one side also state the other side's value, for what may be the same
+    measure? Then no report disagrees with another: the two values are two measures that one
+    report gives side by side ("$974 billion over five years or $1.2 trillion over eight",
+    "5.9%, up from 5.8% in May")."""
+    for side, other in ((sides[0], sides[1]), (sides[1], sides[0])):
+        if all(
+            any(
+                q.source == n and q.amount.same(other[0].amount) and may_measure_same(q.frame, side[0].frame)
+                for q in quantities
+            )
+            for n in {x.source for x in side}
+        ):
+            return True
+    return False
 
 
 def _close_in_size(a: Quantity, b: Quantity) -> bool:

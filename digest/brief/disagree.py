@@ -29,8 +29,16 @@ import numpy as np
 from digest.types import Disagreement, Side
 
 from . import alignment
-from .facts import fold
-from .measures import Moment, Person, Quantity, SentenceFacts, may_measure_same, same_event, same_measure
+from .measures import (
+    Moment,
+    Person,
+    Quantity,
+    SentenceFacts,
+    may_measure_same,
+    name_words,
+    same_event,
+    same_measure,
+)
 
 
 def find(
@@ -63,18 +71,17 @@ def _untagged_names(people: Sequence[Person], facts: Sequence[SentenceFacts]) ->
     report's sentences. They count only for spellings: with no title or deed they hold no role.
     A full name (two words or more) is needed, so that a capitalised phrase is not taken for a name."""
     by_first: dict[tuple[str, int], dict[str, Person]] = defaultdict(dict)  # (first name, words): key -> person
-    for p in people:
-        if len(p.words) >= 2:
-            by_first[(p.words[0], len(p.words))][p.key] = p
     named_by: dict[str, set[int]] = defaultdict(set)
     for p in people:
         named_by[p.key].add(p.source)
+        if len(p.words) >= 2:
+            by_first[(p.words[0], len(p.words))][p.key] = p
     out: list[Person] = []
     for f in facts:
         for m in _CAPITALISED_RUN.finditer(f.text):
-            words = tuple(w for w in re.findall(r"[a-z]+", fold(re.sub(r"['’]s$", "", m.group(0)))) if len(w) > 1)
-            if len(words) < 2:
-                continue
+            words = name_words(re.sub(r"['’]s$", "", m.group(0)))
+            if sum(len(w) > 1 for w in words) < 2:
+                continue  # then name_words kept the full words only
             key = "".join(words)
             for p in by_first.get((words[0], len(words)), {}).values():
                 if f.statement.source in named_by[p.key]:
@@ -298,18 +305,7 @@ def _drop_self_contradicting(sides: list[list[Quantity]], quantities: Sequence[Q
         others = [o for o in kept if o is not side]
         echoes: list[tuple[list[Quantity], Quantity]] = []
         for n in {q.source for q in side}:
-            found = next(
-                (
-                    (o, q)
-                    for o in others
-                    for q in quantities
-                    if q.source == n
-                    and q not in side
-                    and q.amount.same(o[0].amount)
-                    and may_measure_same(q.frame, side[0].frame)
-                ),
-                None,
-            )
+            found = _echo(n, side, others, quantities)
             if found is None:
                 break
             echoes.append(found)
@@ -321,21 +317,34 @@ def _drop_self_contradicting(sides: list[list[Quantity]], quantities: Sequence[Q
     return kept
 
 
+def _echo(
+    n: int, side: list[Quantity], others: Sequence[list[Quantity]], quantities: Sequence[Quantity]
+) -> tuple[list[Quantity], Quantity] | None:
+    """Where source `n` of `side` also states another side's value, for what may be the same
+    measure: (that side, the figure), or None."""
+    return next(
+        (
+            (o, q)
+            for o in others
+            for q in quantities
+            if q.source == n
+            and q not in side
+            and q.amount.same(o[0].amount)
+            and may_measure_same(q.frame, side[0].frame)
+        ),
+        None,
+    )
+
+
 def _states_both(sides: list[list[Quantity]], quantities: Sequence[Quantity]) -> bool:
     """Does every source of one side also state the other side's value, for what may be the same
     measure? Then no report disagrees with another: the two values are two measures that one
     report gives side by side ("$974 billion over five years or $1.2 trillion over eight",
     "5.9%, up from 5.8% in May")."""
-    for side, other in ((sides[0], sides[1]), (sides[1], sides[0])):
-        if all(
-            any(
-                q.source == n and q.amount.same(other[0].amount) and may_measure_same(q.frame, side[0].frame)
-                for q in quantities
-            )
-            for n in {x.source for x in side}
-        ):
-            return True
-    return False
+    return any(
+        all(_echo(n, side, [other], quantities) is not None for n in {x.source for x in side})
+        for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))
+    )
 
 
 def _close_in_size(a: Quantity, b: Quantity) -> bool:
@@ -397,31 +406,26 @@ def _update_order(
         return None
 
     def spans(times_of) -> list[tuple]:
-        """Per side with a known time, the earliest and the latest (each time is a (low, high) pair)."""
         out = []
         for k in order:
             known = [t for t in (times_of(q) for q in sides[k]) if t is not None]
             if known:
-                out.append((min(t[0] for t in known), max(t[1] for t in known)))
+                out.append((min(known), max(known)))
         return out
 
     def ordered(sp: list[tuple], strict: bool) -> bool:
         return all(sp[i][1] < sp[i + 1][0] or (not strict and sp[i][1] == sp[i + 1][0]) for i in range(len(sp) - 1))
 
-    def published_at(q: Quantity) -> tuple[datetime, datetime] | None:
-        t = published.get(q.source)
-        return None if t is None else (t, t)
-
-    reported = spans(published_at)
+    reported = spans(lambda q: published.get(q.source))
     # A sentence's day may be the event's ("killing four on Tuesday") as well as the figure's:
     # reports of one day are not out of order, and only days that advance show growth. A day
     # before the first report came out cannot date any report's figure: it is the event's
     # ("eleven died when the coach overturned on Wednesday night", published on Thursday).
     first_day = min((t.date() for t in published.values() if t is not None), default=None)
 
-    def figure_day(q: Quantity) -> tuple[date, date] | None:
+    def figure_day(q: Quantity) -> date | None:
         day = as_of.get(q.statement)
-        return None if day is None or (first_day is not None and day < first_day) else (day, day)
+        return None if day is None or (first_day is not None and day < first_day) else day
 
     dated = spans(figure_day)
     if not ordered(reported, strict=True) or not ordered(dated, strict=False):

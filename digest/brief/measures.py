@@ -2060,6 +2060,14 @@ _SPELLING = {"defense": "defence", "center": "centre", "labor": "labour", "organ
 _NOT_TITLES = {"the", "a", "an", "mr", "mrs", "ms", "dr", "of", "and", "s", "'s", "former", "then", "new"}
 
 
+def name_words(name: str) -> tuple[str, ...]:
+    """The folded words a person's name is compared by (its key is their concatenation)."""
+    words = tuple(re.findall(r"[a-z]+", fold(name)))
+    if len([w for w in words if len(w) > 1]) >= 2:
+        words = tuple(w for w in words if len(w) > 1)  # "Donald J. Trump" is Donald Trump
+    return words
+
+
 def _people(st: Statement, position: int, doc) -> list[Person]:
     """People named in a sentence: spaCy's PERSON entities, and capitalised names right after a title.
 
@@ -2098,9 +2106,7 @@ def _people(st: Statement, position: int, doc) -> list[Person]:
         if not span.text[:1].isupper():
             continue
         name = re.sub(r"'s$", "", span.text).strip()
-        words = tuple(w for w in re.findall(r"[a-z]+", fold(name)))
-        if len([w for w in words if len(w) > 1]) >= 2:
-            words = tuple(w for w in words if len(w) > 1)  # "Donald J. Trump" is Donald Trump
+        words = name_words(name)
         key = "".join(words)
         if len(key) < 4 or (len(words) < 2 and len(key) < 5):
             continue

@@ -1,4 +1,4 @@
-"""The invented multi-source stories (tests/fixtures/stories/dev, benchmarks/cases/heldout, heldout2-5) agree with their truth.json.
+"""The invented multi-source stories (tests/fixtures/stories/dev, benchmarks/cases/heldout, heldout2-6) agree with their truth.json.
 
 Every file a truth.json names exists, every planted value is written in each file said to state it,
 and the sets hold the planted conflicts and non-conflicts the facts benchmark needs. The values the
@@ -27,7 +27,8 @@ HELDOUT2 = facts.story_folders("heldout2")
 HELDOUT3 = facts.story_folders("heldout3")
 HELDOUT4 = facts.story_folders("heldout4")
 HELDOUT5 = facts.story_folders("heldout5")
-ALL_SETS = DEV + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5
+HELDOUT6 = facts.story_folders("heldout6")
+ALL_SETS = DEV + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5 + HELDOUT6
 KINDS = {"number", "name", "date"}
 TYPES = {"conflict", "update", "minor"}
 RELATIONS = {"equivalent", "rounding", "implied", "different_quantities"}
@@ -159,11 +160,12 @@ def test_heldout2_set_size() -> None:
         (HELDOUT3, DEV + HELDOUT + HELDOUT2, 40, False),
         (HELDOUT4, DEV + HELDOUT + HELDOUT2 + HELDOUT3, 45, True),
         (HELDOUT5, DEV + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4, 45, True),
+        (HELDOUT6, DEV + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5, 45, True),
     ],
-    ids=["heldout3", "heldout4", "heldout5"],
+    ids=["heldout3", "heldout4", "heldout5", "heldout6"],
 )
 def test_blind_set_size(blind: list[Path], earlier: list[Path], min_conflicts: int, every_relation: bool) -> None:
-    """The third to fifth held-out sets: written blind (no reading of digest's code, no benchmark run), measured once."""
+    """The third to sixth held-out sets: written blind (no reading of digest's code, no benchmark run), measured once."""
     assert len(blind) >= 10
     conflicts = [c for f in blind for c in facts.load_truth(f)["conflicts"]]
     assert len(conflicts) >= min_conflicts

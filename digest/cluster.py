@@ -130,11 +130,17 @@ class Features:
 
 
 def describe(articles: Sequence[Article], embedder: Embedder, options: ClusterOptions = OPTIONS) -> Features:
-    emb = np.asarray(embedder.embed([title_and_lead(a, options.lead_words) for a in articles]), dtype=np.float32)
-    emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
-    terms, term_names = _tfidf([title_and_lead(a, options.term_words) for a in articles])
-    title_terms, _ = _tfidf([headline(a) for a in articles])
-    ents, ent_names = _entity_matrix(_entities([title_and_lead(a, options.entity_words) for a in articles]))
+    from concurrent.futures import ThreadPoolExecutor
+
+    # The entity tagger runs on one core beside the embedder (which releases the GIL while a batch
+    # runs): on a large pile the two are most of the time, and neither depends on the other.
+    with ThreadPoolExecutor(1) as side:
+        tagged = side.submit(_entities, [title_and_lead(a, options.entity_words) for a in articles])
+        emb = np.asarray(embedder.embed([title_and_lead(a, options.lead_words) for a in articles]), dtype=np.float32)
+        emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+        terms, term_names = _tfidf([title_and_lead(a, options.term_words) for a in articles])
+        title_terms, _ = _tfidf([headline(a) for a in articles])
+        ents, ent_names = _entity_matrix(tagged.result())
     days = np.array([_days(a.published) for a in articles], dtype=np.float64)
     return Features(emb, terms, term_names, title_terms, ents, ent_names, days)
 

@@ -48,6 +48,16 @@ def test_batches_match_single_calls_and_repeats_are_cached(emb):
     assert np.allclose(single, batch[7], atol=1e-5)
 
 
+def test_batches_side_by_side_give_the_bits_of_one_thread(seeds_dir):
+    """Batches run on several threads; each vector lands at its own text whatever finished first."""
+    articles, _ = read_sources([str(seeds_dir)])
+    texts = [s for a in articles for s in a.text.split(". ") if len(s.split()) >= 4][:90]
+    one = OnnxEmbedder(Path(packaged_minilm_path()), threads=1)
+    two = OnnxEmbedder(Path(packaged_minilm_path()), threads=2, batch_size=4)
+    assert two.threads == 2
+    assert np.array_equal(one.embed(texts), two.embed(texts))
+
+
 def test_onnx_vectors_equal_the_torch_reference_on_the_seeds(emb, seeds_dir):
     """The export is only worth having if it changes nothing: same vectors as sentence-transformers."""
     articles, _ = read_sources([str(seeds_dir)])

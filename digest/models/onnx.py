@@ -307,7 +307,11 @@ class OnnxEmbedder(CachedEmbedder):
         self._tokenizer = load_tokenizer(folder, max_seq_length(folder, max_length))
         options = ort.SessionOptions()
         self.threads = int(threads or os.environ.get("DIGEST_THREADS") or default_threads())
-        options.intra_op_num_threads = self.threads
+        # One thread per run, and batches run side by side on `threads` Python threads (ONNX Runtime
+        # releases the GIL and a session may run concurrently). On 2 cores this embeds a pile about a
+        # quarter faster, with a sixth less CPU, than one batch at a time split over both cores: small
+        # batches split poorly. The vectors are bit-identical either way.
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         # Idle pool threads sleep rather than spin: on a shared machine spinning burned about a third
         # more CPU for the same embeddings, and slowed the run (same numbers either way).
@@ -323,19 +327,35 @@ class OnnxEmbedder(CachedEmbedder):
     def _encode(self, texts: list[str]) -> np.ndarray:
         # Longest first, so each batch pads to similar lengths (as sentence-transformers does).
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
         out: list[np.ndarray | None] = [None] * len(texts)
         with self._progress(len(texts)) as advance:
-            for start in range(0, len(order), self.batch_size):
-                idx = order[start : start + self.batch_size]
-                feeds = _batch(self._tokenizer, [texts[i] for i in idx], self._inputs)
-                hidden = self._session.run(None, feeds)[0]
-                if self.pooling == "cls":
-                    vecs = hidden[:, 0]
-                else:
-                    mask = feeds["attention_mask"][..., None].astype(np.float32)
-                    vecs = (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1e-9)
-                vecs = vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-                for i, v in zip(idx, vecs):
-                    out[i] = v.astype(np.float32)
-                advance(len(idx))
+            if self.threads > 1 and len(batches) > 1:
+                from concurrent.futures import ThreadPoolExecutor
+
+                with ThreadPoolExecutor(min(self.threads, len(batches))) as pool:
+                    done = pool.map(lambda idx: self._vectors([texts[i] for i in idx]), batches)
+                    for idx, vecs in zip(batches, done):  # in batch order: placed by index, whatever ran first
+                        _place(out, idx, vecs)
+                        advance(len(idx))
+            else:
+                for idx in batches:
+                    _place(out, idx, self._vectors([texts[i] for i in idx]))
+                    advance(len(idx))
         return np.stack(out)  # type: ignore[arg-type]
+
+    def _vectors(self, batch: list[str]) -> np.ndarray:
+        """Unit vectors of one batch (pooled as the folder says)."""
+        feeds = _batch(self._tokenizer, batch, self._inputs)
+        hidden = self._session.run(None, feeds)[0]
+        if self.pooling == "cls":
+            vecs = hidden[:, 0]
+        else:
+            mask = feeds["attention_mask"][..., None].astype(np.float32)
+            vecs = (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1e-9)
+        return (vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+
+
+def _place(out: list[np.ndarray | None], idx: list[int], vecs: np.ndarray) -> None:
+    for i, v in zip(idx, vecs):
+        out[i] = v

@@ -117,3 +117,39 @@ def test_without_sentence_vectors_the_hand_rules_decide():
     ]
     facts = extract(statements)
     assert disagree.find(facts) == disagree.find(facts, None, learned=False)
+
+
+@pytest.mark.slow
+def test_people_counted_by_different_fates_are_never_one_count(embedder):
+    """Three rescued at dawn, four by noon; the bodies of three crew the next day: two counts."""
+    facts, vectors = _story(
+        embedder,
+        (DAWN, "GALWAY, March 12 (ANA) - Three crew members of the trawler were rescued from the sea."),
+        (DAWN + timedelta(hours=6), "Four crew members have now been rescued, the Irish Coast Guard said."),
+        (
+            DAWN + timedelta(hours=26),
+            "The bodies of three crew members of the trawler have now been recovered after a third man was found "
+            "by a lifeboat crew at first light on Friday, the coast guard said.",
+        ),
+    )
+    found = [d for d in disagree.find(facts, vectors) if d.kind == "number"]
+    assert len(found) == 1 and found[0].severity == "update", found
+    assert [(s.value.lower(), s.citations) for s in found[0].sides] == [("three", (1,)), ("four", (2,))]
+
+
+@pytest.mark.slow
+def test_a_toll_one_report_also_tells_with_another_verb_still_grows_into_an_update(embedder):
+    facts, vectors = _story(
+        embedder,
+        (DAWN, "FELIXPORT, March 12 (Coast Wire) - A crane collapsed onto a quay on Thursday, injuring three workers."),
+        (DAWN + timedelta(hours=5), "Four workers were injured when a giant crane collapsed at the port on Thursday."),
+        (
+            DAWN + timedelta(hours=18),
+            "Five workers are now known to have been injured in Thursday's crane collapse at the port, after "
+            "further dock workers came forward for treatment overnight, the port said.",
+        ),
+        (DAWN + timedelta(hours=27), "Five workers were injured when the crane fell across a berth during the storm."),
+    )
+    found = [d for d in disagree.find(facts, vectors) if d.kind == "number"]
+    assert len(found) == 1 and found[0].severity == "update", found
+    assert [s.value.lower() for s in found[0].sides] == ["three", "four", "five"]

@@ -365,3 +365,76 @@ def test_an_age_that_differs_between_reports_is_no_toll():
     )
     numbers = [d for d in found if d.kind == "number"]
     assert len(numbers) == 1 and numbers[0].severity == "disagreement", found
+
+
+def test_a_later_report_that_tells_the_earlier_toll_as_history_is_still_an_update():
+    """The Sunday paper gives both figures ("rose to four ... the two skiers"); it does not contradict itself."""
+    saturday = datetime(2025, 3, 8, 12, 20, tzinfo=UTC)
+    found = _find(
+        (saturday, "LA CORBIERE, France (Alp Wire) - Two skiers were killed after an avalanche swept an open run."),
+        (saturday + timedelta(hours=5), "The avalanche killed two people and injured several more, officials said."),
+        (
+            saturday + timedelta(hours=21),
+            "The death toll from Saturday's avalanche rose to four on Sunday morning.\n"
+            "Rescuers found the bodies of the two skiers who had been missing.",
+        ),
+    )
+    tolls = [d for d in found if d.kind == "number" and {"two", "four"} <= {s.value.lower() for s in d.sides}]
+    assert len(tolls) == 1 and tolls[0].severity == "update", found
+    assert tolls[0].sides[-1].value == "four" and tolls[0].sides[-1].citations == (3,)
+
+
+def test_reports_of_successive_days_each_telling_its_own_day_do_not_disagree_on_the_date():
+    tuesday = datetime(2025, 9, 16, 13, 0, tzinfo=UTC)
+    found = _find(
+        (tuesday, "A boil-water advisory for 4,200 households remained in place Tuesday afternoon."),
+        (tuesday + timedelta(days=1), "The water district widened its boil-water advisory on Wednesday."),
+    )
+    assert not [d for d in found if d.kind == "date"], found
+
+
+def test_one_event_given_two_days_still_disagrees_when_neither_is_its_report_s_own_day():
+    thursday = datetime(2025, 11, 20, 9, 0, tzinfo=UTC)
+    found = _find(
+        (thursday, "The outbreak was first detected on Tuesday at a farm near Lindhaven."),
+        (thursday + timedelta(days=1), "The outbreak was first detected on Wednesday, the ministry said."),
+    )
+    dates = [d for d in found if d.kind == "date"]
+    assert len(dates) == 1 and dates[0].severity == "disagreement", found
+
+
+def test_one_person_given_two_posts_by_two_reports_is_a_disagreement():
+    found = _find(
+        (MORNING, "PORT CARRINGTON (AusWire) - Site manager Gavin Tully said the silo had been inspected in March."),
+        (MORNING, '"We warned them about the dust," said union organiser Gavin Tully, who works at the port.'),
+        (MORNING, "The blast happened shortly after 4 p.m., site manager Gavin Tully told reporters."),
+    )
+    posts = [d for d in found if d.kind == "name" and "Tully" in d.about]
+    assert len(posts) == 1 and posts[0].severity == "disagreement", found
+    assert {s.value: s.citations for s in posts[0].sides} == {"site manager": (1, 3), "union organiser": (2,)}
+
+
+def test_two_offices_of_one_politician_a_former_post_or_both_posts_in_one_report_are_no_disagreement():
+    found = _find(
+        (MORNING, "Senate Majority Leader Chuck Schumer said the bill would pass.\nFormer governor Ann Reyes agreed."),
+        (
+            MORNING,
+            "Sen. Chuck Schumer, a Democrat, called the vote historic.\nSchool superintendent Ann Reyes disagreed.",
+        ),
+        (MORNING, "Campaign manager Rick Ahlgren spoke first.\nParty chair Rick Ahlgren also runs the campaign."),
+        (MORNING, "County party chair Rick Ahlgren said the recount was fair."),
+    )
+    assert not [d for d in found if d.kind == "name" and d.severity == "disagreement"], found
+
+
+def test_one_sound_written_two_ways_and_a_silent_final_e_are_spelling_variants():
+    assert disagree.variant("florianwechsler", "florianwexler")  # German "chs" and "x" both say "ks"
+    assert disagree.variant("declanfurlong", "declanfurlonge")  # "Browne" / "Brown"
+    assert not disagree.variant("borrell", "borrelland")  # one name inside another is no variant
+    found = _find(
+        (MORNING, "GALWAY (ANA) - Skipper Declan Furlong had fished the grounds for 30 years."),
+        (MORNING, "The trawler's skipper, Declan Furlonge, was among those missing."),
+        (MORNING, "Declan Furlong, the skipper, sent a mayday shortly before midnight."),
+    )
+    spellings = [d for d in found if d.kind == "name" and d.severity == "minor"]
+    assert len(spellings) == 1 and {s.value for s in spellings[0].sides} == {"Declan Furlong", "Declan Furlonge"}

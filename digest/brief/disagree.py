@@ -36,6 +36,7 @@ from .measures import (
     SentenceFacts,
     may_measure_same,
     name_words,
+    people_and_others,
     same_event,
     same_measure,
 )
@@ -57,7 +58,7 @@ def find(
     moments = [m for f in facts for m in f.moments]
     people = [p for f in facts for p in f.people]
     found = _number_disagreements(quantities, published, as_of, aligner)
-    found += _date_disagreements(moments, aligner)
+    found += _date_disagreements(moments, published, aligner)
     found += _name_disagreements(people + _untagged_names(people, facts))
     return found
 
@@ -183,15 +184,30 @@ def _agree(a: Quantity, b: Quantity, aligner: alignment.Aligner) -> bool:
     of counts is of one event: a chain through a figure that names none ("8,000 soldiers")
     must not join "7,000 transferred" and "10,000 sent", unless the two are one measure
     told with other verbs ("at least 14 people were killed", "19 are known to have died")."""
-    if a.statement == b.statement:
+    if a.statement == b.statement and a.frame.moved == b.frame.moved:
         return False  # one sentence does not state one measure twice ("8% in Virginia, 6% in Carolina")
-    if a.source == b.source and not (
-        a.amount.same(b.amount)
-        or (a.amount.compatible(b.amount) and "about" in (a.amount.qualifier, b.amount.qualifier))
+    if (
+        a.source == b.source
+        and not (
+            a.amount.same(b.amount)
+            or (a.amount.compatible(b.amount) and "about" in (a.amount.qualifier, b.amount.qualifier))
+        )
+        and a.frame.moved == b.frame.moved
     ):
-        return False  # a source gives one value for one measure (or rounds it: "about 300", "310")
+        # A source gives one value for one measure (or rounds it: "about 300", "310"), unless it
+        # says the figure moved and tells the earlier one as history ("the toll rose to four ...
+        # the two skiers"): `_without_earlier_figures` sorts that out.
+        return False
     fa, fb = a.frame, b.frame
-    if fa.thing and fb.thing and fa.thing != fb.thing and not aligner.same(a, b, same_measure(fa, fb)):
+    if _FATES.get(fa.event, fa.event) != _FATES.get(fb.event, fb.event) and fa.event in _FATES and fb.event in _FATES:
+        return False  # three crew killed and four rescued: people counted by different fates
+    if (
+        fa.thing
+        and fb.thing
+        and fa.thing != fb.thing
+        and not people_and_others(fa, fb)  # "two skiers were killed", "the toll rose to four" (people)
+        and not aligner.same(a, b, same_measure(fa, fb))
+    ):
         return False  # "1,900 pilots" and "240 flights" are two counts, whatever chain of pairs joins them
     if not (fa.dimension == "count" and fa.event and fb.event and fa.event != fb.event):
         return True
@@ -236,8 +252,11 @@ def _number_disagreements(
             continue
         sides = _merge_rounded(_sides(group, _same_value))
         sides = _drop_self_contradicting(sides, quantities)
-        if len(sides) < 2 or (len(sides) == 2 and _states_both(sides, quantities)):
+        sides = _without_earlier_figures(sides, published, as_of)
+        if len(sides) < 2:
             continue
+        if len(sides) == 2 and _states_both(sides, quantities) and _update_order(sides, published, as_of) is None:
+            continue  # (a later report that says its figure moved gives the earlier one as history)
         group = [q for side in sides for q in side]
         sources_of = [{q.source for q in side} for side in sides]
         update = _update_order(sides, published, as_of)
@@ -315,6 +334,25 @@ def _drop_self_contradicting(sides: list[list[Quantity]], quantities: Sequence[Q
                 if q not in o:
                     o.append(q)
     return kept
+
+
+def _without_earlier_figures(
+    sides: list[list[Quantity]], published: dict[int, datetime | None], as_of: dict[int, date]
+) -> list[list[Quantity]]:
+    """The sides without the earlier figure that a report of a moved one also gives ("the death toll
+    rose to four after rescuers found the bodies of the two skiers", beside earlier reports of two
+    killed), when what is left is an update; else the sides as they were. A report that says its
+    figure moved tells the earlier one as history, not as its own count."""
+    movers = {q.source for side in sides for q in side if q.frame.moved}
+    if not movers:
+        return sides
+    trimmed = [
+        side if any(q.frame.moved for q in side) else [q for q in side if q.source not in movers] for side in sides
+    ]
+    trimmed = [side for side in trimmed if side]
+    if len(trimmed) < 2 or trimmed == sides or _update_order(trimmed, published, as_of) is None:
+        return sides
+    return trimmed
 
 
 def _echo(
@@ -441,11 +479,14 @@ def _update_order(
     so_far = floor or any(q.frame.provisional for k in order[:-1] for q in sides[k])
     # People killed, hurt, evacuated or rescued in an event still going on are counted as the
     # day goes: reports published in order with ever larger counts are the count growing.
-    # A figure whose event the parse did not find ("the number killed ... has risen to 11") does
-    # not veto, but at least one must name a toll.
+    # Every event named must be a toll (a figure whose event the parse did not find, "the number
+    # killed ... has risen to 11", does not veto), or else every side must name the toll at least
+    # once: one report may tell it with another verb as well ("five are known to have been
+    # injured", "four people being treated in hospital").
     events = {q.frame.event for s in sides for q in s} - {""}
     amounts = all(q.frame.dimension in _TOLL_DIMENSIONS for s in sides for q in s)
-    tolls = len(reported) >= 2 and bool(events) and events <= _TOLLS and amounts
+    named = (bool(events) and events <= _TOLLS) or all(any(q.frame.event in _TOLLS for q in s) for s in sides)
+    tolls = len(reported) >= 2 and amounts and named
     days_advance = len(dated) >= 2 and ordered(dated, strict=True)
     return order if moved or so_far or days_advance or tolls else None
 
@@ -455,10 +496,20 @@ def _update_order(
 # flights cancelled, ships waiting; acres burned, oil spilled. A fixed fact (a sentence, a
 # price, passengers on board, an age) is never one: tolls are counts and amounts of stuff.
 _TOLLS = {
-    "killed", "injured", "ill", "infect", "hospitalise", "hospitalize", "treat", "evacuate", "displace",
+    "killed", "injured", "ill", "infect", "hospitalise", "hospitalize", "admit", "treat", "evacuate", "displace",
     "rescue", "arrest", "detain", "cancel", "be without", "lose", "strand", "wait", "flood", "burn", "spill",
 }  # fmt: skip
 _TOLL_DIMENSIONS = {"count", "area", "volume", "mass"}
+# What befell the people a toll counts. Counts of different fates are never one measure, however
+# alike the sentences ("three crew members were rescued", "the bodies of three crew members").
+_FATES = {
+    "killed": "dead", "die": "dead", "drown": "dead",
+    "injured": "hurt", "hospitalise": "hurt", "hospitalize": "hurt", "admit": "hurt", "treat": "hurt",
+    "rescue": "saved", "survive": "saved", "save": "saved",
+    "miss": "missing", "unaccounted": "missing",
+    "evacuate": "moved", "displace": "moved",
+    "arrest": "held", "detain": "held",
+}  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- dates
@@ -472,7 +523,9 @@ def _moment_score(a: Moment, b: Moment) -> float:
     )
 
 
-def _date_disagreements(moments: list[Moment], aligner: alignment.Aligner) -> list[Disagreement]:
+def _date_disagreements(
+    moments: list[Moment], published: dict[int, datetime | None], aligner: alignment.Aligner
+) -> list[Disagreement]:
     dated = [
         m for m in moments if m.day or m.monthday or m.month or m.period or m.clock is not None or m.weekday is not None
     ]
@@ -489,6 +542,8 @@ def _date_disagreements(moments: list[Moment], aligner: alignment.Aligner) -> li
             continue
         if not any(sa[0].conflicts(sb[0]) for i, sa in enumerate(sides) for sb in sides[i + 1 :]):
             continue
+        if _each_its_own_day(sides, published):
+            continue
         ordered = sorted(sides, key=lambda s: (-len({m.source for m in s}), min(m.source for m in s)))
         out.append(
             Disagreement(
@@ -499,6 +554,19 @@ def _date_disagreements(moments: list[Moment], aligner: alignment.Aligner) -> li
             )
         )
     return out
+
+
+def _each_its_own_day(sides: list[list[Moment]], published: dict[int, datetime | None]) -> bool:
+    """Does every report give the day it was itself published? Then each tells what happened on
+    its own day of a story followed over several ("the advisory remained in place Tuesday", from
+    Tuesday's paper; "the district widened its advisory on Wednesday", from Wednesday's), not two
+    days for one event."""
+    for side in sides:
+        for m in side:
+            when = published.get(m.source)
+            if m.day is None or when is None or m.day != when.date():
+                return False
+    return True
 
 
 # ----------------------------------------------------------------------------- names
@@ -516,14 +584,17 @@ def _edits(a: str, b: str) -> int:
 
 
 # Spellings of one sound, folded before names are compared: "Marquardt"/"Markwardt",
-# "Philips"/"Filips", "Katz"/"Kats", "Mohammed"/"Mohamed".
-_SOUNDS = (("qu", "kw"), ("ph", "f"), ("ck", "k"), ("c", "k"), ("z", "s"), ("y", "i"), ("w", "v"))
+# "Philips"/"Filips", "Katz"/"Kats", "Mohammed"/"Mohamed", "Wechsler"/"Wexler".
+_SOUNDS = (
+    ("chs", "ks"), ("x", "ks"), ("qu", "kw"), ("ph", "f"), ("ck", "k"), ("c", "k"), ("z", "s"), ("y", "i"), ("w", "v"),
+)  # fmt: skip
 
 
 def _sound(key: str) -> str:
     for written, said in _SOUNDS:
         key = key.replace(written, said)
-    return re.sub(r"(.)\1+", r"\1", key)  # doubled letters
+    key = re.sub(r"(.)\1+", r"\1", key)  # doubled letters
+    return key[:-1] if key.endswith("e") and len(key) > 4 else key  # a silent final e: "Browne", "Furlonge"
 
 
 def variant(a: str, b: str) -> bool:
@@ -604,6 +675,8 @@ _MANY_HOLD = {
     "dr", "resident", "witness", "neighbor", "neighbour", "lawyer", "attorney", "researcher", "scientist",
     "economist", "student", "teacher", "nurse", "worker", "member", "aide", "source", "reporter", "correspondent",
     "editor", "writer", "author", "agent", "soldier", "activist", "protester", "fan", "player", "candidate",
+    "guide", "instructor", "firefighter", "rescuer", "paramedic", "volunteer", "farmer", "engineer", "consultant",
+    "guard", "climber", "skier", "survivor", "victim", "passenger",
 }  # fmt: skip
 _STATUS = {"former", "ex", "then", "acting", "interim", "late", "incoming", "outgoing", "deputy", "vice"}
 
@@ -672,10 +745,91 @@ def _name_disagreements(people: list[Person]) -> list[Disagreement]:
                 key=lambda s: -len(s.citations),
             )
             out.append(Disagreement(about=role, kind="name", severity="disagreement", sides=tuple(pair_sides)))
+    out += _two_posts(people)
     out.sort(key=lambda d: (d.severity != "disagreement",))
     return out
 
 
+def _two_posts(people: Sequence[Person]) -> list[Disagreement]:
+    """One person, two posts: each report gives the person one title, and the titles cannot both
+    be true of one person ("site manager Gavin Tully", "union organiser Gavin Tully"). Not when a
+    report gives the person both titles (one person may hold two posts), when a title is one many
+    people hold ("spokesman", "official") or one inside the other ("spokeswoman", "company
+    spokeswoman"), or when a title marks another time ("former", "acting")."""
+    titled = [
+        p
+        for p in people
+        if p.title
+        and len(p.words) >= 2
+        and _is_post(p.title.split()[-1].rstrip("."))
+        and not set(f"{p.qualifier} {p.title}".split()) & _THEN
+    ]
+    clusters: list[list[Person]] = []
+    for p in titled:
+        home = next((c for c in clusters if any(_one_person(p, x) for x in c)), None)
+        if home is None:
+            clusters.append([p])
+        else:
+            home.append(p)
+    out = []
+    for cluster in clusters:
+        posts: list[list[Person]] = []  # one list per distinct post, in the order first named
+        for p in cluster:
+            home = next((post for post in posts if _one_post(post[0].title, p.title)), None)
+            if home is None:
+                posts.append([p])
+            else:
+                home.append(p)
+        if len(posts) != 2:
+            continue  # one post, or three and more: no two views of one fact
+        sources = [{p.source for p in post} for post in posts]
+        heads = [post[0].title.split()[-1].rstrip(".") for post in posts]
+        if sources[0] & sources[1] or set(heads) & _MANY_HOLD or set(heads) <= _OFFICES:
+            continue  # (two offices are often one politician's: "Sen. Schumer", "Majority Leader Schumer")
+        if any(len(_post_shown(post).split()) < 2 for post in posts):
+            # A bare noun describes more often than it names a post: "founder" of a project and
+            # "investigative journalist", "general" and "chairman of the Joint Chiefs" (seen among
+            # the 310 real AllSides stories); a post is named with whose or what ("site manager").
+            continue
+        names = Counter(p.name for p in cluster)
+        name = max(names, key=lambda n: (names[n], len(n)))
+        sides = sorted(
+            (Side(_post_shown(post), _citations(post)) for post in posts),
+            key=lambda s: (-len(s.citations), s.citations),
+        )
+        out.append(Disagreement(about=f"{name}'s post", kind="name", severity="disagreement", sides=tuple(sides)))
+    return out
+
+
+def _one_post(a: str, b: str) -> bool:
+    """Two titles that may name one post: the same, one inside the other, or the same last word."""
+    wa, wb = a.split(), b.split()
+    return bool(_same_title(a, b, False)) or set(wa) <= set(wb) or set(wb) <= set(wa) or wa[-1] == wb[-1]
+
+
+def _is_post(head: str) -> bool:
+    """Is this the last word of a post a person holds ("manager", "minister"), not of whatever the
+    parse took for a title ("margin")?"""
+    return head in _POST_WORDS or (len(head) > 4 and head.endswith(_POST_ENDINGS))
+
+
+def _post_shown(post: Sequence[Person]) -> str:
+    titles = Counter((f"{p.qualifier} {p.title}" if p.qualifier else p.title).strip() for p in post)
+    return max(titles, key=lambda t: (titles[t], len(t)))
+
+
+# Last words of posts: agent nouns by their ending ("manager", "director", "organiser",
+# "economist", "superintendent"), and the posts that have none.
+_POST_ENDINGS = ("er", "or", "ist", "ian", "ent", "ant", "eer")
+_POST_WORDS = {
+    "chair", "chairman", "chairwoman", "chairperson", "head", "chief", "minister", "mayor", "secretary", "captain",
+    "coach", "clerk", "judge", "ceo", "cfo", "coo", "cto", "ciso", "governor", "sheriff", "marshal", "treasurer",
+    "dean", "rector", "provost", "chancellor", "deputy", "envoy", "attaché", "skipper", "pilot", "mp", "senator",
+    "president", "premier", "king", "queen", "bishop", "pastor", "priest", "imam", "rabbi", "general", "colonel",
+    "major", "sergeant", "lieutenant", "admiral", "spokesman", "spokeswoman", "spokesperson", "executive",
+}  # fmt: skip
+# Titles that mark another time than the report's: not a view of the person's present post.
+_THEN = {"former", "ex", "then", "late", "incoming", "outgoing", "acting", "interim", "retired", "onetime"}
 # Titles of whoever leads an organisation: the union's "general secretary" is its "leader".
 _HEADS = {"leader", "head", "general secretary", "secretary general"}
 

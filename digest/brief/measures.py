@@ -697,7 +697,7 @@ def may_measure_same(a: Frame, b: Frame) -> bool:
     """Lenient: nothing says they measure different things (for citations: "12 injured" is not "12 killed")."""
     if a.dimension != b.dimension or a.per != b.per:
         return False
-    if a.thing and b.thing and not _things_match(a.thing, b.thing) and not _people_and_others(a, b):
+    if a.thing and b.thing and not _things_match(a.thing, b.thing) and not people_and_others(a, b):
         return False
     return not (a.event and b.event and a.event != b.event and (a.event in _CANONICAL or b.event in _CANONICAL))
 
@@ -717,7 +717,7 @@ def same_measure(a: Frame, b: Frame) -> bool:
     """
     if a.dimension != b.dimension or a.per != b.per or a.role != b.role or a.anchor != b.anchor:
         return False
-    if a.thing and b.thing and not _things_match(a.thing, b.thing) and not _people_and_others(a, b):
+    if a.thing and b.thing and not _things_match(a.thing, b.thing) and not people_and_others(a, b):
         return False
     if a.subject and b.subject and not _things_match(a.subject, b.subject):
         return False
@@ -759,7 +759,7 @@ def same_event(a: Moment, b: Moment) -> bool:
 _SPEECH = {"say", "tell", "announce", "confirm", "report", "state", "add", "warn", "write", "post", "learn"}
 
 
-def _people_and_others(a: Frame, b: Frame) -> bool:
+def people_and_others(a: Frame, b: Frame) -> bool:
     """ "People" and a named group of people ("residents", "skiers", "passengers") to whom the
     same thing happens: "3,500 people were evacuated" and "3,000 residents were evacuated",
     "14 people died" and "the avalanche killed 12 skiers". Without the same event "people"
@@ -1804,7 +1804,7 @@ def _label(thing_tok, pred, thing: str, event: str, dimension: str) -> str:
         return f"year {noun + ' ' if noun else ''}{verb}".strip()
     if noun and verb and thing != event:
         return f"{noun} {verb}"
-    return noun or verb or dimension
+    return noun or verb or dimension.removeprefix("scale:")  # "scale:level" reads "level"
 
 
 # ----------------------------------------------------------------------------- moments

@@ -830,6 +830,7 @@ _POST_WORDS = {
 }  # fmt: skip
 # Titles that mark another time than the report's: not a view of the person's present post.
 _THEN = {"former", "ex", "then", "late", "incoming", "outgoing", "acting", "interim", "retired", "onetime"}
+
 # Titles of whoever leads an organisation: the union's "general secretary" is its "leader".
 _HEADS = {"leader", "head", "general secretary", "secretary general"}
 

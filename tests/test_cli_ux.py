@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,9 @@ def spawn(*args: str, cwd: Path | None = None, columns: int = 120):
         encoding="utf-8",
         codec_errors="replace",
         timeout=600,
+        # A user at a terminal: Ctrl-C interrupts, even when these tests run from a shell that
+        # started them in the background (which makes its children ignore SIGINT).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
 import numpy as np
@@ -199,7 +199,7 @@ def _agree(a: Quantity, b: Quantity, aligner: alignment.Aligner) -> bool:
         # the two skiers"): `_without_earlier_figures` sorts that out.
         return False
     fa, fb = a.frame, b.frame
-    if _FATES.get(fa.event, fa.event) != _FATES.get(fb.event, fb.event) and fa.event in _FATES and fb.event in _FATES:
+    if fa.event in _FATES and fb.event in _FATES and _FATES[fa.event] != _FATES[fb.event]:
         return False  # three crew killed and four rescued: people counted by different fates
     if (
         fa.thing
@@ -255,11 +255,11 @@ def _number_disagreements(
         sides = _without_earlier_figures(sides, published, as_of)
         if len(sides) < 2:
             continue
-        if len(sides) == 2 and _states_both(sides, quantities) and _update_order(sides, published, as_of) is None:
+        update = _update_order(sides, published, as_of)
+        if update is None and len(sides) == 2 and _states_both(sides, quantities):
             continue  # (a later report that says its figure moved gives the earlier one as history)
         group = [q for side in sides for q in side]
         sources_of = [{q.source for q in side} for side in sides]
-        update = _update_order(sides, published, as_of)
         if update is not None:
             ordered = [sides[k] for k in update]
             out.append(
@@ -688,8 +688,7 @@ def _name_disagreements(people: list[Person]) -> list[Disagreement]:
         by_key[p.key].append(p)
 
     def shown(ps: Sequence[Person]) -> str:
-        names = Counter(p.name for p in ps)
-        return max(names, key=lambda n: (names[n], len(n)))
+        return _most_written(p.name for p in ps)
 
     # Spelling variants: close keys from different sources, reported once per name.
     keys = sorted(by_key)
@@ -723,7 +722,7 @@ def _name_disagreements(people: list[Person]) -> list[Disagreement]:
             role = _shared_role(a, b)
             if not role:
                 continue
-            if role.split()[-1].rstrip(".") in _MANY_HOLD:
+            if _head(role) in _MANY_HOLD:
                 continue  # "police officer Fahim" and "police officer Usman": a role many people hold
             if role.split()[-1] in _OFFICES and not (a.qualifier and b.qualifier):
                 continue  # "Chancellor Hammond" and "Chancellor Merkel": an office held in many places
@@ -761,7 +760,7 @@ def _two_posts(people: Sequence[Person]) -> list[Disagreement]:
         for p in people
         if p.title
         and len(p.words) >= 2
-        and _is_post(p.title.split()[-1].rstrip("."))
+        and _is_post(_head(p.title))
         and not set(f"{p.qualifier} {p.title}".split()) & _THEN
     ]
     clusters: list[list[Person]] = []
@@ -773,17 +772,11 @@ def _two_posts(people: Sequence[Person]) -> list[Disagreement]:
             home.append(p)
     out = []
     for cluster in clusters:
-        posts: list[list[Person]] = []  # one list per distinct post, in the order first named
-        for p in cluster:
-            home = next((post for post in posts if _one_post(post[0].title, p.title)), None)
-            if home is None:
-                posts.append([p])
-            else:
-                home.append(p)
+        posts = _sides(cluster, lambda a, b: _one_post(a.title, b.title))  # each post, in the order first named
         if len(posts) != 2:
             continue  # one post, or three and more: no two views of one fact
         sources = [{p.source for p in post} for post in posts]
-        heads = [post[0].title.split()[-1].rstrip(".") for post in posts]
+        heads = [_head(post[0].title) for post in posts]
         if sources[0] & sources[1] or set(heads) & _MANY_HOLD or set(heads) <= _OFFICES:
             continue  # (two offices are often one politician's: "Sen. Schumer", "Majority Leader Schumer")
         if any(len(_post_shown(post).split()) < 2 for post in posts):
@@ -791,8 +784,7 @@ def _two_posts(people: Sequence[Person]) -> list[Disagreement]:
             # "investigative journalist", "general" and "chairman of the Joint Chiefs" (seen among
             # the 310 real AllSides stories); a post is named with whose or what ("site manager").
             continue
-        names = Counter(p.name for p in cluster)
-        name = max(names, key=lambda n: (names[n], len(n)))
+        name = _most_written(p.name for p in cluster)
         sides = sorted(
             (Side(_post_shown(post), _citations(post)) for post in posts),
             key=lambda s: (-len(s.citations), s.citations),
@@ -807,6 +799,11 @@ def _one_post(a: str, b: str) -> bool:
     return bool(_same_title(a, b, False)) or set(wa) <= set(wb) or set(wb) <= set(wa) or wa[-1] == wb[-1]
 
 
+def _head(title: str) -> str:
+    """The noun a title ends in: "police officer" -> "officer", "sen." -> "sen"."""
+    return title.split()[-1].rstrip(".")
+
+
 def _is_post(head: str) -> bool:
     """Is this the last word of a post a person holds ("manager", "minister"), not of whatever the
     parse took for a title ("margin")?"""
@@ -814,8 +811,13 @@ def _is_post(head: str) -> bool:
 
 
 def _post_shown(post: Sequence[Person]) -> str:
-    titles = Counter((f"{p.qualifier} {p.title}" if p.qualifier else p.title).strip() for p in post)
-    return max(titles, key=lambda t: (titles[t], len(t)))
+    return _most_written((f"{p.qualifier} {p.title}" if p.qualifier else p.title).strip() for p in post)
+
+
+def _most_written(forms: Iterable[str]) -> str:
+    """The form most reports use (the longer on a tie: the fuller name or title)."""
+    counts = Counter(forms)
+    return max(counts, key=lambda f: (counts[f], len(f)))
 
 
 # Last words of posts: agent nouns by their ending ("manager", "director", "organiser",

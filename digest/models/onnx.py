@@ -20,7 +20,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -329,19 +329,17 @@ class OnnxEmbedder(CachedEmbedder):
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         batches = [order[start : start + self.batch_size] for start in range(0, len(order), self.batch_size)]
         out: list[np.ndarray | None] = [None] * len(texts)
-        with self._progress(len(texts)) as advance:
+        with self._progress(len(texts)) as advance, contextlib.ExitStack() as stack:
+            run: Callable = map
             if self.threads > 1 and len(batches) > 1:
                 from concurrent.futures import ThreadPoolExecutor
 
-                with ThreadPoolExecutor(min(self.threads, len(batches))) as pool:
-                    done = pool.map(lambda idx: self._vectors([texts[i] for i in idx]), batches)
-                    for idx, vecs in zip(batches, done):  # in batch order: placed by index, whatever ran first
-                        _place(out, idx, vecs)
-                        advance(len(idx))
-            else:
-                for idx in batches:
-                    _place(out, idx, self._vectors([texts[i] for i in idx]))
-                    advance(len(idx))
+                run = stack.enter_context(ThreadPoolExecutor(min(self.threads, len(batches)))).map
+            # Results come in batch order and are placed by index, whatever ran first.
+            for idx, vecs in zip(batches, run(lambda idx: self._vectors([texts[i] for i in idx]), batches)):
+                for i, v in zip(idx, vecs):
+                    out[i] = v
+                advance(len(idx))
         return np.stack(out)  # type: ignore[arg-type]
 
     def _vectors(self, batch: list[str]) -> np.ndarray:
@@ -354,8 +352,3 @@ class OnnxEmbedder(CachedEmbedder):
             mask = feeds["attention_mask"][..., None].astype(np.float32)
             vecs = (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1e-9)
         return (vecs / np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)).astype(np.float32)
-
-
-def _place(out: list[np.ndarray | None], idx: list[int], vecs: np.ndarray) -> None:
-    for i, v in zip(idx, vecs):
-        out[i] = v

@@ -188,3 +188,81 @@ def test_the_finished_part_of_an_excerpt_can_be_shown(embedder):
         "Rescuers pulled 14 people from the collapsed parking garage on Sunday, officials said."
     ]
     assert shown[0].selectable
+
+
+# An invented story written as outlets write it: every outlet opens with the leak; two of them
+# mention, further down, the year the plant went in. That short aside is what editors' summaries
+# reward word for word (so salience may rank it a hair higher), but it is not the news.
+ARENA = [
+    _article(
+        1,
+        (
+            "BRENNAN LAKE, Ont. — An ammonia leak forced the evacuation of the Brennan Lake arena during a "
+            "junior hockey game on Thursday night, and 14 people were taken to hospital.",
+            "Fire Chief Denise Okafor said the leak was detected at 7:15 p.m., midway through the second period.",
+            "Arena staff shut down the plant and the building was cleared within minutes, she said.",
+            "The arena's plant was installed in 1994.",
+        ),
+        "Ammonia leak forces evacuation of Brennan Lake arena",
+    ),
+    _article(
+        2,
+        (
+            "An ammonia leak at the Brennan Lake arena sent 14 people to hospital on Thursday night and "
+            "forced the building to be emptied in the middle of a hockey game.",
+            "Residents of 60 homes closest to the arena were asked to leave as a precaution.",
+        ),
+        "Arena ammonia leak sends 14 to hospital",
+    ),
+    _article(
+        3,
+        (
+            "The ammonia leak at the Brennan Lake arena on Thursday evening, which sent 21 people to hospital, "
+            "has renewed questions about the age of refrigeration plants in small-town arenas across Ontario.",
+            "The arena's plant was installed in 1994, according to the town.",
+            "The Technical Standards and Safety Authority is leading the investigation.",
+        ),
+        "Arena leak renews questions over ageing ice plants",
+    ),
+]
+
+
+def test_the_lead_is_what_the_outlets_open_with_not_a_side_detail(embedder):
+    ev = evidence.gather(ARENA, embedder)
+    chosen = select.plan(ev, salience.default_model(), restates=RESTATES)
+    aside = next(c for c in chosen if "1994" in ev.sentences[c.representative].text)
+    # Salience learned from editors' summaries may rank the short aside a hair above the event
+    # (it did on a held-out story like this one): the order must not follow it there.
+    aside.score = max(c.score for c in chosen) + 0.01
+    ordered = select.order(ev, chosen)
+    lead = ev.sentences[ordered[0].representative].text
+    assert "leak" in lead and "1994" not in lead
+    assert select.opened_with(ev, ordered[0]) == 3  # all three outlets open with the leak
+    assert aside in ordered[1:]  # the aside is still told, after the lead
+
+
+def test_one_outlet_opening_with_an_anecdote_does_not_make_it_the_lead(embedder):
+    arts = [
+        _article(
+            1,
+            (
+                "Maria Duarte was asleep on her sofa in Peso da Régua when the water reached her windows.",
+                "By the time her neighbours knocked, the ground floor of her house had gone under.",
+                "Floods killed at least 12 people in northern Portugal on Sunday, officials said.",
+            ),
+        ),
+        _article(
+            2,
+            (
+                "The Douro river rose four metres in six hours after record rainfall on Sunday.",
+                "Forecasters had warned of the heaviest rain in the region for thirty years.",
+                "Twelve people died when floods hit northern Portugal on Sunday, the civil protection agency said.",
+            ),
+        ),
+    ]
+    ev = evidence.gather(arts, embedder)
+    chosen = select.plan(ev, salience.default_model(), restates=RESTATES)
+    toll = next(c for c in chosen if len(c.sources) == 2)
+    toll.score = max(c.score for c in chosen) + 0.01  # salience's pick: the toll both outlets state
+    ordered = select.order(ev, chosen)
+    assert ordered[0] is toll  # no fact has two outlets opening with it, so salience decides

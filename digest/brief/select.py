@@ -69,11 +69,24 @@ def plan(ev: EvidenceSet, model: SalienceModel, *, restates: float) -> list[Clai
 
 
 def order(ev: EvidenceSet, chosen: list[Claim]) -> list[Claim]:
-    """The most salient fact first, then context in the order reporters gave it, then reactions."""
+    """The lead fact first, then context in the order reporters gave it, then reactions.
+
+    The lead is the fact the most sources open with: reporters put the news in their
+    opening (the inverted pyramid), so what several of them lead with is the event,
+    while salience (learned on editors' summaries, which reward short common wording)
+    may rank a side detail a hair above it. One source's opening alone is its style
+    (an anecdote, a scene), so it takes two to count. Ties go to salience.
+    """
     if not chosen:
         return []
     facts = [c for c in chosen if not c.reaction]
-    lead = max(facts or chosen, key=lambda c: (c.score, -min(c.members)))
+    standalone = [c for c in facts if not ev.sentences[_rep(c)].dependent]
+
+    def consensus(c: Claim) -> int:
+        n = opened_with(ev, c)
+        return n if n >= 2 else 0
+
+    lead = max(standalone or facts or chosen, key=lambda c: (consensus(c), c.score, -min(c.members)))
     rest = [c for c in chosen if c is not lead]
 
     def mean_position(c: Claim) -> tuple[float, int]:
@@ -82,6 +95,14 @@ def order(ev: EvidenceSet, chosen: list[Claim]) -> list[Claim]:
     context = sorted((c for c in rest if not c.reaction), key=mean_position)
     reactions = sorted((c for c in rest if c.reaction), key=mean_position)
     return [lead, *context, *reactions]
+
+
+OPENING = 2  # sentences of an article that make its opening: a lede often takes two, as lead-2 knows
+
+
+def opened_with(ev: EvidenceSet, claim: Claim) -> int:
+    """How many sources state the claim in their opening (first OPENING sentences)."""
+    return len({ev.sentences[i].source for i in claim.evidence if ev.sentences[i].position < OPENING})
 
 
 _SPECIFIC = re.compile(r"\b(?:[A-Z][\w’'-]+|\d[\d,.]*)")

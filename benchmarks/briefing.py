@@ -22,6 +22,9 @@ sentence a line) against the editors' summary:
 - LexRank: TF-IDF cosine graph, PageRank, best sentences up to our word count;
 - oracle: greedy best sentences for ROUGE-1 up to our word count (a ceiling).
 
+And the opening alone: our first sentence against the editors' first sentence (ROUGE-1),
+beside lead-1, the first sentence of the story's first source.
+
 And our checks: sentences holding a number, name or date that none of their
 cited sources states (target 0); numeric citation precision (share of
 (sentence, cited source) pairs, over sentences with a number, where the
@@ -195,6 +198,14 @@ def main(argv: list[str] | None = None) -> int:
             for system, sents in systems.items():
                 scores = scorer.score(reference, "\n".join(sents))
                 row[system] = {m: 100 * scores[m].fmeasure for m in METRICS}
+            # The opening: our first sentence against the editors' first, beside the first
+            # sentence of the first source (what a reader of one outlet sees first).
+            first_ref = split_sentences(story.reference)[:1]
+            openings = {"ours": ours[:1], "lead-1": [s for d in docs[:1] for s in d[:1]]}
+            row["first"] = {
+                system: 100 * scorer.score(first_ref[0], sents[0])["rouge1"].fmeasure if first_ref and sents else 0.0
+                for system, sents in openings.items()
+            }
             row.update(_checks(run))
             rows.append(row)
             print(
@@ -265,6 +276,10 @@ def _report(rows: list[dict], names: list[str]) -> None:
             sub = [r for r in part if r["fold"] == fold]
             line = "  ".join(f"{s} {statistics.mean(r[s]['rouge1'] for r in sub):.2f}" for s in systems[:4])
             print(f"  fold {fold} ({len(sub)} stories) ROUGE-1: {line}")
+        print(
+            "first sentence against the editors' first, ROUGE-1: "
+            + ", ".join(f"{s} {statistics.mean(r['first'][s] for r in part):.2f}" for s in ("ours", "lead-1"))
+        )
         n = sum(r["sentences"] for r in part)
         pairs, exact = sum(r["pairs"] for r in part), sum(r["exact"] for r in part)
         print(f"unsupported-fact sentences: {sum(r['unsupported'] for r in part)}/{n}")

@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
             # The opening: our first sentence against the editors' first, beside the first
             # sentence of the first source (what a reader of one outlet sees first).
             first_ref = split_sentences(story.reference)[:1]
-            openings = {"ours": ours[:1], "lead-1": [s for d in docs[:1] for s in d[:1]]}
+            openings = {"ours": ours[:1], "lead-1": docs[0][:1] if docs else []}
             row["first"] = {
                 system: 100 * scorer.score(first_ref[0], sents[0])["rouge1"].fmeasure if first_ref and sents else 0.0
                 for system, sents in openings.items()

@@ -9,8 +9,9 @@ excerpts) and `multinews-dev/mds.jsonl` (112 stories of full-length articles),
 the story's reports are written as one JSON Lines file and briefed with
 `digest.pipeline.run_brief`, the function `digest brief` calls (ingest, clean,
 dedupe, cluster, brief). Anything learned is cross-validated: the stories are
-split into 5 folds, and each fold is briefed with a salience model trained
-(scripts/train_salience.py's `fit`) on the other four folds of both sets.
+split into 5 folds, and each fold is briefed with a salience model (both its
+heads: what to tell and what to tell first) trained (scripts/train_salience.py's
+`fit`) on the other four folds of both sets.
 
 In the same run it scores, with ROUGE-1/2/Lsum F1 (rouge_score, stemmed, one
 sentence a line) against the editors' summary:

@@ -11,7 +11,7 @@ already taken) fill 150 words, the default budget. The figure is ROUGE-1 F1
 selection without the writer, the claims and the reading order. "lead" ranks by
 position in the article alone, the baseline any learner must beat.
 
-- ridge: the shipped model (train_salience.fit), target ROUGE-1 precision per sentence;
+- ridge: the shipped sentence head (train_salience.fit_sentences), target ROUGE-1 precision per sentence;
 - trees: HistGradientBoostingRegressor on the same target (nonlinear in the same features);
 - oracle-logit / oracle-trees: trained to predict membership of the greedy ROUGE-1 oracle
   (the labels the literature uses) instead of a per-sentence score.
@@ -110,7 +110,7 @@ def main() -> int:
         return np.vstack([d["x"] for d in train]), np.concatenate([d[key] for d in train])
 
     def ridge(train):
-        return train_salience.fit([(d["id"], d["x"], d["y"]) for d in train]).score
+        return train_salience.fit_sentences([(d["id"], d["x"], d["y"]) for d in train]).score
 
     def trees(train):
         m = HistGradientBoostingRegressor(

@@ -14,6 +14,12 @@ titles, how strongly the other sources state the same thing (sentence by sentenc
 and as one claim), how much of its
 vocabulary the other sources share, and its form (a quote, reported speech, a
 pronoun opening, a cut-off excerpt).
+
+A second head, fitted the same way, chooses which of the chosen claims opens
+the briefing: its target is the claim's ROUGE-1 F1 against the editors' first
+sentence, relative to the story's other candidates. Its features
+(LEAD_FEATURES) say how many outlets open with the claim, how salient and
+central it is, and where its sentences sit.
 """
 
 from __future__ import annotations
@@ -133,15 +139,36 @@ def features(
     return np.array(rows, dtype=np.float64)
 
 
-@dataclass(frozen=True)
-class SalienceModel:
-    """A linear model over standardised FEATURES; weights from a JSON file."""
+LEAD_FEATURES = (
+    "opened_share",  # share of the sources that state the claim in their opening (select.OPENING sentences)
+    "opened_by_two",  # two or more sources do
+    "first_share",  # share of the sources that state it in their first sentence
+    "salience",  # the claim's sentence salience
+    "salience_gap",  # its salience minus the best candidate's
+    "earliest_position",  # the earliest position any of its sentences holds in its article
+    "mean_position",
+    "relative_position",  # of its representative, within the representative's article
+    "centrality",  # of its representative (FEATURES)
+    "title_similarity",
+    "words",
+    "has_number",
+    "has_quote",
+    "reported_speech",
+    "capitalised",
+    "claim_sources",  # share of the story's sources that state it
+    "sources",  # sources in the story
+)
 
+
+@dataclass(frozen=True)
+class LinearHead:
+    """A linear model over standardised, named features."""
+
+    features: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
-    about: str = ""  # what it was trained on, and its cross-validated figures
 
     def score(self, x: np.ndarray) -> np.ndarray:
         if len(x) == 0:
@@ -150,23 +177,51 @@ class SalienceModel:
 
     def to_json(self) -> dict:
         return {
-            "features": list(FEATURES),
+            "features": list(self.features),
             "mean": self.mean.tolist(),
             "scale": self.scale.tolist(),
             "coef": self.coef.tolist(),
             "intercept": self.intercept,
-            "about": self.about,
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> SalienceModel:
-        if list(data.get("features", [])) != list(FEATURES):
+    def from_json(cls, data: dict, features: tuple[str, ...]) -> LinearHead:
+        if list(data.get("features", [])) != list(features):
             raise ValueError("salience weights were trained on other features; retrain with scripts/train_salience.py")
         return cls(
+            features,
             np.array(data["mean"], dtype=np.float64),
             np.array(data["scale"], dtype=np.float64),
             np.array(data["coef"], dtype=np.float64),
             float(data["intercept"]),
+        )
+
+
+@dataclass(frozen=True)
+class SalienceModel:
+    """Two learned heads: what an editor tells (`score`, per sentence, FEATURES) and what an
+    editor tells first (`lead_score`, per chosen claim, LEAD_FEATURES)."""
+
+    sentence: LinearHead
+    lead: LinearHead
+    about: str = ""  # what it was trained on, and its cross-validated figures
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        return self.sentence.score(x)
+
+    def lead_score(self, x: np.ndarray) -> np.ndarray:
+        return self.lead.score(x)
+
+    def to_json(self) -> dict:
+        return {"sentence": self.sentence.to_json(), "lead": self.lead.to_json(), "about": self.about}
+
+    @classmethod
+    def from_json(cls, data: dict) -> SalienceModel:
+        if "sentence" not in data or "lead" not in data:
+            raise ValueError("salience weights without a lead head; retrain with scripts/train_salience.py")
+        return cls(
+            LinearHead.from_json(data["sentence"], FEATURES),
+            LinearHead.from_json(data["lead"], LEAD_FEATURES),
             str(data.get("about", "")),
         )
 

@@ -6,8 +6,9 @@ as salient as its best showable sentence, which becomes its representative.
 Claims are taken best first, skipping any that restates one already taken
 (`Calibration.restates`: a cosine that means "the same thing said again" for
 the story's embedder) without naming anyone or anything new. The brief stage fills its word budget from this list,
-then `order` makes the chosen claims read as one account: the lead fact, the
-context in the order reporters gave it, then reactions.
+then `order` makes the chosen claims read as one account: the lead fact (chosen
+by the model's second, learned head), the context in the order reporters gave
+it, then reactions.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 import numpy as np
 
 from .evidence import Claim, EvidenceSet
-from .salience import SalienceModel, Statement, features
+from .salience import FEATURES, SalienceModel, Statement, features
 
 
 def story_features(ev: EvidenceSet) -> np.ndarray:
@@ -68,25 +69,25 @@ def plan(ev: EvidenceSet, model: SalienceModel, *, restates: float) -> list[Clai
     return chosen
 
 
-def order(ev: EvidenceSet, chosen: list[Claim]) -> list[Claim]:
+def order(ev: EvidenceSet, chosen: list[Claim], model: SalienceModel) -> list[Claim]:
     """The lead fact first, then context in the order reporters gave it, then reactions.
 
-    The lead is the fact the most sources open with: reporters put the news in their
-    opening (the inverted pyramid), so what several of them lead with is the event,
-    while salience (learned on editors' summaries, which reward short common wording)
-    may rank a side detail a hair above it. One source's opening alone is its style
-    (an anecdote, a scene), so it takes two to count. Ties go to salience.
+    The lead is the fact the most sources open with (`opened_with`, when two or more
+    do): reporters put the news first, so what several of them lead with is the
+    event. Among equals, and when no two sources open alike (one outlet's opening
+    may be an anecdote), the model's lead head decides (`lead_features`): it was
+    fitted to editors' first sentences and weighs where a fact sits in the reports
+    against its salience, which, learned on whole summaries, may rank a short side
+    detail a hair above the event.
     """
     if not chosen:
         return []
-    facts = [c for c in chosen if not c.reaction]
-    standalone = [c for c in facts if not ev.sentences[_rep(c)].dependent]
-
-    def consensus(c: Claim) -> int:
-        n = opened_with(ev, c)
-        return n if n >= 2 else 0
-
-    lead = max(standalone or facts or chosen, key=lambda c: (consensus(c), c.score, -min(c.members)))
+    candidates = lead_candidates(ev, chosen)
+    scores = model.lead_score(lead_features(ev, candidates, story_features(ev)))
+    opened = np.array([opened_with(ev, c) for c in candidates])
+    if opened.max() >= 2:
+        scores = np.where(opened == opened.max(), scores, -np.inf)
+    lead = candidates[int(np.argmax(scores))]  # the first of equals: the more salient
     rest = [c for c in chosen if c is not lead]
 
     def mean_position(c: Claim) -> tuple[float, int]:
@@ -95,6 +96,51 @@ def order(ev: EvidenceSet, chosen: list[Claim]) -> list[Claim]:
     context = sorted((c for c in rest if not c.reaction), key=mean_position)
     reactions = sorted((c for c in rest if c.reaction), key=mean_position)
     return [lead, *context, *reactions]
+
+
+def lead_candidates(ev: EvidenceSet, chosen: list[Claim]) -> list[Claim]:
+    """The chosen claims that may open a briefing: facts, not reactions, that stand alone."""
+    facts = [c for c in chosen if not c.reaction]
+    return [c for c in facts if not ev.sentences[_rep(c)].dependent] or facts or list(chosen)
+
+
+def lead_features(ev: EvidenceSet, candidates: list[Claim], sentence_x: np.ndarray) -> np.ndarray:
+    """One row of salience.LEAD_FEATURES per candidate (sentence_x: story_features(ev))."""
+    n = max(1, ev.n_sources)
+    top = max(c.score for c in candidates)
+    rows = []
+    for c in candidates:
+        x = sentence_x[_rep(c)]
+        positions = [ev.sentences[i].position for i in c.evidence]
+        opened = opened_with(ev, c)
+        first = len({ev.sentences[i].source for i in c.evidence if ev.sentences[i].position == 0})
+        rows.append(
+            [
+                opened / n,
+                float(opened >= 2),
+                first / n,
+                c.score,
+                c.score - top,
+                min(positions),
+                float(np.mean(positions)),
+                *(x[FEATURES.index(f)] for f in _FROM_SENTENCE),
+                len(c.sources) / n,
+                ev.n_sources,
+            ]
+        )
+    return np.array(rows, dtype=np.float64)
+
+
+_FROM_SENTENCE = (
+    "relative_position",
+    "centrality",
+    "title_similarity",
+    "words",
+    "has_number",
+    "has_quote",
+    "reported_speech",
+    "capitalised",
+)
 
 
 OPENING = 2  # sentences of an article that make its opening: a lede often takes two, as lead-2 knows

@@ -75,7 +75,7 @@ def compose(
         spent += size
     if len(used) > 1:
         place = {id(c): k for k, c in enumerate(used)}
-        ordered = select.order(ev, used)
+        ordered = select.order(ev, used, ctx.salience)
         sentences = [sentences[place[id(c)]] for c in ordered]
         used = ordered
     headline, headline_by = _headline(story, ev, used, ctx, stats)

@@ -14,8 +14,8 @@ tuned). A second head chooses the lead among the claims a briefing tells
 (select.order): its label is each candidate's ROUGE-1 F1 against the editors'
 first sentence, minus the story's mean, since the head only ranks within a
 story. `--check` prints, per fold and set, the cross-validated correlation
-between predicted and true sentence labels and the held-out lead's ROUGE-1
-beside the most salient and the earliest candidate; the briefing benchmark (benchmarks/briefing.py)
+between predicted and true sentence labels and our held-out lead's ROUGE-1
+(select.order) beside the most salient and the earliest candidate; the briefing benchmark (benchmarks/briefing.py)
 reports the ROUGE of whole briefings with a model trained on the other folds.
 """
 
@@ -201,19 +201,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def lead_check(data: list[Example], model: SalienceModel) -> dict[str, list[float]]:
-    """Per story, the ROUGE-1 F1 against the editors' first sentence of the lead the model picks
-    (select.order), of the most salient candidate, and of the earliest (the lowest position)."""
+    """Per story, the ROUGE-1 F1 against the editors' first sentence of our lead (select.order:
+    what most outlets open with, the lead head among equals), of the most salient candidate,
+    and of the earliest (the lowest position)."""
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(["rouge1"], use_stemmer=True)
-    out: dict[str, list[float]] = {"learned lead": [], "most salient": [], "earliest": []}
+    out: dict[str, list[float]] = {"our lead": [], "most salient": [], "earliest": []}
     for d in data:
         chosen = told(d.ev, select.plan(d.ev, model, restates=d.restates), DEFAULTS.words)
         if not chosen or not d.first:
             continue
         candidates = select.lead_candidates(d.ev, chosen)
         picks = {
-            "learned lead": select.order(d.ev, chosen, model)[0],
+            "our lead": select.order(d.ev, chosen, model)[0],
             "most salient": max(candidates, key=lambda c: c.score),
             "earliest": min(candidates, key=lambda c: (min(d.ev.sentences[i].position for i in c.evidence), -c.score)),
         }

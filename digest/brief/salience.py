@@ -139,6 +139,16 @@ def features(
     return np.array(rows, dtype=np.float64)
 
 
+LEAD_FROM_SENTENCE = (  # FEATURES of a claim's representative that the lead head reads too
+    "relative_position",  # within the representative's article
+    "centrality",
+    "title_similarity",
+    "words",
+    "has_number",
+    "has_quote",
+    "reported_speech",
+    "capitalised",
+)
 LEAD_FEATURES = (
     "opened_share",  # share of the sources that state the claim in their opening (select.OPENING sentences)
     "opened_by_two",  # two or more sources do
@@ -147,14 +157,7 @@ LEAD_FEATURES = (
     "salience_gap",  # its salience minus the best candidate's
     "earliest_position",  # the earliest position any of its sentences holds in its article
     "mean_position",
-    "relative_position",  # of its representative, within the representative's article
-    "centrality",  # of its representative (FEATURES)
-    "title_similarity",
-    "words",
-    "has_number",
-    "has_quote",
-    "reported_speech",
-    "capitalised",
+    *LEAD_FROM_SENTENCE,
     "claim_sources",  # share of the story's sources that state it
     "sources",  # sources in the story
 )

@@ -18,7 +18,7 @@ import re
 import numpy as np
 
 from .evidence import Claim, EvidenceSet
-from .salience import FEATURES, SalienceModel, Statement, features
+from .salience import FEATURES, LEAD_FROM_SENTENCE, SalienceModel, Statement, features
 
 
 def story_features(ev: EvidenceSet) -> np.ndarray:
@@ -123,24 +123,12 @@ def lead_features(ev: EvidenceSet, candidates: list[Claim], sentence_x: np.ndarr
                 c.score - top,
                 min(positions),
                 float(np.mean(positions)),
-                *(x[FEATURES.index(f)] for f in _FROM_SENTENCE),
+                *(x[FEATURES.index(f)] for f in LEAD_FROM_SENTENCE),
                 len(c.sources) / n,
                 ev.n_sources,
             ]
         )
     return np.array(rows, dtype=np.float64)
-
-
-_FROM_SENTENCE = (
-    "relative_position",
-    "centrality",
-    "title_similarity",
-    "words",
-    "has_number",
-    "has_quote",
-    "reported_speech",
-    "capitalised",
-)
 
 
 OPENING = 2  # sentences of an article that make its opening: a lede often takes two, as lead-2 knows

@@ -11,7 +11,9 @@ the story's reports are written as one JSON Lines file and briefed with
 dedupe, cluster, brief). Anything learned is cross-validated: the stories are
 split into 5 folds, and each fold is briefed with a salience model (both its
 heads: what to tell and what to tell first) trained (scripts/train_salience.py's
-`fit`) on the other four folds of both sets.
+`fit`) on the other four folds of both sets, and with an outlets'-asides model
+(scripts/train_opinion.py's `fit_model`, at the shipped model's C) whose plain
+real sentences come from those four folds too.
 
 In the same run it scores, with ROUGE-1/2/Lsum F1 (rouge_score, stemmed, one
 sentence a line) against the editors' summary:
@@ -52,10 +54,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import devdata
+import train_opinion
 import train_salience
 
 from digest.brief import stated_days
 from digest.brief.facts import numbers
+from digest.brief.opinion import default_model as default_opinions
 from digest.brief.timeline import resolve
 from digest.brief.verify import unsupported
 from digest.clean.sentences import split_sentences
@@ -162,18 +166,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generator loaded in {time.monotonic() - started:.1f} s", file=sys.stderr)
 
     # Salience features of every story once; a model per fold, trained on the other folds of both sets.
+    # The asides model learns plain reporting from the same stories' sentences: one per fold too.
     every = [s for name in ("allsides", "multinews") for s in stories[name]]
     examples = {d[0]: d for d in train_salience.examples(every, embedder)}
+    invented = {n: d for n in train_opinion.SETS if len((d := train_opinion.invented(n, embedder)).y)}
+    aside_c = default_opinions().c
     weights = Path(tempfile.mkdtemp(prefix="digest-salience-"))
-    fold_of: dict[str, Path] = {}
+    fold_of: dict[str, tuple[Path, Path]] = {}
     fold_number: dict[str, int] = {}
     for k, fold in enumerate(devdata.folds(every)):
         fold_number.update({s.id: k + 1 for s in fold})
         held = {s.id for s in fold}
-        model = train_salience.fit([d for i, d in examples.items() if i not in held])
+        train = [d for i, d in examples.items() if i not in held]
+        model = train_salience.fit(train)
         path = weights / f"fold{k + 1}.json"
         path.write_text(json.dumps(model.to_json()), encoding="utf-8")
-        fold_of.update({s.id: path for s in fold})
+        asides = train_opinion.fit_model(invented, train_opinion.editor_told(train), aside_c, embedder.name)
+        aside_path = weights / f"asides{k + 1}.json"
+        aside_path.write_text(json.dumps(asides.to_json()), encoding="utf-8")
+        fold_of.update({s.id: (path, aside_path) for s in fold})
 
     settings = DEFAULTS.with_overrides(words=args.words, model=args.model, use_model=False if args.no_model else None)
     rows = []
@@ -181,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         chosen = [s for fold in devdata.folds(stories[name]) for s in fold][: args.limit]
         for k, story in enumerate(chosen, 1):
             started = time.monotonic()
-            run = run_brief([str(story.path)], settings.with_overrides(salience=fold_of[story.id]))
+            salience, asides = fold_of[story.id]
+            run = run_brief([str(story.path)], settings.with_overrides(salience=salience, opinions=asides))
             seconds = time.monotonic() - started
             ours = [s.text for b in run.briefings for s in b.sentences]
             budget = max(1, words(ours))

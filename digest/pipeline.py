@@ -156,7 +156,7 @@ def _biggest_first(stories: Iterable[Story]) -> list[Story]:
 
 def brief_context(settings: Settings, embedder: Embedder, generator: Generator | None):
     """The brief stage's context for one run (one call budget shared by all its stories)."""
-    from .brief import BriefContext, ModelBudget
+    from .brief import BriefContext, ModelBudget, opinion
     from .brief.salience import default_model, load_model
 
     limits = settings.limits
@@ -168,6 +168,7 @@ def brief_context(settings: Settings, embedder: Embedder, generator: Generator |
         max_new_tokens=limits.max_new_tokens,
         budget=ModelBudget(limits.calls_per_run),
         salience=load_model(settings.salience) if settings.salience else default_model(),
+        opinions=opinion.load_model(settings.opinions) if settings.opinions else opinion.default_model(),
     )
 
 

@@ -60,6 +60,7 @@ class Settings:
     use_model: bool = True  # False: extractive briefings (source sentences only)
     embedder: str | None = None  # embedder name from the registry; None: the registry's default
     salience: Path | None = None  # salience weights (scripts/train_salience.py); None: the shipped ones
+    opinions: Path | None = None  # outlets'-asides weights (scripts/train_opinion.py); None: the shipped ones
     thread_days: int = 30  # a story may continue one that ended at most this many days before
     limits: ModelLimits = field(default_factory=ModelLimits)
     fetch: FetchLimits = field(default_factory=FetchLimits)

@@ -2,7 +2,8 @@
 
 This module only wires the stages, each a module with one front function:
 
-    evidence.gather   articles -> EvidenceSet (sentences, embeddings, claims)
+    evidence.gather   articles -> EvidenceSet (sentences, embeddings, claims; an outlet's
+                      opinion told as fact is marked and never shown: opinion.py)
     select.plan       EvidenceSet -> claims worth telling, by learned salience (salience.py)
     write.compose     claims -> Draft: sentences written by the local model (prompts.py),
                       checked and cited by verify.py, in reading order, with a headline
@@ -49,7 +50,7 @@ def brief(story: Story, ctx: BriefContext, *, stats: BriefStats | None = None) -
     """
     stats = stats if stats is not None else BriefStats()
     articles = tuple(bounded(a) for a in story.articles)
-    ev = evidence.gather(articles, ctx.embedder)
+    ev = evidence.gather(articles, ctx.embedder, opinions=ctx.opinions)
     plan = select.plan(ev, ctx.salience, restates=ctx.calibration.restates)
     draft = write.compose(story, articles, ev, plan, ctx, stats)
     sentences = list(draft.sentences)

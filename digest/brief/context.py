@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from digest.models.base import Calibration, Embedder, Generator
 
+from . import opinion
 from .salience import SalienceModel, default_model
 
 
@@ -51,6 +52,7 @@ class BriefContext:
     max_new_tokens: int
     budget: ModelBudget
     salience: SalienceModel = field(default_factory=default_model)
+    opinions: opinion.OpinionModel | None = field(default_factory=opinion.default_model)
 
     @property
     def calibration(self) -> Calibration:

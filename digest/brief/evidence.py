@@ -22,6 +22,7 @@ from digest.nlp import PARSER, TAGGER, english, parse, pipe
 from digest.types import Article
 
 from .facts import word_count
+from .opinion import OpinionModel, asides
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,7 @@ class Evidence:
     garbled: bool = False  # reads like raw machine translation: may support, never shown
     poor_source: bool = False  # from a source whose text is garbled throughout (glued words go undetected)
     cut_off: bool = False  # the finished part of a sentence an excerpt cut off with "..." (finished_part)
+    aside: bool = False  # the outlet's own opinion told as fact (opinion.py): may support, never shown
 
 
 @dataclass
@@ -340,8 +342,13 @@ def gather(
     *,
     claim_similarity: float | None = None,
     support_similarity: float | None = None,
+    opinions: OpinionModel | None = None,
 ) -> EvidenceSet:
-    """Split the story's articles (source n = position + 1) into evidence and group it into claims."""
+    """Split the story's articles (source n = position + 1) into evidence and group it into claims.
+
+    With `opinions`, a showable sentence that tells an outlet's opinion as fact is marked an
+    aside and no longer showable.
+    """
     sentences: list[Evidence] = []
     for n, article in enumerate(articles, start=1):
         position = 0
@@ -391,6 +398,12 @@ def gather(
         embedder.embed([e.text for e in sentences] + titles) if sentences or titles else np.zeros((0, 384), np.float32)
     )
     vectors, title_vectors = vecs[: len(sentences)], vecs[len(sentences) :]
+    # Who judges is told by an attributed sentence ("Critics said ..."): only the unattributed are asked.
+    if opinions is not None:
+        unattributed = [e.index for e in sentences if e.selectable and not _SPEECH.search(e.text)]
+        for i in asides(opinions, embedder.name, vectors, unattributed):
+            sentences[i].aside = True
+            sentences[i].selectable = False
     if not sentences:
         return EvidenceSet(
             [],

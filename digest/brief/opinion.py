@@ -1,0 +1,108 @@
+"""An outlet's own opinion, told as if it were fact: found so that it is never shown as fact.
+
+Reports carry their outlet's asides ("a man who treated a children's charity as
+his personal piggy bank", "It is a budget that punishes the poorest households").
+A briefing that copies one states an outlet's judgement in its own voice. Asides
+are learned, not listed: a logistic regression on the sentence's embedding,
+trained on the invented multi-source stories' planted asides and the sentences
+beside them, and on real reporting that editors' neutral summaries retell
+(scripts/train_opinion.py, which prints its held-out figures on both).
+
+Only an unattributed sentence can be one: "Critics said the raid was no
+surprise" tells who judges, and stays showable. A flagged sentence still
+supports and is cited for the facts it shares with others (evidence.py keeps it
+as evidence); it is never a claim's shown sentence, nor the writer's context.
+
+The weights belong to one embedder (the vectors they read); with another, no
+sentence is flagged, and the log says so once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+# The model is fitted with balanced class weights, so at 0.5 a missed aside weighs as much as
+# all the plain sentences it could be mistaken for: asides are rare (about one sentence in 25),
+# and one shown as fact misleads, while a plain sentence wrongly held back usually has another
+# outlet's wording to stand for it. No level is chosen to make a data set pass.
+THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class OpinionModel:
+    """A logistic regression over one embedder's unit sentence vectors."""
+
+    embedder: str  # the embedder whose vectors it reads (its registry name)
+    coef: np.ndarray  # (dim,)
+    intercept: float
+    threshold: float = THRESHOLD
+    about: str = ""  # what it was trained on, and its cross-validated figures
+    c: float = 1.0  # the regularisation it was fitted with (scripts/train_opinion.py; the benchmark's folds reuse it)
+
+    def probability(self, vectors: np.ndarray) -> np.ndarray:
+        if len(vectors) == 0:
+            return np.zeros(0)
+        return 1.0 / (1.0 + np.exp(-(np.asarray(vectors, dtype=np.float64) @ self.coef + self.intercept)))
+
+    def reads(self, embedder_name: str, dim: int) -> bool:
+        """Can it judge this embedder's vectors?"""
+        return embedder_name == self.embedder and dim == len(self.coef)
+
+    def to_json(self) -> dict:
+        return {
+            "embedder": self.embedder,
+            "coef": [round(float(c), 8) for c in self.coef],
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "about": self.about,
+            "C": self.c,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> OpinionModel:
+        return cls(
+            str(data["embedder"]),
+            np.array(data["coef"], dtype=np.float64),
+            float(data["intercept"]),
+            float(data.get("threshold", THRESHOLD)),
+            str(data.get("about", "")),
+            float(data.get("C", 1.0)),
+        )
+
+
+@lru_cache(maxsize=1)
+def default_model() -> OpinionModel:
+    """The shipped weights (digest/data/opinion.json)."""
+    text = resources.files("digest").joinpath("data/opinion.json").read_text(encoding="utf-8")
+    return OpinionModel.from_json(json.loads(text))
+
+
+def load_model(path: str | os.PathLike) -> OpinionModel:
+    """Weights from a file written by scripts/train_opinion.py."""
+    return OpinionModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+_warned: set[str] = set()
+
+
+def asides(model: OpinionModel | None, embedder_name: str, vectors: np.ndarray, candidates: list[int]) -> set[int]:
+    """Which of the candidate rows of `vectors` are asides (an empty set when the model cannot read them)."""
+    if model is None or not candidates:
+        return set()
+    if not model.reads(embedder_name, vectors.shape[1]):
+        if embedder_name not in _warned:
+            _warned.add(embedder_name)
+            log.info("no opinion model for embedder %s: outlets' asides are not recognised", embedder_name)
+        return set()
+    p = model.probability(vectors[candidates])
+    return {i for i, pi in zip(candidates, p) if pi >= model.threshold}

@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     # The asides model learns plain reporting from the same stories' sentences: one per fold too.
     every = [s for name in ("allsides", "multinews") for s in stories[name]]
     examples = {d[0]: d for d in train_salience.examples(every, embedder)}
-    invented = {n: d for n in train_opinion.SETS if len((d := train_opinion.invented(n, embedder)).y)}
+    invented = {n: d for n in train_opinion.SETS if len((d := train_opinion.invented(n, embedder)[0]).y)}
     aside_c = default_opinions().c
     weights = Path(tempfile.mkdtemp(prefix="digest-salience-"))
     fold_of: dict[str, tuple[Path, Path]] = {}

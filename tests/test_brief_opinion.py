@@ -117,3 +117,108 @@ def test_the_shipped_weights_say_what_they_read_and_how_they_were_trained():
     assert model.embedder == "minilm-l6" and len(model.coef) == 384
     assert model.threshold == opinion.THRESHOLD
     assert "scripts/train_opinion.py" in model.about
+
+
+PIGGY_BANK = (
+    "Graham Lowther, a man who treated a children's charity as his personal piggy bank, was jailed "
+    "for six years at Leeds Crown Court on Friday."
+)
+
+
+def test_a_part_between_commas_is_found_and_the_sentence_reads_without_it():
+    spans = opinion.folded_parts(PIGGY_BANK)
+    assert len(spans) == 1
+    assert opinion.without(PIGGY_BANK, spans) == (
+        "Graham Lowther was jailed for six years at Leeds Crown Court on Friday."
+    )
+    clause = (
+        "The federation, which has spent decades treating women's chess as an afterthought, announced a new prize fund."
+    )
+    assert opinion.without(clause, opinion.folded_parts(clause)) == "The federation announced a new prize fund."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a title is too short to be an aside
+        "Maria Costa, a former engineer, said the crack had been reported.",
+        # items of a list are not asides
+        "Police closed the bridge, the road that runs to the station, the ring road and the market square.",
+        "The towns of Ashford, the largest of the three villages nearby, and Kent were flooded.",
+        # a part that holds a figure, a quote or a bracket is a fact or a source's words
+        "The mayor, who was elected in 2019 with 54% of the vote, resigned on Monday.",
+        "The minister, who called it “a national disgrace” on radio, left early.",
+        "The company, the largest employer in the town (Vale Water), said supply would return.",
+        # no closing comma: the part does not end inside the sentence
+        "He spoke to the crowd, a gathering of farmers from across the region.",
+    ],
+)
+def test_lists_titles_figures_quotes_and_open_ends_are_never_parts(text):
+    assert opinion.folded_parts(text) == []
+
+
+def test_only_the_parts_the_model_finds_asides_are_taken_out():
+    # A stand-in embedder maps a part to its own vector: [1, 0] for the loaded one, [0, 1] otherwise.
+    model = opinion.OpinionModel("minilm-l6", np.array([4.0, -4.0]), 0.0)
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.array([[1.0, 0.0] if "piggy bank" in t else [0.0, 1.0] for t in texts])
+
+    plain = "The council, which owns the building on the corner, approved the sale on Monday."
+    cut = opinion.folded_asides(model, {0: PIGGY_BANK, 1: plain, 2: "No parts here at all."}, embed)
+    assert cut == {0: "Graham Lowther was jailed for six years at Leeds Crown Court on Friday."}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the sentence carries on after the part: cutting it would break the sentence
+        "It grew out of the purchase of AMS, which had a long history of troubled projects, including a "
+        "school payroll system.",
+        "Smith dictated the revelation, a lengthy and complex text full of promises and warnings, some "
+        "directed at Emma.",
+    ],
+)
+def test_a_part_that_the_sentence_carries_on_from_is_not_cut(text):
+    assert opinion.folded_parts(text) == []
+
+
+REGULATOR = (
+    "Ofwat, a regulator that has spent a decade looking the other way, opened an investigation into "
+    "Vale Water on Wednesday."
+)
+SUPPLIER = "Vale Water, the company that supplies the town and nearby villages, apologised on Tuesday."
+FOLLOW_UP = _article(
+    4,
+    (
+        "Supply was restored to most of the 3,000 homes in Ashford Vale on Wednesday, a day after a water "
+        "main burst under the High Street.",
+        REGULATOR,
+        SUPPLIER,
+    ),
+    "Regulator to investigate Ashford Vale burst",
+    "Vale Gazette",
+)
+
+
+@pytest.mark.slow
+def test_an_aside_folded_into_a_plain_sentence_is_taken_out_and_the_news_kept(embedder):
+    ev = evidence.gather((*MAIN_BURST, FOLLOW_UP), embedder, opinions=opinion.default_model())
+    by_source = [e for e in ev.sentences if e.source == 4]
+    texts = {e.text for e in by_source}
+    assert "Ofwat opened an investigation into Vale Water on Wednesday." in texts
+    assert SUPPLIER in texts  # a plain apposition stays
+    cut = next(e for e in by_source if e.text.startswith("Ofwat"))
+    assert cut.aside_cut and cut.selectable and not cut.aside
+
+
+@pytest.mark.slow
+def test_the_briefing_never_shows_a_folded_aside(embedder):
+    story = Story("s1", "burst main", (MAIN_BURST[0], FOLLOW_UP), (), ())
+    ctx = BriefContext(embedder, None, words=400, calls_per_story=0, max_new_tokens=0, budget=ModelBudget(0))
+    text = " ".join(s.text for s in brief(story, ctx).sentences)
+    assert "Ofwat" in text and "looking the other way" not in text
+    bare = BriefContext(
+        embedder, None, words=400, calls_per_story=0, max_new_tokens=0, budget=ModelBudget(0), opinions=None
+    )
+    assert any("looking the other way" in s.text for s in brief(story, bare).sentences)

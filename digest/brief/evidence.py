@@ -22,7 +22,7 @@ from digest.nlp import PARSER, TAGGER, english, parse, pipe
 from digest.types import Article
 
 from .facts import word_count
-from .opinion import OpinionModel, asides
+from .opinion import OpinionModel, asides, folded_asides
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,7 @@ class Evidence:
     poor_source: bool = False  # from a source whose text is garbled throughout (glued words go undetected)
     cut_off: bool = False  # the finished part of a sentence an excerpt cut off with "..." (finished_part)
     aside: bool = False  # the outlet's own opinion told as fact (opinion.py): may support, never shown
+    aside_cut: bool = False  # an aside between two commas was taken out of `text` (opinion.folded_asides)
 
 
 @dataclass
@@ -401,9 +402,19 @@ def gather(
     # Who judges is told by an attributed sentence ("Critics said ..."): only the unattributed are asked.
     if opinions is not None:
         unattributed = [e.index for e in sentences if e.selectable and not _SPEECH.search(e.text)]
-        for i in asides(opinions, embedder.name, vectors, unattributed):
+        whole = asides(opinions, embedder.name, vectors, unattributed)
+        for i in whole:
             sentences[i].aside = True
             sentences[i].selectable = False
+        if opinions.reads(embedder.name, vectors.shape[1]):
+            texts = {i: sentences[i].text for i in unattributed if i not in whole}
+            cut = folded_asides(opinions, texts, embedder.embed)
+            for i, text in cut.items():
+                sentences[i].text = text
+                sentences[i].aside_cut = True
+            if cut:
+                vectors = np.array(vectors)
+                vectors[list(cut)] = embedder.embed([sentences[i].text for i in cut])
     if not sentences:
         return EvidenceSet(
             [],

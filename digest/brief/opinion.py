@@ -8,6 +8,11 @@ trained on the invented multi-source stories' planted asides and the sentences
 beside them, and on real reporting that editors' neutral summaries retell
 (scripts/train_opinion.py, which prints its held-out figures on both).
 
+An aside folded into a plain sentence sits between two commas, an apposition or a
+clause ("Graham Lowther, a man who treated a children's charity as his personal
+piggy bank, was sentenced ..."): the same model reads each such part, and a part
+it finds to be an aside is taken out; the sentence still reads without it.
+
 Only an unattributed sentence can be one: "Critics said the raid was no
 surprise" tells who judges, and stays showable. A flagged sentence still
 supports and is cited for the facts it shares with others (evidence.py keeps it
@@ -22,12 +27,16 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from digest.nlp import TAGGER, parse
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +45,17 @@ log = logging.getLogger(__name__)
 # and one shown as fact misleads, while a plain sentence wrongly held back usually has another
 # outlet's wording to stand for it. No level is chosen to make a data set pass.
 THRESHOLD = 0.5
+
+# A part between two commas that may be an aside: an apposition or a non-restrictive clause
+# (its first word below), with no figure (figures are facts the fact layer needs), no quote or
+# bracket, and not an item of a list (", and", ", or" or another ", the ..." after it). Under
+# four words it is a title ("a former engineer" is three).
+_PART_OPENERS = ("a", "an", "the", "who", "whose", "whom", "which", "long", "once")
+_PART = re.compile(
+    r",\s+(?P<part>(?:" + "|".join(_PART_OPENERS) + r")\s[^,;:()\[\]“”\"0-9]*?)(?=,\s(?!(?:and|or|a|an|the)\b))"
+)
+MIN_PART_WORDS = 4
+_FINITE = {"VBD", "VBZ", "VBP", "MD"}  # Penn tags of a finite verb
 
 
 @dataclass(frozen=True)
@@ -93,6 +113,45 @@ def load_model(path: str | os.PathLike) -> OpinionModel:
 
 
 _warned: set[str] = set()
+
+
+def folded_parts(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each ", part," in `text` that could be an aside: from its opening comma to
+    its closing one, so that text[:start] + text[end:] reads without it.
+
+    The part must sit between a subject and its verb ("Lowther, a man who ..., was jailed"): a
+    finite verb right after the closing comma. A part followed by anything else ("..., including
+    a school system", "..., some directed at Emma") carries the sentence on, and cutting it would
+    leave a broken one."""
+    spans = [
+        (m.start(), m.end("part") + 1) for m in _PART.finditer(text) if len(m.group("part").split()) >= MIN_PART_WORDS
+    ]
+    if not spans:
+        return []
+    starts = {token.idx: token.tag_ for token in parse(text, TAGGER)}
+    return [(a, b) for a, b in spans if starts.get(len(text) - len(text[b:].lstrip())) in _FINITE]
+
+
+def without(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text with the given parts (folded_parts) taken out."""
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
+def folded_asides(
+    model: OpinionModel, texts: dict[int, str], embed: Callable[[list[str]], np.ndarray]
+) -> dict[int, str]:
+    """For each text holding a part the model finds an aside, the text without it (by key)."""
+    parts = [(key, span) for key, text in texts.items() for span in folded_parts(text)]
+    if not parts:
+        return {}
+    p = model.probability(embed([texts[key][a + 1 : b - 1].strip() for key, (a, b) in parts]))
+    cut: dict[int, list[tuple[int, int]]] = {}
+    for (key, span), pi in zip(parts, p):
+        if pi >= model.threshold:
+            cut.setdefault(key, []).append(span)
+    return {key: without(texts[key], spans) for key, spans in cut.items()}
 
 
 def asides(model: OpinionModel | None, embedder_name: str, vectors: np.ndarray, candidates: list[int]) -> set[int]:

@@ -169,6 +169,23 @@ def test_a_source_sentence_with_a_lowercase_rank_before_a_title_is_supported():
     assert unsupported(acting, [acting]) == []
 
 
+def test_a_rank_before_a_plain_name_does_not_hide_the_name():
+    from digest.brief.verify import unsupported
+
+    # Multi-News: the source's own sentence, with "Deputy Darren Goforth" elsewhere in the report.
+    sentence = (
+        "Miles, 30, was arrested Saturday on charges of capital murder, accused of shooting Harris County "
+        "sheriff's deputy Darren Goforth outside a northwest Harris County gas station."
+    )
+    report = [sentence, "A judge found probable cause to hold Miles in the killing of Deputy Darren Goforth."]
+    assert unsupported(sentence, report) == []
+    assert (
+        unsupported("Darren Goforth was killed at a gas station.", [*report, "He was killed at a gas station."]) == []
+    )
+    # a title after a rank still keeps it
+    assert unsupported("Governor Hale signed it.", ["Deputy Governor Hale signed it."]) != []
+
+
 def test_a_rewrite_may_cut_a_side_figure_but_not_a_key_one():
     from digest.brief.verify import dropped, key_figures
 

@@ -75,13 +75,14 @@ def unsupported(
     streams = [tokens(s) for s in sources]
     vocab = {t for stream in streams for t in stream}
     # "Vice President Harris" does not state "President Harris"; "former President Trump" does.
+    # Only a title loses its rank: "Deputy Darren Goforth" still states "Darren Goforth".
     ranks = {fold(w) for s in sources for w in re.findall(r"\b[A-Z][a-z]+\b", s) if fold(w) in _RANKS}
     grams = {
         tuple(stream[i : i + k])
         for stream in streams
         for k in range(1, 9)
         for i in range(len(stream) - k + 1)
-        if i == 0 or stream[i - 1] not in ranks
+        if i == 0 or stream[i - 1] not in ranks or stream[i] not in _TITLES
     }
     grams |= _without_given_names(sources)
     if title_case:

@@ -45,7 +45,7 @@ from scipy import sparse
 
 from .models.base import Embedder
 from .nlp import NER, pipe
-from .types import Article, Deduped, Duplicate, Story, ThreadLink, story_id, title_and_lead
+from .types import Article, Deduped, Duplicate, Story, ThreadLink, content_key, story_id, title_and_lead
 
 log = logging.getLogger(__name__)
 
@@ -541,7 +541,7 @@ def _build_stories(
 
 
 def _oldest_first(a: Article) -> tuple:
-    return (_sortable(a.published), a.id)
+    return (_sortable(a.published), content_key(a), a.id)
 
 
 def _sortable(when: datetime | None) -> float:

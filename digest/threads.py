@@ -40,7 +40,7 @@ from datetime import datetime
 import numpy as np
 
 from .models.base import Embedder
-from .types import Story, ThreadLink, story_id, title_and_lead
+from .types import Story, ThreadLink, content_key, story_id, title_and_lead
 
 CANDIDATES = 20  # most similar stories of each that may seed a thread (a bound on memory, not on quality)
 _BLOCK = 1024  # stories per block when finding them
@@ -256,7 +256,8 @@ def fold(stories: Sequence[Story], thread_links: Sequence[ThreadLink]) -> list[S
             continue
         latest = max(group, key=_latest_first)
         articles = sorted(
-            (a for s in group for a in s.articles), key=lambda a: (a.published is None, a.published, a.id)
+            (a for s in group for a in s.articles),
+            key=lambda a: (a.published is None, a.published, content_key(a), a.id),
         )
         why: list[str] = []
         for s in [latest, *(s for s in group if s is not latest)]:

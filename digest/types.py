@@ -103,6 +103,14 @@ def title_and_lead(article: Article, words: int = LEAD_WORDS) -> str:
     return title or lead
 
 
+def content_key(article: Article) -> str:
+    """A key of the report's own words (title and text): reports that tie on date are put in the
+    same order wherever their files lie. `id` hashes the origin too, so ordering by it alone made
+    the source numbers, and with them the briefing, depend on the folder a pile was copied to."""
+    h = hashlib.blake2b(f"{article.title or ''}\n{article.text}".encode(), digest_size=8)
+    return h.hexdigest()
+
+
 def story_id(article_ids: Iterable[str]) -> str:
     """A story's stable id: a hash of the sorted ids of its canonical articles."""
     h = hashlib.blake2b("\n".join(sorted(article_ids)).encode("utf-8"), digest_size=6)

@@ -61,3 +61,50 @@ def test_seeds_brief_is_byte_identical_idle_and_busy(tmp_path):
     assert b"model_calls" in idle[1] and b'"model": "qwen2.5-coder' in idle[1]  # the real model wrote it
     assert idle[0] == busy[0], "Markdown differs between an idle and a busy machine"
     assert idle[1] == busy[1], "JSON differs between an idle and a busy machine"
+
+
+REPORTS = {
+    "courier.txt": (
+        "Burst main floods Ashford Vale high street\n\n"
+        "A water main burst under the High Street in Ashford Vale early on Tuesday, flooding at least 14 shops "
+        "and cutting supply to about 3,000 homes, Vale Water said.\n\n"
+        "Engineers expected to restore supply by Wednesday morning, the company said."
+    ),
+    "post.txt": (
+        "Ashford Vale homes left without water\n\n"
+        "Around 3,000 homes in Ashford Vale were without water on Tuesday after a main burst beneath the High "
+        "Street, flooding 15 shops.\n\n"
+        "Bottled water was being handed out at the town's leisure centre."
+    ),
+}
+
+
+@pytest.mark.slow
+def test_a_pile_copied_to_another_folder_is_briefed_the_same(tmp_path):
+    """Reports with no date tie on time: their order, and so the source numbers, must not come from
+    where the files lie (an article's id hashes its path)."""
+    from digest.pipeline import run_brief
+    from digest.settings import DEFAULTS
+
+    def pile(name: str) -> list[Path]:
+        folder = tmp_path / name
+        folder.mkdir()
+        for file, text in REPORTS.items():
+            (folder / file).write_text(text, encoding="utf-8")
+        return sorted(folder.iterdir())
+
+    def brief(files: list[Path]):
+        run = run_brief([str(f) for f in files], DEFAULTS.with_overrides(use_model=False))
+        (b,) = run.briefings
+        return [s.title for s in b.sources], [(s.text, s.citations) for s in b.sentences], b.disagreements
+
+    from digest.pipeline import read_sources
+
+    def id_order(files: list[Path]) -> list[str | None]:
+        articles, _ = read_sources([str(f) for f in files])
+        return [a.title for a in sorted(articles, key=lambda a: a.id)]
+
+    first = pile("a0")
+    # a second folder whose paths would order the two reports the other way round by id
+    other = next(files for k in range(1, 40) if id_order(files := pile(f"a{k}")) != id_order(first))
+    assert brief(first) == brief(other)

@@ -45,7 +45,17 @@ from scipy import sparse
 
 from .models.base import Embedder
 from .nlp import NER, pipe
-from .types import Article, Deduped, Duplicate, Story, ThreadLink, content_key, story_id, title_and_lead
+from .types import (
+    Article,
+    Deduped,
+    Duplicate,
+    Story,
+    ThreadLink,
+    content_key,
+    story_content_key,
+    story_id,
+    title_and_lead,
+)
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +87,7 @@ _DATA = Path(__file__).resolve().parent / "data"
 
 
 def cluster(deduped: Deduped, embedder: Embedder) -> list[Story]:
-    """Group the canonical articles into stories; biggest first, then oldest, then by id."""
+    """Group the canonical articles into stories; biggest first, then oldest, then by their words, then by id."""
     articles = sorted({a.id: a for a in deduped.articles}.values(), key=lambda a: a.id)
     if not articles:
         return []
@@ -536,7 +546,7 @@ def _build_stories(
                 end=max(dates) if dates else None,
             )
         )
-    stories.sort(key=lambda s: (-len(s.articles), _sortable(s.start), s.id))
+    stories.sort(key=lambda s: (-len(s.articles), _sortable(s.start), story_content_key(s), s.id))
     return stories
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .models.base import Embedder, Generator
 from .settings import Settings
-from .types import Article, Briefing, Problem, RawDocument, Story, ThreadLink
+from .types import Article, Briefing, Problem, RawDocument, Story, ThreadLink, story_content_key
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +148,7 @@ def group(articles: Sequence[Article], embedder: Embedder, settings: Settings, p
 
 
 def _biggest_first(stories: Iterable[Story]) -> list[Story]:
-    return sorted(stories, key=lambda s: (-len(s.articles), s.id))
+    return sorted(stories, key=lambda s: (-len(s.articles), story_content_key(s), s.id))
 
 
 # ------------------------------------------------------------------ brief

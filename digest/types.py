@@ -111,6 +111,12 @@ def content_key(article: Article) -> str:
     return h.hexdigest()
 
 
+def story_content_key(story: Story) -> str:
+    """The smallest content_key of a story's articles: stories that tie on size and date are listed
+    in the same order wherever their files lie (`id` hashes paths)."""
+    return min((content_key(a) for a in story.articles), default="")
+
+
 def story_id(article_ids: Iterable[str]) -> str:
     """A story's stable id: a hash of the sorted ids of its canonical articles."""
     h = hashlib.blake2b("\n".join(sorted(article_ids)).encode("utf-8"), digest_size=6)

@@ -76,14 +76,26 @@ REPORTS = {
         "Street, flooding 15 shops.\n\n"
         "Bottled water was being handed out at the town's leisure centre."
     ),
+    # two unrelated reports: two stories of one report each, tied on size and (no) date
+    "library.txt": (
+        "Kettering library to open on Sundays\n\n"
+        "Kettering's central library will open on Sundays from next month after the county council "
+        "approved extra funding for its staff."
+    ),
+    "derby.txt": (
+        "Derby County appoint new head coach\n\n"
+        "Derby County have appointed the former Norwich assistant Lena Ward as head coach on a "
+        "two-year contract, the club said."
+    ),
 }
 
 
 @pytest.mark.slow
 def test_a_pile_copied_to_another_folder_is_briefed_the_same(tmp_path):
-    """Reports with no date tie on time: their order, and so the source numbers, must not come from
-    where the files lie (an article's id hashes its path)."""
-    from digest.pipeline import run_brief
+    """Reports with no date tie on time, and one-report stories tie on size: their order, and so the
+    source numbers and the order of the briefings, must not come from where the files lie (an
+    article's id hashes its path)."""
+    from digest.pipeline import read_sources, run_brief
     from digest.settings import DEFAULTS
 
     def pile(name: str) -> list[Path]:
@@ -95,16 +107,24 @@ def test_a_pile_copied_to_another_folder_is_briefed_the_same(tmp_path):
 
     def brief(files: list[Path]):
         run = run_brief([str(f) for f in files], DEFAULTS.with_overrides(use_model=False))
-        (b,) = run.briefings
-        return [s.title for s in b.sources], [(s.text, s.citations) for s in b.sentences], b.disagreements
+        return [
+            ([s.title for s in b.sources], [(s.text, s.citations) for s in b.sentences], b.disagreements)
+            for b in run.briefings
+        ]
 
-    from digest.pipeline import read_sources
+    def flipped(files: list[Path], than: list[Path]) -> bool:
+        """Both pairs (the burst reports, the two unrelated ones) order the other way round by id."""
 
-    def id_order(files: list[Path]) -> list[str | None]:
-        articles, _ = read_sources([str(f) for f in files])
-        return [a.title for a in sorted(articles, key=lambda a: a.id)]
+        def rank(fs: list[Path]) -> dict[str | None, str]:
+            articles, _ = read_sources([str(f) for f in fs])
+            return {a.title: a.id for a in articles}
+
+        mine, theirs = rank(files), rank(than)
+        titles = [text.split("\n")[0] for text in REPORTS.values()]
+        pairs = [(titles[0], titles[1]), (titles[2], titles[3])]
+        return all((mine[a] < mine[b]) != (theirs[a] < theirs[b]) for a, b in pairs)
 
     first = pile("a0")
-    # a second folder whose paths would order the two reports the other way round by id
-    other = next(files for k in range(1, 40) if id_order(files := pile(f"a{k}")) != id_order(first))
+    other = next(files for k in range(1, 60) if flipped(files := pile(f"a{k}"), first))
+    assert len(brief(first)) == 3
     assert brief(first) == brief(other)

@@ -348,7 +348,8 @@ def gather(
     """Split the story's articles (source n = position + 1) into evidence and group it into claims.
 
     With `opinions`, a showable sentence that tells an outlet's opinion as fact is marked an
-    aside and no longer showable.
+    aside and no longer showable, and an aside folded between two commas of a plain sentence is
+    cut out of it (opinion.folded_asides).
     """
     sentences: list[Evidence] = []
     for n, article in enumerate(articles, start=1):

@@ -7,13 +7,12 @@ and the values' sizes. These tests use the real packaged embedder and shipped we
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
 
-from digest.brief import alignment, disagree
+from digest.brief import alignment, disagree, weights
 from digest.brief.measures import Statement, extract
 
 DAWN = datetime(2026, 3, 12, 5, 10, tzinfo=UTC)
@@ -33,7 +32,7 @@ def _story(embedder, *reports: tuple[datetime, str]):
 def test_shipped_weights_match_the_features():
     models = alignment.default_models()
     assert models is not None and models.quantity is not None
-    data = json.loads((alignment.resources.files("digest") / "data/alignment.json").read_text())
+    data = weights.packaged("alignment.json")
     assert tuple(data["features"]) == alignment.FEATURES
     assert len(data["quantity"]["coef"]) == len(alignment.FEATURES)
 

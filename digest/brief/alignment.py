@@ -24,17 +24,16 @@ better, no model ships for that kind of fact.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
+from . import weights
 from .measures import Frame, Moment, Quantity, SentenceFacts, may_measure_same, same_event, same_measure
 
 FEATURES = (
@@ -259,10 +258,9 @@ class Models:
 def default_models() -> Models | None:
     """The shipped weights, or None when they are absent (the hand rules then decide alone)."""
     try:
-        text = resources.files("digest").joinpath("data/alignment.json").read_text(encoding="utf-8")
+        data = weights.packaged("alignment.json")
     except (FileNotFoundError, OSError):
         return None
-    data = json.loads(text)
     if tuple(data.get("features", ())) != FEATURES:
         return None  # weights of another feature set: retrain (scripts/train_alignment.py)
     return Models(*(PairModel.from_json(data[k]) if data.get(k) else None for k in ("quantity", "moment")))

@@ -24,19 +24,18 @@ sentence is flagged, and the log says so once.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 
 from digest.nlp import TAGGER, parse
+
+from . import weights
 
 log = logging.getLogger(__name__)
 
@@ -103,16 +102,12 @@ class OpinionModel:
 @lru_cache(maxsize=1)
 def default_model() -> OpinionModel:
     """The shipped weights (digest/data/opinion.json)."""
-    text = resources.files("digest").joinpath("data/opinion.json").read_text(encoding="utf-8")
-    return OpinionModel.from_json(json.loads(text))
+    return OpinionModel.from_json(weights.packaged("opinion.json"))
 
 
 def load_model(path: str | os.PathLike) -> OpinionModel:
     """Weights from a file written by scripts/train_opinion.py."""
-    return OpinionModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
-
-
-_warned: set[str] = set()
+    return OpinionModel.from_json(weights.from_file(path))
 
 
 def folded_parts(text: str) -> list[tuple[int, int]]:
@@ -152,6 +147,9 @@ def folded_asides(
         if pi >= model.threshold:
             cut.setdefault(key, []).append(span)
     return {key: without(texts[key], spans) for key, spans in cut.items()}
+
+
+_warned: set[str] = set()  # embedders already logged as unreadable
 
 
 def asides(model: OpinionModel | None, embedder_name: str, vectors: np.ndarray, candidates: list[int]) -> set[int]:

@@ -24,7 +24,6 @@ central it is, and where its sentences sit.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -32,10 +31,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
+
+from . import weights
 
 FEATURES = (
     "position",  # index of the sentence among its article's usable sentences
@@ -232,10 +231,9 @@ class SalienceModel:
 @lru_cache(maxsize=1)
 def default_model() -> SalienceModel:
     """The shipped weights (digest/data/salience.json)."""
-    text = resources.files("digest").joinpath("data/salience.json").read_text(encoding="utf-8")
-    return SalienceModel.from_json(json.loads(text))
+    return SalienceModel.from_json(weights.packaged("salience.json"))
 
 
 def load_model(path: str | os.PathLike) -> SalienceModel:
     """Weights from a file written by scripts/train_salience.py."""
-    return SalienceModel.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+    return SalienceModel.from_json(weights.from_file(path))

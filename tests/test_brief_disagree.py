@@ -438,3 +438,48 @@ def test_one_sound_written_two_ways_and_a_silent_final_e_are_spelling_variants()
     )
     spellings = [d for d in found if d.kind == "name" and d.severity == "minor"]
     assert len(spellings) == 1 and {s.value for s in spellings[0].sides} == {"Declan Furlong", "Declan Furlonge"}
+
+
+def test_a_time_told_in_words_disagrees_with_a_time_in_figures():
+    found = _find(
+        (
+            MORNING,
+            "HOLLIN, Nov 4 (Newswire) - A gas explosion destroyed two homes on Hollin Street at 7:45 p.m. on Monday.",
+        ),
+        (MORNING, "The explosion on Hollin Street happened at half past seven, as families sat down to dinner."),
+        (MORNING + timedelta(hours=2), "The explosion on Hollin Street happened at 7:45 p.m., witnesses said."),
+    )
+    dates = [d for d in found if d.kind == "date"]
+    assert len(dates) == 1, found
+    assert _sides(dates[0]).get("half past seven") == (2,)
+
+
+def test_one_event_named_with_another_noun_is_compared():
+    found = _find(
+        (
+            MORNING,
+            "FENMOOR, Nov 4 (Newswire) - The blaze at the Ostrander paint works broke out at 2:40 a.m., fire officials said.",
+        ),
+        (MORNING, "The fire at the Ostrander paint works broke out at 3:10 a.m. and burned for six hours."),
+    )
+    dates = [d for d in found if d.kind == "date"]
+    assert len(dates) == 1 and {s.citations for s in dates[0].sides} == {(1,), (2,)}, found
+
+
+def test_a_second_strike_is_not_the_first_one():
+    found = _find(
+        (
+            MORNING,
+            "SKARVIK, Nov 4 (Newswire) - Pilots at Nordavia began a 48-hour strike on Tuesday, grounding 240 flights.",
+        ),
+        (MORNING, "The union has warned of a second walkout starting on November 28 if there is no deal."),
+    )
+    assert not [d for d in found if d.kind == "date"], found
+
+
+def test_as_of_times_of_two_facts_are_not_one_event():
+    found = _find(
+        (MORNING, "By 9 p.m., about 31,000 customers were still without power, the utility said."),
+        (MORNING, "The utility said it expected most customers to be reconnected by midnight."),
+    )
+    assert not [d for d in found if d.kind == "date"], found

@@ -100,6 +100,33 @@ def test_years_clock_times_and_ordinals_are_their_own_kinds():
     assert race.frame.dimension == "duration" and race.amount.value == 2 * 3600 + 4 * 60 + 37
 
 
+def test_times_of_day_in_words_are_clock_times():
+    def clock(text: str):
+        f = facts_of(text, TUESDAY)
+        return [(m.shown, m.clock, m.half_day) for m in f.moments if m.clock is not None], f.quantities
+
+    assert clock("The blast happened at half past seven, as families sat down to dinner.") == (
+        [("half past seven", 7 * 60 + 30, True)],
+        (),  # "seven" is the hour, not a count
+    )
+    assert clock("The ferry left at a quarter to eight in the evening.")[0] == [
+        ("a quarter to eight in the evening", 19 * 60 + 45, False)
+    ]
+    assert clock("Polls close at nine o'clock.")[0] == [("nine o'clock", 9 * 60, True)]
+    assert clock("The fire broke out shortly after midnight.")[0] == [("midnight", 0, False)]
+    assert clock("Rescuers reached them by noon.")[0] == [("noon", 12 * 60, False)]
+    assert clock("Six people fainted under the midday sun.")[0] == []  # a time of day, not a clock time
+
+
+def test_a_time_without_morning_or_evening_meets_both():
+    seven_thirty = facts_of("The blast happened at half past seven.", TUESDAY).moments[0]
+    evening = facts_of("The blast happened at 7:30 p.m.", TUESDAY).moments[0]
+    later = facts_of("The blast happened at 7:45 p.m.", TUESDAY).moments[0]
+    assert seven_thirty.same(evening) and not seven_thirty.conflicts(evening)
+    assert seven_thirty.conflicts(later) and not seven_thirty.same(later)
+    assert evening.conflicts(later)
+
+
 def test_a_dateline_is_the_reports_not_an_event():
     f = facts_of(
         "HARLOW CREEK, Nov 4 (Newswire) - A bridge collapsed on Tuesday, killing at least four people.", TUESDAY

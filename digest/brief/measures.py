@@ -238,6 +238,8 @@ _THING_SYNONYMS = {
     "truce": "agreement", "deal": "agreement", "accord": "agreement", "pact": "agreement",
     "contract": "agreement", "workforce": "staff", "employee": "staff", "personnel": "staff", "worker": "staff",
     "house": "home", "dwelling": "home", "vessel": "ship", "tanker": "ship", "stock": "share",
+    "walkout": "strike", "stoppage": "strike", "game": "match", "fixture": "match", "blaze": "fire",
+    "inferno": "fire", "blast": "explosion", "blackout": "outage",
 }  # fmt: skip
 _EVENT_SYNONYMS = {
     "kill": "killed", "die": "killed", "dead": "killed", "death": "killed", "fatality": "killed",
@@ -274,6 +276,8 @@ _SOMEONE = "person:"  # a subject named by a person's name ("person:lowther"): a
 _PRONOUNS = {"it", "they", "he", "she", "we", "this", "these", "those", "them", "its", "their", "i", "you"}
 # Time words that make a figure another period's: "79.1% last year" is not this year's rate.
 _ANCHOR_WORDS = {"last", "previous", "prior", "next", "former", "earlier", "preceding"}
+# Words that make a thing another one of its kind: "a second strike", "another walkout" is not "the strike".
+_SEQUEL_WORDS = {"second", "third", "another", "fresh"}
 
 # Entities whose numbers are part of a name, not a measure.
 _NAME_ENTITIES = {"FAC", "ORG", "PRODUCT", "WORK_OF_ART", "LAW", "PERSON", "GPE", "LOC", "EVENT"}
@@ -351,10 +355,17 @@ class Moment:
     frame: Frame = field(default_factory=lambda: Frame("date"))
     start: int = 0
     end: int = 0
+    half_day: bool = False  # "half past seven": the clock is known only up to 12 hours
+
+    def _clock_differs(self, other: Moment) -> bool:
+        assert self.clock is not None and other.clock is not None
+        if self.half_day or other.half_day:
+            return self.clock % 720 != other.clock % 720
+        return self.clock != other.clock
 
     def conflicts(self, other: Moment) -> bool:
         """Both precise enough to compare, and different (a day, a month, a quarter or a time of day)."""
-        if self.clock is not None and other.clock is not None and self.clock != other.clock:
+        if self.clock is not None and other.clock is not None and self._clock_differs(other):
             return True
         if self.day and other.day:
             return self.day != other.day
@@ -375,7 +386,7 @@ class Moment:
 
     def same(self, other: Moment) -> bool:
         if self.clock is not None or other.clock is not None:
-            if self.clock != other.clock:
+            if self.clock is None or other.clock is None or self._clock_differs(other):
                 return False
             return not (self.day and other.day and self.day != other.day)
         if self.weekday is not None or other.weekday is not None:
@@ -743,7 +754,9 @@ def same_event(a: Moment, b: Moment) -> bool:
 
     The same thing ("the hearing") with the same or no verb ("will take place", "will be
     held"), or the same verb for things that do not differ ("struck at 4:17" / "struck at
-    4:27" of "the quake"). When something was said is not an event of the story.
+    4:27" of "the quake"). When something was said is not an event of the story. A time
+    something was done by ("by 9 p.m.", "by Friday") dates an as-of figure or a deadline:
+    only the same verb ties two of them.
     """
     fa, fb = a.frame, b.frame
     if fa.role != fb.role or fa.anchor != fb.anchor or fa.event in _SPEECH or fb.event in _SPEECH:
@@ -751,6 +764,8 @@ def same_event(a: Moment, b: Moment) -> bool:
     if (a.clock is None) != (b.clock is None):
         return False  # a time of day and a day are compared only through a time joined to its day
     events_agree = not (fa.event and fb.event and fa.event != fb.event)
+    if fa.role == "until" and not (fa.event and fa.event == fb.event):
+        return False  # "by 9 p.m., 31,000 customers were without power" / "reconnected by midnight": as-of times of two facts
     if fa.thing and fb.thing:
         return fa.thing == fb.thing and events_agree
     return bool(fa.event and fa.event == fb.event and (fa.thing or fb.thing))
@@ -1462,7 +1477,7 @@ def _forecast(tokens) -> bool:
 def _anchor(tokens, *, year_of_its_own: bool = True) -> str:
     """What sets a figure apart from the story's plain fact of the same measure: another period
     ("last" for "last year's rate", "79.1% last year", "the prior week", "2011's", "killed 77
-    people in July 2011")."""
+    people in July 2011"), or another of its kind ("a second strike")."""
     for tok in tokens if year_of_its_own else ():  # a year figure is its own period: "built in 1968"
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in ("in", "during", "since"):
@@ -1498,6 +1513,8 @@ def _anchor(tokens, *, year_of_its_own: bool = True) -> str:
                     return det.lower_ if det.lower_ != "previous" else "last"
             if c.dep_ == "amod" and c.lower_ in _ANCHOR_WORDS:
                 return c.lower_ if c.lower_ not in ("previous", "prior", "preceding") else "last"
+            if c.dep_ in ("amod", "det") and c.lower_ in _SEQUEL_WORDS:
+                return "another"
     return ""
 
 
@@ -1853,6 +1870,18 @@ def _moments(st: Statement, position: int, doc, skip: int, published: date | Non
     lx = _lex(text)
     days = date_spans(text, published)
     day_spans = [(s, e, d) for s, e, d in days if s >= skip]
+
+    def with_day(start: int, end: int) -> tuple[int, int, date | None, int | None]:
+        """The span of a time of day with the day written beside it, that day, and its weekday
+        (an undated report's "Sunday" is some Sunday)."""
+        for s, e, d in day_spans:
+            gap = text[end:s] if s >= end else text[e:start]
+            if len(gap) <= 12 and re.fullmatch(r"[\s,]*(?:on|of|,)?[\s,]*(?:the\s+)?", gap or " "):
+                if st.published is None and not any(c.isdigit() for c in text[s:e]):
+                    return min(start, s), max(end, e), None, _weekday_of(text[s:e])
+                return min(start, s), max(end, e), d, None
+        return start, end, None, None
+
     for i in range(len(lx)):
         if not lx[i].low[0].isdigit():
             continue
@@ -1860,19 +1889,12 @@ def _moments(st: Statement, position: int, doc, skip: int, published: date | Non
         if clock is None:
             continue
         qual, q = _qualifier_before(lx, i)
-        start, end = lx[q if qual == "about" else i].start, lx[clock[1] - 1].end
-        day = None
-        weekday = None
-        for s, e, d in day_spans:
-            gap = text[end:s] if s >= end else text[e:start]
-            if len(gap) <= 12 and re.fullmatch(r"[\s,]*(?:on|of|,)?[\s,]*(?:the\s+)?", gap or " "):
-                if st.published is None and not any(c.isdigit() for c in text[s:e]):
-                    weekday = _weekday_of(text[s:e])
-                else:
-                    day = d
-                start, end = min(start, s), max(end, e)
-                break
+        start, end, day, weekday = with_day(lx[q if qual == "about" else i].start, lx[clock[1] - 1].end)
         add(start, end, clock=int(clock[0]), day=day, weekday=weekday)
+    for m in _WORD_CLOCK.finditer(text):
+        minutes, half_day = _word_clock(m)
+        start, end, day, weekday = with_day(m.start("time"), m.end())
+        add(start, end, clock=minutes, half_day=half_day, day=day, weekday=weekday)
     for s, e, d in day_spans:
         if text[e : e + 2] in ("'s",):
             continue  # "last week's test": a thing the sentence mentions, not when it happens
@@ -1950,9 +1972,47 @@ def _moments(st: Statement, position: int, doc, skip: int, published: date | Non
                 frame,
                 mo.start,
                 mo.end,
+                mo.half_day,
             )
         )
     return out
+
+
+# Times of day in words, as reports write them: "at noon", "shortly after midnight", "half past
+# seven", "a quarter to eight in the evening", "nine o'clock". Noon and midnight only after a
+# preposition ("the midday sun" times nothing). Without a.m./p.m. or a part of the day, "half
+# past seven" is 7:30 or 19:30 (`Moment.half_day`). "To" only after "quarter": "from five to
+# eight" is a range of counts far more often than 7:55.
+_HOUR_WORDS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten eleven twelve".split(), 1)}
+_PAST_WORDS = {"five": 5, "ten": 10, "quarter": 15, "a quarter": 15, "twenty": 20, "twenty-five": 25, "half": 30}
+_HOUR_RE = r"(?:" + "|".join(_HOUR_WORDS) + r"|1[0-2]|[1-9])"
+_WORD_CLOCK = re.compile(
+    r"\b(?:at|by|before|after|until|till|around|about|from|since|past|to)\s+(?P<time>(?P<noon>noon|midday|midnight)\b"
+    r"|(?P<minutes>(?:a\s+)?quarter(?=\s+to)|a quarter|quarter|half|twenty-five|twenty|ten|five)\s+(?P<dir>past|to(?<=quarter\sto)|after)\s+(?P<h1>"
+    + _HOUR_RE
+    + r")\b(?:\s+o'clock)?"
+    r"|(?P<h2>" + _HOUR_RE + r")\s+o'clock\b)"
+    r"(?:\s+(?P<part>in the morning|in the afternoon|in the evening|at night|a\.m\.?|p\.m\.?))?",
+    re.I,
+)
+
+
+def _word_clock(m: re.Match) -> tuple[int, bool]:
+    """(minutes after midnight, whether the half of the day is unknown) of a `_WORD_CLOCK` match."""
+    if m.group("noon"):
+        return (0 if m.group("noon").lower() == "midnight" else 720), False
+    word = (m.group("h1") or m.group("h2")).lower()
+    hour = _HOUR_WORDS.get(word) or int(word)
+    minutes = 0
+    if m.group("minutes"):
+        minutes = _PAST_WORDS[" ".join(m.group("minutes").lower().split())]
+        if m.group("dir").lower() == "to":
+            hour, minutes = hour - 1, 60 - minutes
+    hour %= 12
+    part = (m.group("part") or "").lower()
+    if part.startswith(("in the afternoon", "in the evening", "p")) or (part == "at night" and hour >= 6):
+        hour += 12
+    return hour * 60 + minutes, not part
 
 
 def _safe_date(year: int, month: int, day: int) -> date | None:

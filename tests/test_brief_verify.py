@@ -225,3 +225,17 @@ def test_the_writer_is_told_the_key_figures_as_the_sentence_writes_them():
     forms, _ = must_keep(second[0], key[2])
     assert "Twelve" in forms and "40" in forms
     assert must_keep("The mayor did not rule out a second inquiry.", set()) == ([], True)
+
+
+def test_a_name_the_sources_spell_out_may_be_shortened_to_its_initials():
+    sources = [
+        "SEOUL, Nov 4 (Newswire) - The European Union and South Korea held their first strategic dialogue in Seoul on Monday.",
+        "The Food and Drug Administration approved the drug on Friday.",
+        "The Centers for Disease Control and Prevention said 1,200 cases had been reported.",
+    ]
+    assert unsupported("The EU and South Korea held their first strategic dialogue in Seoul on Monday.", sources) == []
+    assert unsupported("The FDA approved the drug on Friday.", sources) == []
+    assert unsupported("The CDC said 1,200 cases had been reported.", sources) == []
+    # an organisation none of the sources names is still a new claim
+    assert unsupported("The WTO said 1,200 cases had been reported.", sources) == ["name 'WTO'"]
+    assert unsupported("The NATO allies met in Seoul on Monday.", sources) == ["name 'NATO'"]

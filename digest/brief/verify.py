@@ -85,6 +85,9 @@ def unsupported(
         if i == 0 or stream[i - 1] not in ranks or stream[i] not in _TITLES
     }
     grams |= _without_given_names(sources)
+    initials = _initialisms(sources)
+    vocab |= initials
+    grams |= {(i,) for i in initials}
     if title_case:
         stems = {_stem(t) for t in vocab}
         vocab = vocab | {w for span in mine.names for w in span.words if _stem(w) in stems}
@@ -182,6 +185,26 @@ def _written_as_in_sources(words: tuple[str, ...], grams: set[tuple[str, ...]]) 
 
 
 _WORD_OR_MARK = re.compile(r"[\w'’.-]+|[^\w\s]")
+
+# A name of three or more capitalised words may hold these in lower case: "Centers for Disease Control".
+_NAME_GLUE = {"of", "for", "and", "on", "the", "&"}
+_CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|for|and|on|the|&)\s+)?[A-Z][a-z]+)+")
+
+
+def _initialisms(sources: Sequence[str]) -> set[str]:
+    """Initialisms of the names the sources spell out: "European Union" states "EU", "Food and Drug
+    Administration" "FDA", "Centers for Disease Control and Prevention" "CDC" (the initials of a
+    name's first two or more capitalised words). A writer may shorten a name the sources give in
+    full; it may not bring in one they never name. Lower case, as `tokens` gives words."""
+    out: set[str] = set()
+    for source in sources:
+        for m in _CAPITALISED_NAME.finditer(source):
+            caps = [w for w in m.group().split() if w not in _NAME_GLUE]
+            if caps[0].lower() in _NAME_GLUE or caps[0] in ("A", "An", "In", "At", "This", "That"):
+                caps = caps[1:]  # "The Food and Drug Administration": a sentence's first word
+            for k in range(2, len(caps) + 1):
+                out.add("".join(w[0] for w in caps[:k]).lower())
+    return out
 
 
 def _without_given_names(sources: Sequence[str]) -> set[tuple[str, ...]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
@@ -24,6 +24,17 @@ SCHEMA_VERSION = 1
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def reported(iso: str | None) -> str:
+    """When an update's side was first reported, on one clock for every side: "17 Oct 2025, 07:05 UTC"."""
+    if not iso:
+        return ""
+    when = datetime.fromisoformat(iso)
+    if when.tzinfo is None:
+        return f"{when.day} {when:%b %Y, %H:%M}"
+    when = when.astimezone(UTC)
+    return f"{when.day} {when:%b %Y, %H:%M} UTC"
 
 
 def story_date(b: Briefing) -> str | None:
@@ -131,6 +142,7 @@ def _env() -> Environment:
     env.filters["link"] = lambda url: md_url(ok) if (ok := safe_url(url)) else ""
     env.filters["day"] = lambda iso: (iso or "")[:10]
     env.filters["longdate"] = lambda iso: f"{date.fromisoformat(iso[:10]).day} {date.fromisoformat(iso[:10]):%B %Y}"
+    env.filters["reported"] = reported
     return env
 
 
@@ -174,6 +186,7 @@ def html_env() -> Environment:
     env.filters["link"] = lambda url: safe_url(url) or ""  # only http(s) URLs become links
     env.filters["day"] = lambda iso: (iso or "")[:10]
     env.filters["longdate"] = _longdate
+    env.filters["reported"] = reported
     env.globals["story_anchor"] = lambda i: f"story-{i}"
     env.globals["source_anchor"] = lambda i, n: f"s{i}-src{n}"
     return env

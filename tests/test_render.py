@@ -49,6 +49,44 @@ def test_markdown_and_json_carry_the_same_story():
     assert "\n\n\n" not in md
 
 
+def test_an_update_is_shown_oldest_first_with_when_each_figure_was_reported():
+    from datetime import timedelta, timezone
+
+    from lxml import html as lxml_html
+
+    from digest.render import to_html
+
+    b = _briefing([4, 4, 5])
+    cet = timezone(timedelta(hours=1))
+    toll = Disagreement(
+        "people killed",
+        "number",
+        "update",
+        (
+            Side("at least nine", (1,), datetime(2024, 11, 4, 2, 30, tzinfo=cet)),
+            Side("11", (2, 3), datetime(2024, 11, 4, 10, 0, tzinfo=cet)),
+        ),
+    )
+    b = Briefing(b.story_id, b.headline, b.headline_by, b.sentences, b.sources, (toll, *b.disagreements))
+    digest = _digest(b, when=datetime(2024, 11, 5, tzinfo=UTC))
+    md = to_markdown(digest)
+    # one clock for every side (UTC), so the order reads at a glance
+    assert (
+        "- _Update:_ people killed: at least nine [1] (4 Nov 2024, 01:30 UTC) → 11 [2] [3] (4 Nov 2024, 09:00 UTC)"
+        in md
+    )
+    assert "- troops: 7,000 [1]; 8,000 [2]" in md  # a disagreement is not an update
+    rows = lxml_html.fromstring(to_html(digest)).xpath("//section[@class='differ']//tbody/tr")
+    assert "updated over time" in rows[0].xpath("string(.)")
+    assert [r.xpath("string(td[1])") for r in rows[:2]] == [
+        "at least nine reported 4 Nov 2024, 01:30 UTC",
+        "11 reported 4 Nov 2024, 09:00 UTC",
+    ]
+    assert json.loads(to_json(digest))["stories"][0]["disagreements"][0]["sides"][0]["reported_at"] == (
+        "2024-11-04T02:30:00+01:00"
+    )
+
+
 def test_a_source_without_a_title_is_shown_by_its_opening_words():
     b = _briefing([4, 4])
     untitled = Source(3, "a3", "in/3.txt", None, None, None, None, (), "South Korea and the EU started a dialogue…")

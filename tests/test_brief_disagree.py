@@ -483,3 +483,25 @@ def test_as_of_times_of_two_facts_are_not_one_event():
         (MORNING, "The utility said it expected most customers to be reconnected by midnight."),
     )
     assert not [d for d in found if d.kind == "date"], found
+
+
+def test_a_later_report_saying_now_is_an_update():
+    found = _find(
+        (MORNING, "PELLBRIDGE, Nov 4 (Newswire) - Residents of 30 homes were told to leave after the gas explosion."),
+        (
+            MORNING + timedelta(hours=15),
+            "Residents of 48 homes have now been moved out while engineers check the pipes.",
+        ),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "update", found
+    assert [s.value for s in numbers[0].sides] == ["30", "48"]
+
+
+def test_now_in_an_earlier_report_is_no_update():
+    found = _find(
+        (MORNING, "Residents of 48 homes have now been moved out while engineers check the pipes."),
+        (MORNING + timedelta(hours=15), "Residents of 30 homes were told to leave after the gas explosion."),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert numbers and all(d.severity == "disagreement" for d in numbers), found

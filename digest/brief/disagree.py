@@ -427,7 +427,7 @@ def _update_order(
     forth is a contradiction). Two kinds of time count: when the reports were published,
     and the day a sentence dates its own figure ("15% contained on Monday", "the council
     said on Monday"). At least two sides must be timed, and something must say the figure
-    grew: a later report ("the toll rose to five"), an earlier one that counts "so far" or
+    grew: a later report ("the toll rose to five", "48 homes have now been cleared"), an earlier one that counts "so far" or
     gives a floor ("at least three", "more than 40") that a later report passes, the
     figures' own days, or a toll (people killed, hurt, evacuated...) that every later
     report puts higher. Reports of one moment are never an update.
@@ -477,6 +477,9 @@ def _update_order(
         q.amount.qualifier in ("at least", "more than") for k in order[:-1] for q in sides[k]
     )
     so_far = floor or any(q.frame.provisional for k in order[:-1] for q in sides[k])
+    # "Residents of 48 homes have now been moved out": a later report says its figure is the one
+    # that stands now, after earlier ones. Only with publication times in order.
+    now = len(reported) >= 2 and any(q.frame.current for k in order[1:] for q in sides[k])
     # People killed, hurt, evacuated or rescued in an event still going on are counted as the
     # day goes: reports published in order with ever larger counts are the count growing.
     # Every event named must be a toll (a figure whose event the parse did not find, "the number
@@ -488,7 +491,7 @@ def _update_order(
     named = (bool(events) and events <= _TOLLS) or all(any(q.frame.event in _TOLLS for q in s) for s in sides)
     tolls = len(reported) >= 2 and amounts and named
     days_advance = len(dated) >= 2 and ordered(dated, strict=True)
-    return order if moved or so_far or days_advance or tolls else None
+    return order if moved or so_far or now or days_advance or tolls else None
 
 
 # Counts of an event still going on, which reports raise as the day goes: people killed, hurt,

@@ -323,6 +323,7 @@ class Frame:
     prop: bool = False  # the figure modifies its thing ("a five-year contract"): a property, whatever is done to it
     provisional: bool = False  # "so far": a count that may still grow
     place: str = ""  # where the counted things are, when the sentence says ("in North Carolina", "Virginia")
+    current: bool = False  # "now": the figure as it stands after earlier ones ("48 homes have now been cleared")
 
 
 @dataclass(frozen=True)
@@ -1803,7 +1804,14 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
         prop,
         provisional,
         place,
+        current=_now(span.root),
     )
+
+
+def _now(tok) -> bool:
+    """Does the clause of `tok` say "now" ("48 homes have now been cleared", "the toll now stands at 11")?"""
+    verb = next((t for t in (tok, *tok.ancestors) if t.pos_ in ("VERB", "AUX")), None)
+    return verb is not None and any(c.dep_ == "advmod" and c.lower_ == "now" for c in verb.children)
 
 
 def _label(thing_tok, pred, thing: str, event: str, dimension: str) -> str:

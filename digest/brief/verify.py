@@ -186,7 +186,7 @@ def _written_as_in_sources(words: tuple[str, ...], grams: set[tuple[str, ...]]) 
 
 _WORD_OR_MARK = re.compile(r"[\w'’.-]+|[^\w\s]")
 
-# A name of three or more capitalised words may hold these in lower case: "Centers for Disease Control".
+# Words a name may hold in lower case between its capitalised ones: "Centers for Disease Control".
 _NAME_GLUE = {"of", "for", "and", "on", "the", "&"}
 _CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|for|and|on|the|&)\s+)?[A-Z][a-z]+)+")
 

@@ -11,12 +11,17 @@ structure against the renderer without running the model.
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from digest.atomic import write_atomic  # noqa: E402
+
 README = ROOT / "README.md"
 START, END = "<!-- example:start -->", "<!-- example:end -->"
 COMMAND = ["brief", "seeds/"]
@@ -56,15 +61,20 @@ def example_output(readme: str) -> str:
     return body.strip("\n") + "\n"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--check", action="store_true", help="exit 1 if README.md differs from a fresh run; write nothing"
+    )
+    args = parser.parse_args(argv)
     readme = README.read_text(encoding="utf-8")
     fresh = embed(readme, run_example())
-    if "--check" in sys.argv[1:]:
+    if args.check:
         if fresh != readme:
             print("README.md's example differs from a fresh run; run scripts/readme_example.py", file=sys.stderr)
             return 1
         return 0
-    README.write_text(fresh, encoding="utf-8")
+    write_atomic(README, fresh)  # a run cut short leaves the old README, never half of one
     print(f"updated {README.relative_to(ROOT)}", file=sys.stderr)
     return 0
 

@@ -80,3 +80,12 @@ def test_embed_replaces_only_the_block_between_the_markers():
     assert new.startswith("intro\n") and new.endswith("\noutro\n") and "old" not in new
     assert script.example_output(new) == "# News briefing, 2024-11-05\n\nbody\n"
     assert script.embed(new, "# News briefing, 2024-11-05\n\nbody\n") == new  # idempotent
+
+
+def test_the_example_script_answers_help_without_touching_the_readme():
+    before = (ROOT / "README.md").read_bytes()
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "readme_example.py"), "--help"], capture_output=True, text=True
+    )
+    assert done.returncode == 0 and "--check" in done.stdout
+    assert (ROOT / "README.md").read_bytes() == before

@@ -37,6 +37,19 @@ def reported(iso: str | None) -> str:
     return f"{when.day} {when:%b %Y, %H:%M} UTC"
 
 
+def _longdate(iso: str) -> str:
+    day = date.fromisoformat(iso[:10])
+    return f"{day.day} {day:%B %Y}"
+
+
+# How dates read in Markdown and HTML alike ("2024-11-04", "4 November 2024", an update's time).
+_DATE_FILTERS: dict[str, Callable[[Any], str]] = {
+    "day": lambda iso: (iso or "")[:10],
+    "longdate": _longdate,
+    "reported": reported,
+}
+
+
 def story_date(b: Briefing) -> str | None:
     """The day the story is about: the commonest publication day of its sources, the latest on a tie."""
     day = commonest_day(s.published for s in b.sources)
@@ -140,9 +153,7 @@ def _env() -> Environment:
     env.filters["md"] = md_inline
     env.filters["code"] = md_code
     env.filters["link"] = lambda url: md_url(ok) if (ok := safe_url(url)) else ""
-    env.filters["day"] = lambda iso: (iso or "")[:10]
-    env.filters["longdate"] = lambda iso: f"{date.fromisoformat(iso[:10]).day} {date.fromisoformat(iso[:10]):%B %Y}"
-    env.filters["reported"] = reported
+    env.filters.update(_DATE_FILTERS)
     return env
 
 
@@ -174,19 +185,12 @@ def to_markdown(digest: Digest) -> str:
 # ---------------------------------------------------------------- HTML
 
 
-def _longdate(iso: str) -> str:
-    day = date.fromisoformat(iso[:10])
-    return f"{day.day} {day:%B %Y}"
-
-
 @cache
 def html_env() -> Environment:
     """The jinja2 environment of every HTML and XML output: autoescaped, strict about missing names."""
     env = _templates(autoescape=True)  # every {{ }} is escaped unless it is our own Markup; input never is
     env.filters["link"] = lambda url: safe_url(url) or ""  # only http(s) URLs become links
-    env.filters["day"] = lambda iso: (iso or "")[:10]
-    env.filters["longdate"] = _longdate
-    env.filters["reported"] = reported
+    env.filters.update(_DATE_FILTERS)
     env.globals["story_anchor"] = lambda i: f"story-{i}"
     env.globals["source_anchor"] = lambda i, n: f"s{i}-src{n}"
     return env

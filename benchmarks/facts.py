@@ -58,7 +58,7 @@ import time
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -742,13 +742,26 @@ def foreign_sides(conflict: dict[str, Any], d: OutDisagreement, chosen: list[int
     ]
 
 
+def _instant(text: str | None) -> datetime | None:
+    """An output time as an aware instant (a time without an offset is read as UTC); None when unreadable."""
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def severity_ok(conflict: dict[str, Any], d: OutDisagreement, chosen: list[int]) -> bool:
     if d.severity != _EXPECTED_SEVERITY[conflict["type"]]:
         return False
     if conflict["type"] == "update":
         if chosen != sorted(chosen):
             return False
-        times = [d.sides[k].reported_at for k in chosen]
+        # Compared as instants, not as strings: reports keep their own offsets ("08:15+10:00" is
+        # before "06:20+00:00" of the same date).
+        times = [_instant(d.sides[k].reported_at) for k in chosen]
         if all(times) and times != sorted(t for t in times if t):
             return False
     return True

@@ -505,3 +505,49 @@ def test_now_in_an_earlier_report_is_no_update():
     )
     numbers = [d for d in found if d.kind == "number"]
     assert numbers and all(d.severity == "disagreement" for d in numbers), found
+
+
+def test_people_taken_or_rushed_to_hospital_are_a_toll_whatever_the_verb():
+    found = _find(
+        (MORNING, "DURNHAM, June 2 (Newswire) - A gas leak at a school sent two pupils to hospital, the council said."),
+        (MORNING + timedelta(hours=3), "Two pupils were rushed to hospital after the leak at Durnham Primary."),
+        (
+            MORNING + timedelta(hours=9),
+            "Six pupils were taken to hospital with breathing problems after the leak, the ambulance service said.",
+        ),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "update", found
+    assert [s.citations for s in numbers[0].sides] == [(1, 2), (3,)]
+
+
+def test_a_patient_count_in_one_moment_is_still_a_contradiction():
+    found = _find(
+        (MORNING, "Two pupils were taken to hospital after the leak, the council said."),
+        (MORNING, "Six pupils were taken to hospital after the leak, the school said."),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "disagreement", found
+
+
+def test_an_order_widened_to_cover_more_homes_is_an_update():
+    found = _find(
+        (MORNING, "The boil-water order issued on Monday covers about 2,000 homes in Ellery, the water board said."),
+        (
+            MORNING + timedelta(hours=7),
+            "The boil-water order was extended on Monday evening to cover some 4,600 homes across Ellery and Marsh End.",
+        ),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "update", found
+    assert [s.citations for s in numbers[0].sides] == [(1,), (2,)]
+
+
+def test_a_rate_raised_to_another_figure_by_a_later_report_is_still_a_contradiction():
+    # "Raised to" is a decision, not a count that grew: two rates for one decision disagree.
+    found = _find(
+        (MORNING, "The central bank raised its main interest rate to 4.5% on Thursday, its third rise this year."),
+        (MORNING + timedelta(hours=6), "The central bank raised its main rate to 4.75% on Thursday."),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "disagreement", found

@@ -259,6 +259,10 @@ _CHANGE_VERBS = {
     "slip", "slide", "plunge", "raise", "lift", "cut", "lower", "reduce", "up", "down", "edge", "reach", "hit",
     "revise", "put", "estimate", "give", "set", "stand", "total", "number", "tally", "top", "exceed",
 }  # fmt: skip
+# Verbs that widen what a count covers: the figure after them is where the count moved to.
+# Not "raise" or "increase": a rate "raised to 4.75%" is a decision, not a count that grew.
+_WIDENING = {"extend", "expand", "widen", "broaden", "enlarge", "grow", "swell"}
+_COVERED = {"count", "area", "length", "volume", "mass"}  # what a widened order or zone covers
 _RISING = {"rise", "climb", "grow", "increase", "jump", "soar", "surge", "reach", "top", "exceed", "double"}
 # Verbs that carry no measure of their own: the measure is their subject ("turnout was 41%").
 _LIGHT_VERBS = {
@@ -1346,6 +1350,10 @@ def _canon_thing(tok) -> tuple[str, str]:
 _MADE_TO = {"force", "order", "compel", "oblige", "prompt", "tell", "urge"}
 # Leaving one's home is being evacuated or displaced: "3,000 fled their homes", "12,000 evacuated".
 _HOMES = {"home", "house", "village", "town"}
+# Whoever is taken, rushed, flown or sent to hospital (or put, kept, left in it) is counted among
+# the hurt, whatever the verb: the destination says what the count is.
+_TO_HOSPITAL = {"to", "in", "into"}
+_HOSPITALS = {"hospital", "infirmary", "clinic"}
 
 
 _TIMES_OF_DAY = {
@@ -1381,6 +1389,11 @@ def _canon_event(tok) -> str:
         c.dep_ == "prep" and c.lower_ == "from" and any(_lemma(g) in _HOMES for g in c.children) for c in tok.children
     ):
         return "evacuate"
+    if tok.pos_ in ("VERB", "AUX") and any(  # "seven were taken to hospital", "putting three in hospital"
+        c.dep_ == "prep" and c.lower_ in _TO_HOSPITAL and any(_lemma(g) in _HOSPITALS for g in c.children)
+        for c in tok.children
+    ):
+        return "hospitalise"
     particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), "")
     if particle:
         lemma = f"{lemma} {particle}"  # "took over the throne" is not "took a hit"
@@ -1721,6 +1734,8 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
         subject = _subject_of(pred, tokens | ({thing_tok.i} if thing_tok is not None else set()))
         if subject_tok is not None:
             subject = _subject_word(subject_tok)
+    if not moved and pred is not None and raw.dimension in _COVERED and _widened(pred, root, thing_tok):
+        moved = True  # "the cull was extended to 120,000 birds", "extended on Friday to cover 5,400 homes"
     # "30% contained", "15 injured": a participle hanging on the figure names the event.
     for c in list(root.children) + ([thing_tok] if thing_tok is not None else []):
         if c is None:
@@ -1806,6 +1821,20 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
         place,
         current=_now(span.root),
     )
+
+
+def _widened(pred, root, thing_tok) -> bool:
+    """Does the sentence say the measure was widened to this figure?
+
+    "The cull was extended to 120,000 birds" (the figure is reached through "to" of a widening
+    verb) or "the notice was extended on Friday to cover about 5,400 homes" (the figure's own
+    verb is the purpose of a widening one): either way the figure is where the count moved to.
+    """
+    if _lemma(pred) in _WIDENING:
+        counted = thing_tok if thing_tok is not None else root
+        return any(t.lower_ == "to" and t.head.i == pred.i for t in (counted, *counted.ancestors))
+    head = pred.head
+    return pred.dep_ in ("xcomp", "advcl") and head.i < pred.i and _lemma(head) in _WIDENING and pred.pos_ == "VERB"
 
 
 def _now(tok) -> bool:

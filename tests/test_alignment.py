@@ -180,3 +180,20 @@ def test_times_of_different_events_of_one_story_are_not_paired(embedder):
     )
     times = [d for d in disagree.find(facts, vectors) if d.kind == "date"]
     assert not times, times
+
+
+@pytest.mark.slow
+def test_an_ask_and_an_offer_are_never_one_measure_whatever_the_model_says(embedder):
+    # The learned alignment paired "wants an 11% rise" with "an offer of a 9 per cent rise"
+    # (two properties of one "rise"); an ask and an offer are two sides' figures.
+    facts, vectors = _story(
+        embedder,
+        (
+            DAWN,
+            "HALDEN, March 12 (Newswire) - The cabin crew union is asking for a 15% rise over two years; Skyway has offered 8%.",
+        ),
+        (DAWN, "The Cabin Crew Association wants a 12% rise, while the airline says its offer is generous."),
+        (DAWN, "The union says Skyway's offer of an 8 per cent rise does not make up for years of frozen pay."),
+    )
+    numbers = [d for d in disagree.find(facts, vectors) if d.kind == "number"]
+    assert not any({"8%", "12%"} <= {s.value for s in d.sides} for d in numbers), numbers

@@ -551,3 +551,172 @@ def test_a_rate_raised_to_another_figure_by_a_later_report_is_still_a_contradict
     )
     numbers = [d for d in found if d.kind == "number"]
     assert len(numbers) == 1 and numbers[0].severity == "disagreement", found
+
+
+def _names(found):
+    return [d for d in found if d.kind == "name" and d.severity == "disagreement"]
+
+
+def test_two_presidents_of_the_story_s_union_disagree():
+    found = _find(
+        (MORNING, "Teachers in Ashcombe walked out on Monday, union president Dana Kell told a rally."),
+        (
+            MORNING,
+            "Union president Dana Kell said the strike in Ashcombe would last until the district improved its offer.",
+        ),
+        (MORNING, "Union president Marco Ruiz said Ashcombe teachers were ready to return to talks."),
+    )
+    names = _names(found)
+    assert len(names) == 1 and names[0].about == "union president", found
+    assert {s.value: s.citations for s in names[0].sides} == {"Dana Kell": (1, 2), "Marco Ruiz": (3,)}
+
+
+def test_a_title_the_tagger_takes_into_the_name_is_still_a_title():
+    found = _find(
+        (MORNING, "Ranger Aroha Ngata said the team at Tapu Bay would try to refloat the whales at high tide."),
+        (MORNING, "At Tapu Bay, ranger Aroha Ngata of the conservation service is leading the rescue."),
+        (MORNING, "Ranger Wiremu Kerei said 40 of the whales at Tapu Bay had been refloated."),
+    )
+    names = _names(found)
+    assert len(names) == 1 and names[0].about == "ranger", found
+    assert {s.value for s in names[0].sides} == {"Aroha Ngata", "Wiremu Kerei"}
+
+
+def test_two_mayors_of_a_town_every_report_names_disagree_but_mayors_of_two_cities_do_not():
+    local = _find(
+        (
+            MORNING,
+            "HOLLIS GAP, Nov 6 (Newswire) - Voters in Hollis Gap approved the sales tax, Mayor Celia Brandt said.",
+        ),
+        (MORNING, "Mayor Celia Brandt thanked volunteers in Hollis Gap for months of work."),
+        (MORNING, "Mayor Tom Adeyemi said Hollis Gap would publish a list of projects next spring."),
+    )
+    names = _names(local)
+    assert len(names) == 1 and names[0].about == "mayor", local
+    national = _find(
+        (MORNING, "Buses of migrants arrived in Denver overnight, Mayor Celia Brandt said."),
+        (MORNING, "Mayor Tom Adeyemi said Chicago had no more room in its shelters."),
+    )
+    assert not _names(national), national
+
+
+def test_an_alarm_that_sounded_and_was_tripped_at_two_times_is_one_moment():
+    found = _find(
+        (MORNING, "LINDHAVEN, March 9 (Newswire) - The gallery's alarm sounded at 3.12am, a police spokesman said."),
+        (MORNING, "Thieves tripped the gallery's alarm shortly before 4am and escaped through a side door."),
+    )
+    dates = [d for d in found if d.kind == "date"]
+    assert len(dates) == 1 and set(_sides(dates[0])) == {"3.12am", "4am"}, found
+
+
+def test_shortly_before_an_hour_agrees_with_a_time_just_before_it():
+    found = _find(
+        (MORNING, "The gallery's alarm sounded at 3:45am, a police spokesman said."),
+        (MORNING, "Thieves tripped the gallery's alarm shortly before 4am and escaped through a side door."),
+    )
+    assert not [d for d in found if d.kind == "date"], found
+
+
+def test_a_start_and_an_end_of_one_thing_are_two_moments():
+    found = _find(
+        (MORNING, "The hospital's systems went down at 4:50 a.m. on Monday, the chief executive said."),
+        (MORNING, "The hospital's systems were restored at 6:15 p.m., the chief executive said."),
+    )
+    assert not [d for d in found if d.kind == "date"], found
+
+
+def test_two_companies_said_to_own_the_story_s_barge_disagree():
+    found = _find(
+        (MORNING, "PORT ASHLEY - The barge, owned by Corbel Marine Services, struck a pier early on Monday."),
+        (MORNING, "Diesel leaked from the barge, which is owned by Corbel Marine Services, the coast guard said."),
+        (MORNING, "A barge owned by Tidewater Haulage Co. spilled about 300 barrels of diesel at Port Ashley."),
+    )
+    names = _names(found)
+    assert len(names) == 1 and names[0].about == "owner of the barge", found
+    assert [s.citations for s in names[0].sides] == [(1, 2), (3,)]
+
+
+def test_companies_owning_different_things_do_not_disagree():
+    found = _find(
+        (MORNING, "The barge, owned by Corbel Marine Services, struck the cargo ship early on Monday."),
+        (MORNING, "The cargo ship, owned by Tidewater Haulage Co., was leaving Port Ashley for Lisbon."),
+    )
+    assert not _names(found), found
+
+
+def test_a_month_named_alone_dates_an_event_and_two_months_disagree():
+    found = _find(
+        (MORNING, "The grain elevator was last inspected in March, according to state records."),
+        (MORNING, "State records show the elevator was last inspected in May."),
+    )
+    dates = [d for d in found if d.kind == "date"]
+    assert len(dates) == 1 and set(_sides(dates[0])) == {"March", "May"}, found
+
+
+def test_may_the_verb_and_may_the_name_are_no_month():
+    found = _find(
+        (MORNING, "The council may vote on the plan in June, a spokesman said."),
+        (MORNING, "Theresa May's government may vote on the plan in June."),
+    )
+    assert not [d for d in found if d.kind == "date"], found
+
+
+def test_a_mayor_whose_city_is_written_before_the_title_is_another_city_s_mayor():
+    found = _find(
+        (
+            MORNING,
+            "Students in Akron are getting cards on dealing with police.\nMayor Don Hollister said the cards help.",
+        ),
+        (
+            MORNING,
+            "Every high school student in Akron is getting a card.\n"
+            "Gary, Ind., Mayor Karen Wilcox, who leads a national group of mayors, praised the idea.",
+        ),
+    )
+    assert not _names(found), found
+
+
+def test_a_count_up_from_an_earlier_one_is_an_update():
+    found = _find(
+        (
+            MORNING,
+            "ELMSTEAD, March 2 (Newswire) - Teachers walked out on Monday, closing 12 schools, the district said.",
+        ),
+        (
+            MORNING + timedelta(hours=6),
+            "The district had closed 19 schools by midday, up from 12 in the morning, as more teachers joined the strike.",
+        ),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "update", found
+
+
+def test_a_month_and_a_day_in_it_agree_and_a_base_of_comparison_is_no_date():
+    found = _find(
+        (MORNING, "The Treasury said 39 million families will receive monthly payments beginning on July 15."),
+        (MORNING, "Families would start receiving the monthly payments in July, officials said on Monday."),
+        (MORNING, "Consumer prices rose 0.9% from May, the fastest pace since August 2008."),
+    )
+    assert not [d for d in found if d.kind == "date"], found
+
+
+def test_an_organisation_s_name_spelt_two_ways_is_a_minor_variant():
+    found = _find(
+        (MORNING, "The violin was on loan from the Hollingsworth Foundation, the museum said."),
+        (MORNING, "A spokesman for the Hollingsworth Foundation said it was insured."),
+        (MORNING, "The instrument, lent by the Holingsworth Foundation, is worth about $4 million."),
+    )
+    minor = [d for d in found if d.kind == "name" and d.severity == "minor"]
+    assert len(minor) == 1 and minor[0].about == "spelling of Hollingsworth Foundation", found
+    assert [s.citations for s in minor[0].sides] == [(1, 2), (3,)]
+
+
+def test_an_ask_and_an_offer_are_two_sides_figures_and_two_asks_disagree():
+    found = _find(
+        (MORNING, "The nurses' union wants a 12% pay rise, while the health board says its offer is fair."),
+        (MORNING, "The union is seeking a 9% rise over two years; the board has offered 4%."),
+        (MORNING, "The board's offer of a 4 per cent rise does not make up for years of frozen pay, the union said."),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1, found
+    assert {s.value: s.citations for s in numbers[0].sides} == {"12%": (1,), "9%": (2,)}

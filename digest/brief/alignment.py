@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from . import weights
-from .measures import Frame, Moment, Quantity, SentenceFacts, may_measure_same, same_event, same_measure
+from .measures import Frame, Moment, Quantity, SentenceFacts, may_measure_same, opposed, same_event, same_measure
 
 FEATURES = (
     "rule_same",  # the strict hand rule: measures.same_measure (figures), measures.same_event (dates)
@@ -296,7 +296,9 @@ class Aligner:
         return None if decision is None else decision[0]
 
     def same(self, a: Quantity | Moment, b: Quantity | Moment, rule: bool) -> bool:
-        """The model's verdict where it has one, else the hand rule's (`rule`)."""
+        """The model's verdict where it has one, else the hand rule's (`rule`); never two sides of a deal."""
+        if isinstance(a, Quantity) and isinstance(b, Quantity) and opposed(a.frame, b.frame):
+            return False
         decision = self._decision(a, b)
         return rule if decision is None else decision[0] >= decision[1]
 

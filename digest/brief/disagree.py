@@ -30,6 +30,7 @@ from digest.types import Disagreement, Side
 
 from . import alignment
 from .measures import (
+    TITLE_WORDS,
     Moment,
     Person,
     Quantity,
@@ -59,8 +60,33 @@ def find(
     people = [p for f in facts for p in f.people]
     found = _number_disagreements(quantities, published, as_of, aligner)
     found += _date_disagreements(moments, published, aligner)
-    found += _name_disagreements(people + _untagged_names(people, facts))
+    found += _name_disagreements(people + _untagged_names(people, facts), _story_place(facts))
     return found
+
+
+def _story_place(facts: Sequence[SentenceFacts]) -> bool:
+    """Does every report open on one same place (a local story: "BRACKENFIELD - Measure T ...")?
+
+    Then a bare local office ("Mayor Celia Drummond", "Mayor Paul Okafor") is that place's. The
+    place must be in each report's first two sentences (its dateline and lead), where a report
+    says where its story is: a place merely named by every report ("U.S.") does not make the
+    story local (two mayors of two cities, each report quoting one). A place is what the tagger
+    calls one in some sentence; the tagger is not consistent from one sentence to the next
+    ("Brackenfield" a place here, an organisation there), so the leads are searched for its words.
+    """
+    leads: dict[int, list[str]] = defaultdict(list)
+    places: set[str] = set()
+    for f in facts:
+        if len(leads[f.statement.source]) < _LEAD_SENTENCES:
+            leads[f.statement.source].append(f.statement.text)
+        places.update(p.name for p in f.places if p.name[:1].isupper())
+    if len(leads) < 2:
+        return False
+    joined = [" ".join(t) for t in leads.values()]
+    return any(all(re.search(rf"\b{re.escape(p)}\b", t, re.I) for t in joined) for p in places)
+
+
+_LEAD_SENTENCES = 2
 
 
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
@@ -80,7 +106,11 @@ def _untagged_names(people: Sequence[Person], facts: Sequence[SentenceFacts]) ->
     out: list[Person] = []
     for f in facts:
         for m in _CAPITALISED_RUN.finditer(f.text):
-            words = name_words(re.sub(r"['’]s$", "", m.group(0)))
+            text = re.sub(r"['’]s$", "", m.group(0))
+            words = name_words(text)
+            if len(words) >= 3 and words[0] in TITLE_WORDS:  # "Superintendent Harold Pimental said"
+                text = text.split(None, 1)[1]
+                words = name_words(text)
             if sum(len(w) > 1 for w in words) < 2:
                 continue  # then name_words kept the full words only
             key = "".join(words)
@@ -88,7 +118,7 @@ def _untagged_names(people: Sequence[Person], facts: Sequence[SentenceFacts]) ->
                 if f.statement.source in named_by[p.key]:
                     continue
                 if key == p.key or variant(key, p.key):
-                    out.append(Person(f.position, f.statement.source, m.group(0), key, words))
+                    out.append(Person(f.position, f.statement.source, text, key, words))
                     named_by[key].add(f.statement.source)
                     break
     return out
@@ -682,9 +712,31 @@ _MANY_HOLD = {
     "guard", "climber", "skier", "survivor", "victim", "passenger",
 }  # fmt: skip
 _STATUS = {"former", "ex", "then", "acting", "interim", "late", "incoming", "outgoing", "deputy", "vice"}
+# Bodies a story has one of: "union president", "board chairman", "league president" name the post
+# of the story's union, board or league, not an office held in every country or city. Not "party"
+# or "state": a story often has several parties, and "state senator" is an office of many.
+_BODIES = {
+    "union", "board", "league", "club", "federation", "association", "company", "firm", "university", "college",
+    "school", "district", "hospital", "museum", "foundation", "trust", "cooperative", "society", "council",
+    "authority", "agency", "commission", "committee", "airline", "bank", "church", "guild", "chamber",
+}  # fmt: skip
 
 
-def _name_disagreements(people: list[Person]) -> list[Disagreement]:
+# Offices a town, county or province has one of: in a story every report places in one town,
+# "Mayor X" is that town's mayor.
+_LOCAL_OFFICES = {"mayor", "governor", "premier"}
+
+
+def _bodys_post(role: str) -> bool:
+    """Is `role` an office of one named kind of body ("union president", "school board president")?"""
+    words = role.split()
+    return len(words) >= 2 and words[-2] in _BODIES
+
+
+def _name_disagreements(people: list[Person], local: bool = False) -> list[Disagreement]:
+    """Spelling variants of one name (minor), and different people in one role (a disagreement).
+
+    `local`: every report names one same place, so a bare local office (mayor, governor) is one post."""
     out: list[Disagreement] = []
     by_key: dict[str, list[Person]] = defaultdict(list)
     for p in people:
@@ -708,9 +760,7 @@ def _name_disagreements(people: list[Person]) -> list[Disagreement]:
             continue  # every source writes both: two names ("Richards III", "Richards IV"), not two spellings
         sides = tuple(Side(shown(by_key[g]), tuple(sorted(s))) for g, s in zip(group, srcs))
         sides = tuple(sorted(sides, key=lambda s: (-len(s.citations), s.citations)))
-        out.append(
-            Disagreement(about=f"spelling of {shown(by_key[group[0]])}", kind="name", severity="minor", sides=sides)
-        )
+        out.append(Disagreement(about=f"spelling of {sides[0].value}", kind="name", severity="minor", sides=sides))
     # Different people in one role: the same title (for the same side) or the same deed.
     named_in: dict[int, list[Person]] = defaultdict(list)
     for p in people:
@@ -727,7 +777,12 @@ def _name_disagreements(people: list[Person]) -> list[Disagreement]:
                 continue
             if _head(role) in _MANY_HOLD:
                 continue  # "police officer Fahim" and "police officer Usman": a role many people hold
-            if role.split()[-1] in _OFFICES and not (a.qualifier and b.qualifier):
+            if (
+                role.split()[-1] in _OFFICES
+                and not (a.qualifier and b.qualifier)
+                and not _bodys_post(role)
+                and not (local and role in _LOCAL_OFFICES and not (a.qualifier or b.qualifier))
+            ):
                 continue  # "Chancellor Hammond" and "Chancellor Merkel": an office held in many places
             # Each source names one person in this role, and never names the other person at all.
             if any(_one_person(b, x) for x in named_in[a.source]) or any(_one_person(a, x) for x in named_in[b.source]):

@@ -250,6 +250,8 @@ _EVENT_SYNONYMS = {
     "purchase": "buy", "acquire": "buy", "acquisition": "buy", "takeover": "buy", "find": "discover",
     "find out": "discover", "bring out": "rescue", "pull out": "rescue", "save": "rescue", "airlift": "rescue",
     "battle": "fight", "tackle": "fight", "fetch": "sell",
+    # a side's ask in a negotiation, never the other side's offer: "wants an 11% rise" / "offered 9%"
+    "want": "demand", "seek": "demand", "ask": "demand", "request": "demand",
 }  # fmt: skip
 # Nouns that name an event rather than a thing: "a $14.6bn purchase" is what was paid to buy.
 _EVENT_NOUNS = {"purchase": "buy", "acquisition": "buy", "takeover": "buy", "sale": "sell", "signing": "sign"}
@@ -361,12 +363,20 @@ class Moment:
     start: int = 0
     end: int = 0
     half_day: bool = False  # "half past seven": the clock is known only up to 12 hours
+    near: int = 0  # "shortly before 4am" -30, "just after 3 a.m." +30: minutes the time may lie before or after
+
+    def _clock_span(self, modulo: int) -> tuple[int, int]:
+        assert self.clock is not None
+        lo, hi = sorted((self.clock, self.clock + self.near))
+        return lo % modulo, hi % modulo
 
     def _clock_differs(self, other: Moment) -> bool:
         assert self.clock is not None and other.clock is not None
-        if self.half_day or other.half_day:
-            return self.clock % 720 != other.clock % 720
-        return self.clock != other.clock
+        modulo = 720 if self.half_day or other.half_day else 1440
+        (a_lo, a_hi), (b_lo, b_hi) = self._clock_span(modulo), other._clock_span(modulo)
+        if a_lo > a_hi or b_lo > b_hi:  # a span across midnight (or noon): compare the stated times
+            return self.clock % modulo != other.clock % modulo
+        return a_hi < b_lo or b_hi < a_lo
 
     def conflicts(self, other: Moment) -> bool:
         """Both precise enough to compare, and different (a day, a month, a quarter or a time of day)."""
@@ -394,6 +404,11 @@ class Moment:
             if self.clock is None or other.clock is None or self._clock_differs(other):
                 return False
             return not (self.day and other.day and self.day != other.day)
+        for whole, part in ((self, other), (other, self)):
+            if whole.month and not (whole.day or whole.monthday) and (part.day or part.monthday):
+                # "starting in July" and "beginning on July 15": the day is in the month
+                month = part.day.month if part.day else part.monthday[0]  # type: ignore[index]
+                return month == whole.month[1] and (part.day is None or part.day.year == whole.month[0])
         if self.weekday is not None or other.weekday is not None:
             return self._weekday() == other._weekday()
         if self.day or other.day:
@@ -721,6 +736,24 @@ def may_measure_same(a: Frame, b: Frame) -> bool:
 _CANONICAL = {"killed", "injured"}
 
 
+# Events of two sides of one deal: their figures are never one measure, whatever they are of.
+_OPPOSED = {
+    frozenset(pair)
+    for pair in (
+        ("demand", "offer"),
+        ("buy", "sell"),
+        ("import", "export"),
+        ("vote for", "vote against"),
+        ("win", "lose"),
+    )
+}
+
+
+def opposed(a: Frame, b: Frame) -> bool:
+    """Are these the figures of two sides of one deal (an ask and an offer, a sale and a purchase)?"""
+    return bool(a.event and b.event) and frozenset((a.event, b.event)) in _OPPOSED
+
+
 def same_measure(a: Frame, b: Frame) -> bool:
     """Do two figures measure the same thing? Strict: the alignment of disagreements rests on it.
 
@@ -743,6 +776,8 @@ def same_measure(a: Frame, b: Frame) -> bool:
     if a.modifiers and b.modifiers and not a.modifiers & b.modifiers and not shared_subject:
         return False  # "three fellow gymnasts" are not "the four Olympic gymnasts"
     events_differ = bool(a.event and b.event and a.event != b.event)
+    if opposed(a, b):
+        return False  # "wants an 11% rise" / "an offer of a 9% rise": two sides' figures, even of one thing
     if a.thing and b.thing:
         if a.thing == "person" and (events_differ or not (a.event and b.event)):
             return False  # "people" alone says nothing about which people
@@ -769,6 +804,8 @@ def same_event(a: Moment, b: Moment) -> bool:
     if (a.clock is None) != (b.clock is None):
         return False  # a time of day and a day are compared only through a time joined to its day
     events_agree = not (fa.event and fb.event and fa.event != fb.event)
+    if a.clock is not None and fa.event in _ONSET and fb.event in _ONSET:
+        events_agree = True  # "the alarm sounded at 3.12am" / "tripped the alarm shortly before 4am": its onset
     if fa.role == "until" and not (fa.event and fa.event == fb.event):
         return False  # "by 9 p.m., 31,000 customers were without power" / "reconnected by midnight": as-of times of two facts
     if fa.thing and fb.thing:
@@ -776,6 +813,15 @@ def same_event(a: Moment, b: Moment) -> bool:
     return bool(fa.event and fa.event == fb.event and (fa.thing or fb.thing))
 
 
+# Verbs that tell the moment something began, failed or struck: two reports timing one thing
+# with two of them (the alarm "sounded" / was "tripped", the systems "went dark" / were "taken
+# down") time one onset. Not verbs of a later stage (land, reopen, restore, contain, arrive).
+_ONSET = {
+    "start", "break", "break out", "break away", "break off", "erupt", "strike", "sound", "trip", "go", "go off",
+    "go down", "go out", "fail", "crash", "collapse", "come down", "cave in", "give", "explode", "run", "run aground",
+    "ground", "ignite", "spark", "occur", "happen", "take down", "knock out", "shut down", "stop", "halt", "grind",
+    "topple", "derail", "capsize", "sink", "slam", "plunge", "tear", "rip", "open", "hit", "detonate", "blow",
+}  # fmt: skip
 _SPEECH = {"say", "tell", "announce", "confirm", "report", "state", "add", "warn", "write", "post", "learn"}
 
 
@@ -1736,6 +1782,8 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
             subject = _subject_word(subject_tok)
     if not moved and pred is not None and raw.dimension in _COVERED and _widened(pred, root, thing_tok):
         moved = True  # "the cull was extended to 120,000 birds", "extended on Friday to cover 5,400 homes"
+    if not moved and pred is not None and role == "" and raw.dimension in _COVERED and _up_from(pred, tokens):
+        moved = True  # "had closed 44 schools by midday, up from 31 in the morning"
     # "30% contained", "15 injured": a participle hanging on the figure names the event.
     for c in list(root.children) + ([thing_tok] if thing_tok is not None else []):
         if c is None:
@@ -1823,6 +1871,17 @@ def _frame(doc, span, raw: _Raw) -> Frame | None:
     )
 
 
+def _up_from(pred, tokens: set[int]) -> bool:
+    """Does the clause say its figure is "up from" (or "down from") an earlier one?"""
+    return any(
+        c.dep_ == "advmod"
+        and c.lower_ in ("up", "down")
+        and c.i not in tokens
+        and any(g.dep_ == "prep" and g.lower_ == "from" for g in c.children)
+        for c in pred.children
+    )
+
+
 def _widened(pred, root, thing_tok) -> bool:
     """Does the sentence say the measure was widened to this figure?
 
@@ -1880,6 +1939,13 @@ _WEEKDAY_DAY = re.compile(
 )
 _FUTURE = re.compile(r"\b(?:will|due|expected|scheduled|set to|plans? to|next|upcoming)\b", re.IGNORECASE)
 _MONTH_AFTER = re.compile(rf"\b({_MONTHS_RE})\b")
+# A month named alone after a word of time ("in March", "until May", "late June"), capitalised:
+# not "may" the verb, not May the politician ("in May's cabinet"), not a day or year after it.
+# Not after "from" or "since": "rose 0.9% from May", "the fastest since June" name a base of
+# comparison far more often than when something happened.
+_MONTH_ALONE = re.compile(
+    rf"\b(in|until|by|during|through|before|after|last|early|late|mid-)\s+({_MONTHS_RE})\b(?!['’.]?\s*\d)(?!['’]s)"
+)
 _MONTH_DAY = re.compile(rf"\b({_MONTHS_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*,?\s*\d{{4}})(?![:.]\d)")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS_RE})\b\.?(?!,?\s*\d{{4}})")
 _QUARTER = re.compile(
@@ -1979,6 +2045,15 @@ def _moments(st: Statement, position: int, doc, skip: int, published: date | Non
         month = MONTHS.get(m.group(1).lower().rstrip("."))
         if month and m.group(1)[0].isupper():
             add(m.start(), m.end(), month=(int(m.group(2)), month), year=int(m.group(2)))
+    for m in _MONTH_ALONE.finditer(text):
+        # "last inspected in March": the last March up to the report's day, or for what the
+        # sentence puts in the future ("will reopen in May"), the next May from it
+        month = MONTHS.get(m.group(2).lower().rstrip("."))
+        if month and published is not None:
+            future = bool(_FUTURE.search(text))
+            which = published.year + (1 if future and month < published.month else 0)
+            which -= 1 if not future and month > published.month else 0
+            add(m.start(2), m.end(2), month=(which, month), year=which)
     for m in _QUARTER.finditer(text):
         year = m.group(3)
         if year is None and published is not None:
@@ -2010,9 +2085,22 @@ def _moments(st: Statement, position: int, doc, skip: int, published: date | Non
                 mo.start,
                 mo.end,
                 mo.half_day,
+                _near(text, mo.start) if mo.clock is not None else 0,
             )
         )
     return out
+
+
+_NEAR = re.compile(r"\b(shortly|just|soon|right|moments|minutes|seconds|immediately)\s+(before|after)\s*$", re.I)
+_NEAR_MINUTES = 30  # "shortly before 4am": within half an hour of it, as news uses "shortly"
+
+
+def _near(text: str, start: int) -> int:
+    """-30 for a time told as "shortly before" it, +30 for "just after" it, else 0."""
+    m = _NEAR.search(text[max(0, start - 40) : start])
+    if m is None:
+        return 0
+    return -_NEAR_MINUTES if m.group(2).lower() == "before" else _NEAR_MINUTES
 
 
 # Times of day in words, as reports write them: "at noon", "shortly after midnight", "half past
@@ -2063,6 +2151,8 @@ _DATE_ROLES = {
     "from": "from", "since": "from", "between": "from", "until": "until", "till": "until", "by": "until",
     "before": "until", "after": "after",
 }  # fmt: skip
+# Words that make "before" and "after" a time close by: "shortly before 4am" is about 4am.
+_SOON = {"shortly", "just", "soon", "right", "moments", "minutes", "seconds", "immediately"}
 # Verbs that only schedule or host an event: "the hearing will be held / is due / will take place on ...".
 _SCHEDULING = {"due", "expect", "schedule", "set", "plan", "hold", "be"}
 
@@ -2087,6 +2177,8 @@ def _moment_frame(doc, span) -> Frame:
     elif t.dep_ == "pobj" or pred.pos_ == "ADP":
         prep = pred if pred.pos_ == "ADP" else t.head
         role = _DATE_ROLES.get(prep.lower_, "")
+        if role in ("until", "after") and prep.i > 0 and prep.doc[prep.i - 1].lower_ in _SOON:
+            role = ""  # "shortly before 4am", "just after 3 a.m.": about then, not a bound
         pred = prep.head
     while (
         pred.pos_ in ("NOUN", "PROPN")
@@ -2155,6 +2247,16 @@ def _subject_tok(pred, exclude):
 
 _SPELLING = {"defense": "defence", "center": "centre", "labor": "labour", "organization": "organisation"}
 _NOT_TITLES = {"the", "a", "an", "mr", "mrs", "ms", "dr", "of", "and", "s", "'s", "former", "then", "new"}
+# Titles the tagger takes into a PERSON entity when they open it ("Ranger Mere Tawhiri"): peeled off
+# when at least two name words are left, so that the name is the name and the title a title.
+TITLE_WORDS = {
+    "ranger", "superintendent", "inspector", "sergeant", "constable", "detective", "captain", "commander",
+    "coach", "judge", "justice", "sheriff", "pastor", "reverend", "bishop", "professor", "mayor", "governor",
+    "senator", "councillor", "councilman", "councilwoman", "commissioner", "principal", "warden", "marshal",
+    "lieutenant", "colonel", "admiral", "trooper", "dean", "chairman", "chairwoman", "referee", "skipper",
+    "ambassador", "prosecutor", "chancellor", "president", "minister", "chief", "director", "supt", "insp",
+    "sgt", "det", "capt", "lt", "col", "gen", "prof", "cllr",
+}  # fmt: skip
 
 
 def name_words(name: str) -> tuple[str, ...]:
@@ -2189,16 +2291,26 @@ def _people(st: Statement, position: int, doc) -> list[Person]:
         while start < end - 1 and doc[start].pos_ == "NOUN" and ent.label_ != "PERSON":
             inner_title.append(doc[start])  # "Referee Daniel Hargreaves"
             start += 1
+        while start < end - 2 and ent.label_ == "PERSON" and doc[start].lower_ in TITLE_WORDS:
+            inner_title.append(doc[start])  # "Ranger Mere Tawhiri", "Superintendent Harold Pimentel" as one PERSON
+            start += 1
+        if ent.label_ == "ORG" and doc[start].lower_ == "the" and start < end - 1:
+            start += 1  # "the Prairie Sun Cooperative"
         span = doc[start:end]
         title, qualifier = _title_before(doc, ent.start)
         if inner_title:
             title = " ".join(_SPELLING.get(t.lower_, t.lower_) for t in inner_title)
-        if ent.label_ != "PERSON" and not (
-            title
+        owns = _owner_of(span) if ent.label_ in ("ORG", "PERSON") else ""
+        # An organisation's full name is compared for spelling too ("Brannigan" / "Branigan
+        # Foundation"); it holds a role only by a deed (owning or running a thing of the story).
+        org_name = ent.label_ == "ORG" and len(span) >= 2 and all(t.text[:1].isupper() or not t.is_alpha for t in span)
+        person = ent.label_ == "PERSON" or (
+            bool(title)
             and ent.label_ in ("WORK_OF_ART", "ORG", "GPE", "FAC", "NORP", "PRODUCT", "PERSON")
             and 2 <= len(span) <= 4
             and all(t.pos_ == "PROPN" or t.text == "-" for t in span)
-        ):
+        )
+        if not (person or owns or org_name):
             continue
         if not span.text[:1].isupper():
             continue
@@ -2207,9 +2319,12 @@ def _people(st: Statement, position: int, doc) -> list[Person]:
         key = "".join(words)
         if len(key) < 4 or (len(words) < 2 and len(key) < 5):
             continue
+        if not (person or owns):
+            out.append(Person(position, st.source, name, key, words))  # a name, for its spelling only
+            continue
         if not title:
             title, qualifier = _title_after(doc, span)
-        acts = _deed(doc, span)
+        acts = owns or _deed(doc, span)
         out.append(Person(position, st.source, name, key, words, title, qualifier, acts))
     return out
 
@@ -2236,6 +2351,7 @@ def _title_before(doc, start: int) -> tuple[str, str]:
         break
     if words and words[-1].pos_ not in ("NOUN", "PROPN"):
         return "", ""  # a title ends in a noun: "the first EU-South Korea ..." has none
+    place = _place_before(doc, i) if words and not any(w.ent_type_ in ("GPE", "NORP") for w in words) else ""
     title: list[str] = []
     qualifier: list[str] = []
     of = next((k for k in range(len(words) - 1, 0, -1) if words[k].lower_ == "of"), None)
@@ -2256,7 +2372,29 @@ def _title_before(doc, start: int) -> tuple[str, str]:
             title.insert(0, _SPELLING.get(low, low))
         elif tok.tag_ != "POS" and low not in _NOT_TITLES:
             qualifier.insert(0, fold(tok.text))
+    if place and title and not [q for q in qualifier if q not in _STATUS]:
+        qualifier.append(place)  # "Gary, Ind., Mayor Karen Freeman-Wilson": Gary's mayor
     return " ".join(title), " ".join(qualifier)
+
+
+def _place_before(doc, i: int) -> str:
+    """The place written before a title, set off by commas ("Gary, Ind., Mayor ..."): its folded name, else ""."""
+    if i < 1 or doc[i].text != ",":
+        return ""
+    j = i - 1
+    if doc[j].ent_type_ == "GPE" and j >= 2 and doc[j - 1].text == "," and doc[j - 2].ent_type_ == "GPE":
+        j -= 2  # "Gary, Ind.,": the city, not its state
+    if doc[j].ent_type_ != "GPE":
+        return ""
+    start = j
+    while (
+        start > 0
+        and doc[start - 1].ent_type_ == "GPE"
+        and doc[start - 1].ent_iob_ != "O"
+        and doc[start].ent_iob_ == "I"
+    ):
+        start -= 1
+    return fold(doc[start : j + 1].text)
 
 
 def _title_after(doc, span) -> tuple[str, str]:
@@ -2331,6 +2469,41 @@ def _deed(doc, span) -> str:
     return " ".join([_lemma(pred), *mods, _canon_thing(theme)[0]])
 
 
+# Owning and running a thing: an organisation's role in a story ("the barge, owned by Gulfline
+# Towing"; "the resort, run by the Alpes Loisirs group"; "Corbiere Domaine, which runs the resort").
+_OWNING = {"own": "owner", "operate": "operator", "run": "operator", "manage": "operator"}
+_OWNED_ALIKE = {"boat": "ship", "trawler": "ship", "vessel": "ship", "tanker": "ship", "freighter": "ship"}
+
+
+def _owner_of(span) -> str:
+    """ "owner of the ship" for an organisation said to own the story's ship, "operator of the resort"
+    for one that runs it; else "". A role by deed, like a person's (`_deed`)."""
+    root = span.root
+    pred = theme = None
+    if root.dep_ == "pobj" and root.head.dep_ == "agent":  # "the barge, (which is) owned by X"
+        pred = root.head.head
+        theme = next((c for c in pred.children if c.dep_ == "nsubjpass"), None)
+        attached = pred.head if pred.dep_ == "conj" else pred  # "built in 1962 and owned by X"
+        if theme is not None and theme.lower_ in _RELATIVE and pred.dep_ == "relcl":
+            theme = pred.head
+        elif theme is None and attached.dep_ == "acl":
+            theme = attached.head
+    else:  # "X, which runs the resort's pistes", "X owns the trawler"
+        verb = root.head if root.dep_ == "nsubj" else None
+        relcl = next((c for c in root.children if c.dep_ == "relcl"), None)
+        if relcl is not None and any(c.dep_ == "nsubj" and c.lower_ in _RELATIVE for c in relcl.children):
+            verb = relcl
+        if verb is not None and verb.pos_ == "VERB":
+            pred = verb
+            theme = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if theme is not None and any(c.dep_ == "poss" and c.pos_ == "NOUN" for c in theme.children):
+                theme = next(c for c in theme.children if c.dep_ == "poss")  # "the resort's pistes": the resort
+    if pred is None or theme is None or theme.pos_ != "NOUN" or _lemma(pred) not in _OWNING:
+        return ""
+    thing = _canon_thing(theme)[0]
+    return f"{_OWNING[_lemma(pred)]} of the {_OWNED_ALIKE.get(thing, thing)}"
+
+
 def _places(st: Statement, position: int, doc, skip: int) -> list[Place]:
     out = []
     for ent in doc.ents:
@@ -2357,6 +2530,7 @@ __all__ = [
     "extract",
     "facts_of",
     "may_measure_same",
+    "opposed",
     "same_measure",
     "supports",
 ]

@@ -720,3 +720,41 @@ def test_an_ask_and_an_offer_are_two_sides_figures_and_two_asks_disagree():
     numbers = [d for d in found if d.kind == "number"]
     assert len(numbers) == 1, found
     assert {s.value: s.citations for s in numbers[0].sides} == {"12%": (1,), "9%": (2,)}
+
+
+def test_late_on_a_day_dates_the_verb_it_hangs_on():
+    found = _find(
+        (MORNING, "The whales were spotted on the beach late on Saturday by a fisherman."),
+        (MORNING, "The whales were first noticed on the beach at dawn on Sunday, the service said."),
+    )
+    dates = [d for d in found if d.kind == "date"]
+    assert len(dates) == 1 and set(_sides(dates[0])) == {"Saturday", "Sunday"}, found
+
+
+def test_a_weekday_still_to_come_is_the_coming_one():
+    from datetime import date
+
+    from digest.brief.facts import date_spans
+
+    wednesday = date(2025, 10, 8)
+    said = "The mayor said on Monday that the council will vote on Friday, and talks resumed on Tuesday."
+    days = {said[s:e]: d for s, e, d in date_spans(said, wednesday)}
+    assert days == {"Monday": date(2025, 10, 6), "Friday": date(2025, 10, 10), "Tuesday": date(2025, 10, 7)}
+    # a vote announced for Thursday and then reported as held on Thursday is one day, not two
+    found = _find(
+        (datetime(2025, 10, 8, 9, tzinfo=UTC), "The council is expected to vote on the budget on Thursday."),
+        (datetime(2025, 10, 9, 21, tzinfo=UTC), "The council voted on the budget on Thursday, approving it 7-2."),
+    )
+    assert not [d for d in found if d.kind == "date"], found
+
+
+def test_one_weekday_named_by_two_reports_is_one_day_whatever_the_tense():
+    # One report says the vote "was set for Saturday", the other is "teeing up a Saturday vote":
+    # one read as the coming Saturday, the other as the last; they name one day.
+    found = _find(
+        (MORNING, "A procedural vote was set for Saturday, the majority leader said."),
+        (MORNING, "The majority leader is teeing up a Saturday vote to wind down debate on the bill."),
+        (MORNING, "The senators will meet the president Thursday to brief him."),
+        (MORNING, "Senators say they'll meet with the president Thursday."),
+    )
+    assert not [d for d in found if d.kind == "date"], found

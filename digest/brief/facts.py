@@ -385,12 +385,26 @@ def _safe(y: int, m: int, d: int) -> date | None:
         return None
 
 
+# A sentence that speaks of what is still to come: its bare weekday is the coming one ("will
+# vote on Thursday", "is expected to stay closed until Thursday"), not the one just past.
+_AHEAD = re.compile(
+    r"(?:['’]ll\b)|\b(?:will|won't|shall|(?:is|are|was|were) (?:expected|due|scheduled|set|going|to)|"
+    r"expected to|due to (?:be|resume|reopen|meet|vote|start|begin|open|close|return|arrive|decide)|"
+    r"scheduled (?:to|for)|plans? to|planned for|upcoming)\b",
+    re.IGNORECASE,
+)
+
+
+_AHEAD_REACH = 60  # characters before a weekday searched for a word of the future: about one clause
+
+
 def date_spans(text: str, published: date | datetime | None) -> list[tuple[int, int, date]]:
     """(start, end, calendar date) of each date `text` states, in text order.
 
     Explicit dates win; "Monday" means the latest Monday on or before
-    `published`, "last Friday" the one before that day, "yesterday" the day
-    before. "Last week" names no day: see `week_spans`.
+    `published`, or the next one on or after it in a sentence about what is to
+    come ("will vote on Monday"); "last Friday" the one before that day,
+    "yesterday" the day before. "Last week" names no day: see `week_spans`.
     """
     if isinstance(published, datetime):
         published = published.date()
@@ -421,6 +435,10 @@ def date_spans(text: str, published: date | datetime | None) -> list[tuple[int, 
                     d = _safe(published.year - 1, mo, int(m.group(di)))
                 add(m.start(), m.end(), d)
         for m in _WEEKDAY.finditer(text):
+            # what is still to come, said in the day's own clause: "will vote on Thursday", not
+            # "talks resumed on Monday and will continue" nor "will vote on Friday, and talks resumed on Tuesday"
+            clause = max(text.rfind(b, 0, m.start()) for b in (",", ";", " and ", " but ", ": "))
+            ahead = bool(_AHEAD.search(text, max(0, m.start() - _AHEAD_REACH, clause), m.start()))
             target = WEEKDAYS[m.group(2).lower()]
             back = (published.weekday() - target) % 7
             which = (m.group(1) or "").lower()
@@ -428,6 +446,8 @@ def date_spans(text: str, published: date | datetime | None) -> list[tuple[int, 
                 back = 7
             if which in ("next", "this coming"):
                 add(m.start(), m.end(), published + timedelta(days=(target - published.weekday()) % 7 or 7))
+            elif ahead and not which:
+                add(m.start(), m.end(), published + timedelta(days=(target - published.weekday()) % 7))
             else:
                 add(m.start(), m.end(), published - timedelta(days=back))
         for m in _RELATIVE.finditer(text):

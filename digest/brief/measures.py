@@ -252,6 +252,7 @@ _EVENT_SYNONYMS = {
     "battle": "fight", "tackle": "fight", "fetch": "sell",
     # a side's ask in a negotiation, never the other side's offer: "wants an 11% rise" / "offered 9%"
     "want": "demand", "seek": "demand", "ask": "demand", "request": "demand",
+    "spot": "see", "notice": "see", "sight": "see",
 }  # fmt: skip
 # Nouns that name an event rather than a thing: "a $14.6bn purchase" is what was paid to buy.
 _EVENT_NOUNS = {"purchase": "buy", "acquisition": "buy", "takeover": "buy", "sale": "sell", "signing": "sign"}
@@ -378,10 +379,18 @@ class Moment:
             return self.clock % modulo != other.clock % modulo
         return a_hi < b_lo or b_hi < a_lo
 
+    def _one_weekday_named(self, other: Moment) -> bool:
+        """ "Thursday" in two reports of one story is one Thursday, however each resolved it: one
+        report says the meeting "will" be then, the other that "they'll meet" then."""
+        a, b = _BARE_WEEKDAY.fullmatch(self.shown.strip()), _BARE_WEEKDAY.fullmatch(other.shown.strip())
+        return bool(a and b and a.group(1).lower() == b.group(1).lower())
+
     def conflicts(self, other: Moment) -> bool:
         """Both precise enough to compare, and different (a day, a month, a quarter or a time of day)."""
         if self.clock is not None and other.clock is not None and self._clock_differs(other):
             return True
+        if self.clock is None and other.clock is None and self._one_weekday_named(other):
+            return False
         if self.day and other.day:
             return self.day != other.day
         if self.weekday is not None and other.weekday is not None:
@@ -404,6 +413,8 @@ class Moment:
             if self.clock is None or other.clock is None or self._clock_differs(other):
                 return False
             return not (self.day and other.day and self.day != other.day)
+        if self._one_weekday_named(other):
+            return True
         for whole, part in ((self, other), (other, self)):
             if whole.month and not (whole.day or whole.monthday) and (part.day or part.monthday):
                 # "starting in July" and "beginning on July 15": the day is in the month
@@ -2151,6 +2162,9 @@ _DATE_ROLES = {
     "from": "from", "since": "from", "between": "from", "until": "until", "till": "until", "by": "until",
     "before": "until", "after": "after",
 }  # fmt: skip
+_BARE_WEEKDAY = re.compile(r"(?:on\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)", re.I)
+# Adverbs that place a time within its day or near another: the event is their verb's.
+_WHEN_IN_DAY = {"late", "early", "later", "earlier", "shortly", "just", "soon", "right"}
 # Words that make "before" and "after" a time close by: "shortly before 4am" is about 4am.
 _SOON = {"shortly", "just", "soon", "right", "moments", "minutes", "seconds", "immediately"}
 # Verbs that only schedule or host an event: "the hearing will be held / is due / will take place on ...".
@@ -2180,6 +2194,8 @@ def _moment_frame(doc, span) -> Frame:
         if role in ("until", "after") and prep.i > 0 and prep.doc[prep.i - 1].lower_ in _SOON:
             role = ""  # "shortly before 4am", "just after 3 a.m.": about then, not a bound
         pred = prep.head
+        if pred.pos_ == "ADV" and pred.lower_ in _WHEN_IN_DAY and pred.head.i != pred.i:
+            pred = pred.head  # "first seen late on Saturday": the sighting, not "late"
     while (
         pred.pos_ in ("NOUN", "PROPN")
         and pred.dep_ in ("pobj", "appos", "conj")

@@ -2102,7 +2102,9 @@ def _moments(st: Statement, position: int, doc, skip: int, published: date | Non
     return out
 
 
-_NEAR = re.compile(r"\b(shortly|just|soon|right|moments|minutes|seconds|immediately)\s+(before|after)\s*$", re.I)
+# Words that make "before" and "after" a time close by: "shortly before 4am" is about 4am.
+_SOON = {"shortly", "just", "soon", "right", "moments", "minutes", "seconds", "immediately"}
+_NEAR = re.compile(rf"\b({'|'.join(sorted(_SOON))})\s+(before|after)\s*$", re.I)
 _NEAR_MINUTES = 30  # "shortly before 4am": within half an hour of it, as news uses "shortly"
 
 
@@ -2165,8 +2167,6 @@ _DATE_ROLES = {
 _BARE_WEEKDAY = re.compile(r"(?:on\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)", re.I)
 # Adverbs that place a time within its day or near another: the event is their verb's.
 _WHEN_IN_DAY = {"late", "early", "later", "earlier", "shortly", "just", "soon", "right"}
-# Words that make "before" and "after" a time close by: "shortly before 4am" is about 4am.
-_SOON = {"shortly", "just", "soon", "right", "moments", "minutes", "seconds", "immediately"}
 # Verbs that only schedule or host an event: "the hearing will be held / is due / will take place on ...".
 _SCHEDULING = {"due", "expect", "schedule", "set", "plan", "hold", "be"}
 
@@ -2455,6 +2455,20 @@ def _title_after(doc, span) -> tuple[str, str]:
     return "", ""
 
 
+def _done_by(root, through_conj: bool = False):
+    """(verb, what it was done to) for a name that is the agent of a passive: "the truce was
+    brokered by X", "the final, which was refereed by X", "a truce brokered by X"; with
+    `through_conj` also "the elevator, built in 1962 and owned by X". The thing may be None."""
+    pred = root.head.head
+    theme = next((c for c in pred.children if c.dep_ == "nsubjpass"), None)
+    attached = pred.head if through_conj and pred.dep_ == "conj" else pred
+    if theme is not None and theme.lower_ in _RELATIVE and pred.dep_ == "relcl":
+        theme = pred.head  # "the final, which was refereed by X"
+    elif theme is None and attached.dep_ == "acl" and attached.head.pos_ == "NOUN":
+        theme = attached.head  # "a truce brokered by X"
+    return pred, theme
+
+
 def _deed(doc, span) -> str:
     """The role by deed: "broker truce" for "the truce was brokered by X", "lead combined company"
     for "X will lead the combined company", "referee final" for "the final, refereed by X".
@@ -2467,12 +2481,7 @@ def _deed(doc, span) -> str:
         pred = root.head
         theme = next((c for c in pred.children if c.dep_ == "dobj"), None)
     elif root.dep_ == "pobj" and root.head.dep_ == "agent":
-        pred = root.head.head
-        theme = next((c for c in pred.children if c.dep_ == "nsubjpass"), None)
-        if theme is not None and theme.lower_ in _RELATIVE and pred.dep_ == "relcl":
-            theme = pred.head  # "the final, which was refereed by X"
-        elif theme is None and pred.dep_ == "acl" and pred.head.pos_ == "NOUN":
-            theme = pred.head  # "a truce brokered by X"
+        pred, theme = _done_by(root)
     else:
         return ""
     if theme is None or theme.pos_ != "NOUN" or theme.tag_ != "NN":
@@ -2497,13 +2506,7 @@ def _owner_of(span) -> str:
     root = span.root
     pred = theme = None
     if root.dep_ == "pobj" and root.head.dep_ == "agent":  # "the barge, (which is) owned by X"
-        pred = root.head.head
-        theme = next((c for c in pred.children if c.dep_ == "nsubjpass"), None)
-        attached = pred.head if pred.dep_ == "conj" else pred  # "built in 1962 and owned by X"
-        if theme is not None and theme.lower_ in _RELATIVE and pred.dep_ == "relcl":
-            theme = pred.head
-        elif theme is None and attached.dep_ == "acl":
-            theme = attached.head
+        pred, theme = _done_by(root, through_conj=True)
     else:  # "X, which runs the resort's pistes", "X owns the trawler"
         verb = root.head if root.dep_ == "nsubj" else None
         relcl = next((c for c in root.children if c.dep_ == "relcl"), None)

@@ -758,3 +758,41 @@ def test_one_weekday_named_by_two_reports_is_one_day_whatever_the_tense():
         (MORNING, "Senators say they'll meet with the president Thursday."),
     )
     assert not [d for d in found if d.kind == "date"], found
+
+
+def test_a_conviction_told_as_found_guilty_is_one_event():
+    # Court reports write "convicted" and "found guilty" for one verdict; "found" alone is a discovery.
+    found = _find(
+        (
+            MORNING,
+            "HARTLEY, April 2 (Newswire) - A former council treasurer, Dennis Marlow, was jailed for six years on Tuesday "
+            "for stealing 2.1 million pounds from the town's pension fund.\n"
+            "Marlow, 61, was convicted on March 12 after a five-week trial at Hartley Crown Court.",
+        ),
+        (
+            MORNING + timedelta(hours=3),
+            "Marlow, who was found guilty on March 19, moved the money through 44 transfers to a company he "
+            "controlled, the court heard.",
+        ),
+        (MORNING, "Auditors found the first missing payment on March 3, the prosecution said."),
+    )
+    dates = [d for d in found if d.kind == "date"]
+    assert [sorted(_sides(d)) for d in dates] == [["March 12", "March 19"]], dates
+
+
+def test_a_ship_that_set_sail_and_one_that_left_is_one_departure():
+    found = _find(
+        (MORNING, "The cruise ship left Varna on May 28 with 1,900 passengers on board, the operator said."),
+        (MORNING, "The ship set sail from Varna on May 30 and is due in Istanbul on Thursday."),
+    )
+    dates = [d for d in found if d.kind == "date"]
+    assert [sorted(_sides(d)) for d in dates] == [["May 28", "May 30"]], dates
+
+
+def test_a_permit_granted_and_issued_is_one_permit():
+    found = _find(
+        (MORNING, "The permit, issued in June 2023, allowed the district to raise the dam by 12 metres."),
+        (MORNING, "The district's permit, granted in August 2023, was challenged by two conservation groups."),
+    )
+    dates = [d for d in found if d.kind == "date"]
+    assert [sorted(_sides(d)) for d in dates] == [["August 2023", "June 2023"]], dates

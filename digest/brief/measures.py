@@ -253,6 +253,8 @@ _EVENT_SYNONYMS = {
     # a side's ask in a negotiation, never the other side's offer: "wants an 11% rise" / "offered 9%"
     "want": "demand", "seek": "demand", "ask": "demand", "request": "demand",
     "spot": "see", "notice": "see", "sight": "see",
+    # one departure, one issued licence: "departed at 6:10" / "left at 6:40"; "granted" / "issued"
+    "depart": "leave", "grant": "issue",
 }  # fmt: skip
 # Nouns that name an event rather than a thing: "a $14.6bn purchase" is what was paid to buy.
 _EVENT_NOUNS = {"purchase": "buy", "acquisition": "buy", "takeover": "buy", "sale": "sell", "signing": "sign"}
@@ -272,8 +274,8 @@ _LIGHT_VERBS = {
     "be", "have", "remain", "stand", "reach", "total", "number", "become", "stay", "hit", "see", "show", "affect",
     "involve", "include",
 }  # fmt: skip
-# Objects of phrasal verbs, not things: "take place", "take effect", "take part".
-_LIGHT_OBJECTS = {"place", "effect", "part", "shape", "hold", "action"}
+# Objects of phrasal verbs, not things: "take place", "take effect", "take part", "set sail".
+_LIGHT_OBJECTS = {"place", "effect", "part", "shape", "hold", "action", "sail"}
 # How money is paid, not what it is ("$14.6 billion in cash").
 _PAYMENT_FORMS = {"cash", "stock", "shares", "bonds", "notes", "coins", "instalments", "installments", "total", "all"}
 # Nouns that wrap the counted thing: "the number of patients", "reports of burn injuries".
@@ -1451,10 +1453,25 @@ def _canon_event(tok) -> str:
         for c in tok.children
     ):
         return "hospitalise"
+    if lemma == "find" and (verdict := _verdict(tok)):
+        return verdict  # "was found guilty on March 19" is "was convicted on March 12"'s event
+    if lemma == "set" and any(c.dep_ == "dobj" and _lemma(c) == "sail" for c in tok.children):
+        return "leave"  # "set sail from Miravista on April 6" / "left Miravista on April 4"
+    if lemma == "sail" and any(c.dep_ == "prep" and c.lower_ == "from" for c in tok.children):
+        return "leave"  # "sailed from Miravista", not "sailed into port"
     particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), "")
     if particle:
         lemma = f"{lemma} {particle}"  # "took over the throne" is not "took a hit"
     return _EVENT_SYNONYMS.get(lemma, lemma)
+
+
+def _verdict(tok) -> str:
+    """ "found guilty" is a conviction, "found not guilty" an acquittal; "" for any other finding."""
+    for c in tok.children:
+        if c.dep_ in ("oprd", "acomp") and c.lower_ in ("guilty", "innocent"):
+            negated = any(g.dep_ == "neg" for g in c.children) or any(g.dep_ == "neg" for g in tok.children)
+            return "acquit" if negated or c.lower_ == "innocent" else "convict"
+    return ""
 
 
 def _unwrap(noun):

@@ -1,11 +1,11 @@
 """Score the fact layer of `digest brief` on invented multi-source stories with planted conflicts.
 
-    .venv/bin/python benchmarks/facts.py [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7] [--no-model] [--model NAME]
+    .venv/bin/python benchmarks/facts.py [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7|heldout8] [--no-model] [--model NAME]
                                          [--stories SLUG,SLUG] [--limit N] [--keep DIR] [--from DIR]
                                          [--show-citations N] [--json FILE]
 
 Each story folder (tests/fixtures/stories/dev/<slug>/, benchmarks/cases/heldout/<slug>/,
-benchmarks/cases/heldout2/<slug>/ to heldout7/<slug>/: the last six written without reading
+benchmarks/cases/heldout2/<slug>/ to heldout8/<slug>/: the last seven written without reading
 digest's code, each for a single final measurement) holds
 3-6 reports (.txt, .html, WordPress .json, .jsonl) and a truth.json (schema:
 tests/fixtures/stories/README.md). For every story the PRODUCT path runs as a user would:
@@ -73,6 +73,7 @@ SETS = {
     "heldout5": ROOT / "benchmarks" / "cases" / "heldout5",
     "heldout6": ROOT / "benchmarks" / "cases" / "heldout6",
     "heldout7": ROOT / "benchmarks" / "cases" / "heldout7",
+    "heldout8": ROOT / "benchmarks" / "cases" / "heldout8",
 }
 TARGETS = {"recall": 0.9, "false_per_10": 1.0, "citation": 0.99}
 

@@ -33,7 +33,7 @@ from digest.types import Article, BriefSentence, commonest_day
 
 from . import timeline
 from .evidence import Claim, EvidenceSet
-from .facts import date_spans, date_words, fold
+from .facts import date_spans, date_words, fold, numbers
 from .verify import unsupported
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,34 @@ def anchor(
         day, day_sources = _day(evidence, reference_days, story_day, placing)
     if place is None and day is None:
         return sentence
+    # The place alone is the fallback when the day cannot be cited (below): a place is no figure.
+    tries = [(place, place_sources, day, day_sources)] + (
+        [(place, place_sources, None, set())] if place and day else []
+    )
+    for where, where_sources, when, when_sources in tries:
+        out = _anchored(sentence, doc, where, when, where_sources | when_sources, source_texts, source_days)
+        if out is not None:
+            return out
+    return sentence
+
+
+def _anchored(
+    sentence: BriefSentence,
+    doc,
+    place: str | None,
+    day: date | None,
+    sources: set[int],
+    source_texts: Sequence[Sequence[str]],
+    source_days: Sequence[set[date]],
+) -> BriefSentence | None:
+    """The lead with "In <place> on <day>, " in front, cited to the sources that state every
+    figure of it; None if those sources do not support it all.
+
+    A source is never cited for a sentence with a figure it does not state (verify.supporters'
+    rule): one that supports the lead's event but not its day ("on Monday" in its own words
+    counts) or its numbers is not cited for the dated lead.
+    """
+    text = sentence.text
     where = f"in {place}" if place else ""
     when = f"on {day.day} {day.strftime('%B')} {day.year}" if day else ""
     prefix = " ".join(p for p in (where, when) if p)
@@ -114,11 +142,16 @@ def anchor(
     if doc[0].tag_ not in ("NNP", "NNPS") and not (first.isupper() and len(first) > 1):
         first = first[:1].lower() + first[1:]  # "The EU ..." -> "..., the EU ...", a name keeps its capital
     anchored = f"{prefix[0].upper()}{prefix[1:]}, {first} {rest}".strip()
-    citations = tuple(sorted(set(sentence.citations) | place_sources | day_sources))
+    figures = numbers(text)
+    citations = tuple(
+        n
+        for n in sorted(set(sentence.citations) | sources)
+        if (day is None or day in source_days[n - 1]) and figures <= numbers(" ".join(source_texts[n - 1]))
+    )
     cited = [s for n in citations for s in source_texts[n - 1]]
     stated = set().union(*(source_days[n - 1] for n in citations))
-    if unsupported(anchored, cited, dates=stated):
-        return sentence
+    if not citations or unsupported(anchored, cited, dates=stated):
+        return None
     return BriefSentence(anchored, citations, sentence.written_by)
 
 

@@ -297,3 +297,39 @@ def test_benchmark_runs_on_three_stories() -> None:
     recall = re.search(r"conflict recall, strict\s+([\d.]+) \((\d+)/(\d+)\)", out)
     assert recall and int(recall.group(3)) == _count(DEV[:3], "conflicts"), out
     assert "numeric citation precision" in out and "ERROR" not in out
+
+
+def _out(severity: str, *sides: tuple[str, str]) -> facts.OutDisagreement:
+    return facts.OutDisagreement(
+        "former tenants", "number", severity, [facts.OutSide(v, frozenset({f}), None) for v, f in sides]
+    )
+
+
+def test_some_sides_of_one_planted_conflict_are_partial_not_false() -> None:
+    """Two of an update's three counts are a real, incomplete disagreement: not false, not found."""
+    truth = {
+        "conflicts": [
+            {
+                "id": "tenants",
+                "kind": "number",
+                "type": "update",
+                "about": "former tenants who called",
+                "sides": [
+                    {"value": "nearly 200", "files": ["a.txt"]},
+                    {"value": "more than 300", "files": ["b.html"]},
+                    {"value": "more than 450", "files": ["c.json"]},
+                ],
+            }
+        ],
+        "non_conflicts": [],
+    }
+    score = facts.StoryScore("s")
+    facts.score_disagreements(truth, [_out("update", ("nearly 200", "a.txt"), ("more than 300", "b.html"))], score)
+    assert score.partial and not score.false and score.conflicts == [("tenants", "update", False, False)]
+    score = facts.StoryScore("s")
+    facts.score_disagreements(truth, [_out("update", ("nearly 200", "a.txt"), ("more than 350", "b.html"))], score)
+    assert score.false and not score.partial  # a value no planted side has is not a part of it
+    score = facts.StoryScore("s")
+    whole = _out("update", ("nearly 200", "a.txt"), ("more than 300", "b.html"), ("more than 450", "c.json"))
+    facts.score_disagreements(truth, [whole], score)
+    assert score.conflicts == [("tenants", "update", True, True)] and not score.partial and not score.false

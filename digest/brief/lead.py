@@ -111,8 +111,14 @@ def anchor(
     tries = [(place, place_sources, day, day_sources)] + (
         [(place, place_sources, None, set())] if place and day else []
     )
+    # The numbers each candidate source states, read once for both tries.
+    stated_numbers = {
+        n: numbers(" ".join(source_texts[n - 1])) for n in set(sentence.citations) | place_sources | day_sources
+    }
     for where, where_sources, when, when_sources in tries:
-        out = _anchored(sentence, doc, where, when, where_sources | when_sources, source_texts, source_days)
+        out = _anchored(
+            sentence, doc, where, when, where_sources | when_sources, source_texts, source_days, stated_numbers
+        )
         if out is not None:
             return out
     return sentence
@@ -126,6 +132,7 @@ def _anchored(
     sources: set[int],
     source_texts: Sequence[Sequence[str]],
     source_days: Sequence[set[date]],
+    stated_numbers: dict[int, set[str]],
 ) -> BriefSentence | None:
     """The lead with "In <place> on <day>, " in front, cited to the sources that state every
     figure of it; None if those sources do not support it all.
@@ -146,7 +153,7 @@ def _anchored(
     citations = tuple(
         n
         for n in sorted(set(sentence.citations) | sources)
-        if (day is None or day in source_days[n - 1]) and figures <= numbers(" ".join(source_texts[n - 1]))
+        if (day is None or day in source_days[n - 1]) and figures <= stated_numbers[n]
     )
     cited = [s for n in citations for s in source_texts[n - 1]]
     stated = set().union(*(source_days[n - 1] for n in citations))

@@ -1,6 +1,6 @@
 """Score the fact layer of `digest brief` on invented multi-source stories with planted conflicts.
 
-    .venv/bin/python benchmarks/facts.py [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7|heldout8] [--no-model] [--model NAME]
+    .venv/bin/python benchmarks/facts.py [--set dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7|heldout8|heldout9] [--no-model] [--model NAME]
                                          [--stories SLUG,SLUG] [--limit N] [--keep DIR] [--from DIR]
                                          [--show-citations N] [--json FILE]
 
@@ -76,6 +76,7 @@ SETS = {
     "heldout6": ROOT / "benchmarks" / "cases" / "heldout6",
     "heldout7": ROOT / "benchmarks" / "cases" / "heldout7",
     "heldout8": ROOT / "benchmarks" / "cases" / "heldout8",
+    "heldout9": ROOT / "benchmarks" / "cases" / "heldout9",
 }
 TARGETS = {"recall": 0.9, "false_per_10": 1.0, "citation": 0.99}
 

@@ -1,4 +1,4 @@
-"""The invented multi-source stories (tests/fixtures/stories/dev, benchmarks/cases/heldout, heldout2-8) agree with their truth.json.
+"""The invented multi-source stories (tests/fixtures/stories/dev, benchmarks/cases/heldout, heldout2-9) agree with their truth.json.
 
 Every file a truth.json names exists, every planted value is written in each file said to state it,
 and the sets hold the planted conflicts and non-conflicts the facts benchmark needs. The values the
@@ -30,7 +30,8 @@ HELDOUT5 = facts.story_folders("heldout5")
 HELDOUT6 = facts.story_folders("heldout6")
 HELDOUT7 = facts.story_folders("heldout7")
 HELDOUT8 = facts.story_folders("heldout8")
-ALL_SETS = DEV + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5 + HELDOUT6 + HELDOUT7 + HELDOUT8
+HELDOUT9 = facts.story_folders("heldout9")
+ALL_SETS = DEV + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5 + HELDOUT6 + HELDOUT7 + HELDOUT8 + HELDOUT9
 KINDS = {"number", "name", "date"}
 TYPES = {"conflict", "update", "minor"}
 RELATIONS = {"equivalent", "rounding", "implied", "different_quantities"}
@@ -165,11 +166,17 @@ def test_heldout2_set_size() -> None:
         (HELDOUT6, DEV + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5, 45, True),
         (HELDOUT7, DEV + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5 + HELDOUT6, 45, True),
         (HELDOUT8, DEV + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5 + HELDOUT6 + HELDOUT7, 45, True),
+        (
+            HELDOUT9,
+            DEV + HELDOUT + HELDOUT2 + HELDOUT3 + HELDOUT4 + HELDOUT5 + HELDOUT6 + HELDOUT7 + HELDOUT8,
+            45,
+            True,
+        ),
     ],
-    ids=["heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8"],
+    ids=["heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9"],
 )
 def test_blind_set_size(blind: list[Path], earlier: list[Path], min_conflicts: int, every_relation: bool) -> None:
-    """The third to eighth held-out sets: written blind (no reading of digest's code, no benchmark run), measured once."""
+    """The third to ninth held-out sets: written blind (no reading of digest's code, no benchmark run), measured once."""
     assert len(blind) >= 10
     conflicts = [c for f in blind for c in facts.load_truth(f)["conflicts"]]
     assert len(conflicts) >= min_conflicts

@@ -796,3 +796,76 @@ def test_a_permit_granted_and_issued_is_one_permit():
     )
     dates = [d for d in found if d.kind == "date"]
     assert [sorted(_sides(d)) for d in dates] == [["August 2023", "June 2023"]], dates
+
+
+def test_two_reports_timing_one_crash_by_other_names_disagree():
+    # Each report times one onset; "the crash" and "the collision" are the story's one event.
+    found = _find(
+        (MORNING, "ORLEY, Feb 26 (CPA) - The crash happened at 7.12am at the Harbour Road junction."),
+        (MORNING, "The collision happened at 7:21 a.m., the transport authority said."),
+    )
+    dates = [d for d in found if d.kind == "date"]
+    assert len(dates) == 1 and dates[0].severity == "disagreement", found
+    assert set(_sides(dates[0]).values()) == {(1,), (2,)}
+
+
+def test_times_of_two_stages_of_a_story_do_not_disagree():
+    # A report that times two onsets (the fire, then the roof) pairs neither with another's lone time;
+    # a time hours away is another stage, not another account of the first.
+    found = _find(
+        (MORNING, "The fire broke out at 1:40 a.m. and the roof collapsed at 3:10 a.m., firefighters said."),
+        (MORNING, "The blaze started shortly after 1:40 a.m. in a storeroom."),
+        (MORNING, "Crews were still damping down when a wall came down at 9:15 a.m."),
+    )
+    assert [d for d in found if d.kind == "date"] == [], found
+
+
+def test_an_age_set_beside_a_name_is_that_person_s_age():
+    found = _find(
+        (MORNING, "Edna Farrow, 83, died when the blast tore through Hollin Street on Tuesday evening."),
+        (MORNING, "The blast destroyed two houses and killed 81-year-old Edna Farrow, police said."),
+        (MORNING, "Her neighbour, Tom Ashby, 54, was treated for burns."),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and set(_sides(numbers[0])) == {"83", "81-year-old"}, found
+
+
+def test_ages_of_two_named_people_do_not_disagree():
+    found = _find(
+        (MORNING, "The winner, Lorraine Pettigrew, 67, will share the prize with her brother."),
+        (MORNING, "Her brother, Dennis Pettigrew, 71, had not believed her at first."),
+        (MORNING, "Petra Olsen, 45, who sold the ticket, said the shop would get a bonus of $50,000."),
+    )
+    assert [d for d in found if d.kind == "number"] == [], found
+
+
+def test_cases_added_are_no_total():
+    # "Two more cases ... bringing the total to seven" adds to the five of the morning: no figure disagrees.
+    found = _find(
+        (MORNING, "BRENMOUTH, March 17 (CNA) - Health officials have confirmed five cases of Legionnaires' disease."),
+        (
+            MORNING + timedelta(hours=5),
+            "Two more cases have been confirmed, bringing the total to seven, the agency said on Tuesday.",
+        ),
+    )
+    assert [d for d in found if d.kind == "number" and d.severity == "disagreement"] == [], found
+
+
+def test_arrests_counted_as_a_noun_update_the_people_arrested():
+    found = _find(
+        (MORNING, "HALLSTEAD, Jan 13 (Press Wire) - Four people were arrested in dawn raids, police said."),
+        (MORNING + timedelta(hours=6), "Police have now made six arrests in the fine wine inquiry."),
+    )
+    numbers = [d for d in found if d.kind == "number"]
+    assert len(numbers) == 1 and numbers[0].severity == "update", found
+    assert [s.value for s in numbers[0].sides] == ["Four", "six"]
+
+
+def test_a_strike_from_one_day_and_starting_on_another_disagree():
+    found = _find(
+        (MORNING, "SKARVIK, March 10 (Continental Wire) - The union threatened to hold a second strike from March 21."),
+        (MORNING, "The union has already warned of a second walkout starting on March 28 if there is no deal."),
+        (MORNING, "Flights have been disrupted since March 3, and the airline expects to reopen bookings on March 30."),
+    )
+    dates = [d for d in found if d.kind == "date"]
+    assert len(dates) == 1 and set(_sides(dates[0])) == {"March 21", "March 28"}, found

@@ -87,6 +87,10 @@ def test_units_convert_and_round():
     assert not one("The men were working 410 metres below.").amount.compatible(
         one("The men were cut off 370 metres underground.").amount
     )
+    # a bound in another unit keeps that unit's rounding: "over two miles" is about 3,219 metres
+    over = one("The race was run over two miles.")
+    assert over.amount.qualifier == "more than" and over.amount.compatible(one("The race covers 3,218 metres.").amount)
+    assert not over.amount.compatible(one("The race covers 1,600 metres.").amount)
 
 
 def test_years_clock_times_and_ordinals_are_their_own_kinds():
@@ -319,3 +323,38 @@ def test_calendar_months_and_days_are_one_length_rounded():
     assert not amount("The talks lasted two months.").compatible(amount("The talks lasted 45 days."))
     assert amount("He served two years in prison.").compatible(amount("He served 24 months in prison."))
     assert not amount("He served two years in prison.").compatible(amount("He served three years in prison."))
+
+
+def test_an_age_is_its_person_s():
+    farrow = one("Edna Farrow, 83, died when the blast tore through the street.")
+    killed = figures("The blast destroyed two houses and killed 81-year-old Edna Farrow.")[-1]
+    driver = one("A retired bus driver, 76, claims the prize.")
+    main = one("A burst water main more than 90 years old is the most likely cause.")
+    assert farrow.frame.dimension == killed.frame.dimension == "age"
+    assert same_measure(farrow.frame, killed.frame)  # whatever the sentence says she did
+    assert same_measure(farrow.frame, driver.frame)  # a named person and a noun of a person may be one
+    assert not same_measure(farrow.frame, main.frame)  # not a water main
+    brother = one("Her brother, Dennis Farrow, 79, was not hurt.")
+    assert not same_measure(one("Edna Farrow, 83, lived alone.").frame, brother.frame)  # one family, two people
+
+
+def test_an_estimate_of_what_happened_is_no_forecast():
+    # "may have reached" estimates the storm's past winds; "could rise to" looks ahead
+    assert one("Forecasters said winds in the funnel may have reached 110 mph.").frame.anchor == ""
+    assert one("Officials said the toll could rise to 40.").frame.anchor == "forecast"
+
+
+def test_a_given_name_alone_is_the_full_name_s_person():
+    tamir = figures("Crowds gathered when a police officer shot and killed 13-year-old Tamir in a park.")
+    rice = figures("Police shot and killed 12-year-old Tamir Rice on a playground in November.")
+    ages = [q for q in tamir + rice if q.frame.dimension == "age"]
+    assert len(ages) == 2 and same_measure(ages[0].frame, ages[1].frame)
+    assert not same_measure(ages[1].frame, one("Officer Timothy Loehmann, 26, fired twice.").frame)
+
+
+def test_an_age_at_another_time_is_not_compared_with_the_age_now():
+    now = one("The family insider said that Roberts, 46, made arrangements for her sister.")
+    then = one("The photo shows her with Julia Roberts when the actress was around 22 years old.")
+    sentenced = figures("Bunch, then 22, was sentenced to 60 years.")[0]
+    assert then.frame.anchor == sentenced.frame.anchor == "then" and sentenced.frame.dimension == "age"
+    assert not same_measure(now.frame, then.frame)

@@ -34,7 +34,17 @@ from typing import Any
 import numpy as np
 
 from . import weights
-from .measures import Frame, Moment, Quantity, SentenceFacts, may_measure_same, opposed, same_event, same_measure
+from .measures import (
+    Frame,
+    Moment,
+    Quantity,
+    SentenceFacts,
+    may_measure_same,
+    of_a_person,
+    opposed,
+    same_event,
+    same_measure,
+)
 
 FEATURES = (
     "rule_same",  # the strict hand rule: measures.same_measure (figures), measures.same_event (dates)
@@ -299,6 +309,12 @@ class Aligner:
         """The model's verdict where it has one, else the hand rule's (`rule`); never two sides of a deal."""
         if isinstance(a, Quantity) and isinstance(b, Quantity) and opposed(a.frame, b.frame):
             return False
+        if (
+            isinstance(a, Quantity)
+            and a.frame.dimension == "age"
+            and (of_a_person(a.frame.thing) or of_a_person(b.frame.thing))
+        ):
+            return rule  # an age of someone named or described: the rule matches the people, the model never saw them
         decision = self._decision(a, b)
         return rule if decision is None else decision[0] >= decision[1]
 

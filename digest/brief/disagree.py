@@ -40,6 +40,7 @@ from .measures import (
     people_and_others,
     same_event,
     same_measure,
+    times_an_onset,
 )
 
 
@@ -562,9 +563,11 @@ def _date_disagreements(
     dated = [
         m for m in moments if m.day or m.monthday or m.month or m.period or m.clock is not None or m.weekday is not None
     ]
+    lone = _lone_onsets(dated)
+    lone_days = _lone_days(dated)
     groups = _groups(
         dated,
-        lambda a, b: aligner.same(a, b, same_event(a, b)),
+        lambda a, b: aligner.same(a, b, same_event(a, b) or _one_onset(a, b, lone) or _one_deed(a, b, lone_days)),
         lambda a, b: a.source != b.source or not a.conflicts(b),
         lambda a, b: aligner.score(a, b, _moment_score),
     )
@@ -587,6 +590,90 @@ def _date_disagreements(
             )
         )
     return out
+
+
+# Two reports' times of one onset lie this close: each report times the story's event, and a
+# time two hours away is another stage of it (the fire broke out at 1 a.m., the roof fell at 6).
+_ONSET_SPAN = 120
+
+
+def _lone_onsets(moments: Sequence[Moment]) -> set[int]:
+    """The times of day that are their report's only onset time (by id): a report that times one
+    beginning times the story's event, whatever it calls it ("the crash happened at 7.12am",
+    "the collision happened at 7:21 a.m."; "the power went off at 2:14", "the blackout began at 2:41")."""
+    times: dict[int, set[int]] = defaultdict(set)
+    for m in moments:
+        if times_an_onset(m):
+            assert m.clock is not None
+            times[m.source].add(m.clock)
+    return {id(m) for m in moments if times_an_onset(m) and len(times[m.source]) == 1}
+
+
+def _one_onset(a: Moment, b: Moment, lone: set[int]) -> bool:
+    """Two reports' only onset times, close enough to time one event."""
+    if id(a) not in lone or id(b) not in lone or a.source == b.source:
+        return False
+    assert a.clock is not None and b.clock is not None
+    gap = abs(a.clock - b.clock) % 1440
+    return min(gap, 1440 - gap) <= _ONSET_SPAN and not (a.day and b.day and a.day != b.day)
+
+
+def _lone_days(moments: Sequence[Moment]) -> set[int]:
+    """The days that are their report's only day for their verb (by id): "regulators approved
+    Memorel on Monday" and "the drug approved by regulators on Tuesday" date one approval, though
+    one names who approved and the other what. Not the verbs of saying or being."""
+    days: dict[tuple[int, str], set[tuple]] = defaultdict(set)
+    for m in moments:
+        if _dates_a_deed(m):
+            days[(m.source, m.frame.event)].add((m.day, m.monthday, m.month, m.period, m.weekday, m.year))
+    return {id(m) for m in moments if _dates_a_deed(m) and len(days[(m.source, m.frame.event)]) == 1}
+
+
+def _dates_a_deed(m: Moment) -> bool:
+    """A day (not a month or a year) dating a verb that tells a deed."""
+    f = m.frame
+    is_day = bool(m.day or m.monthday or m.weekday is not None)
+    return is_day and m.clock is None and bool(f.event) and f.event not in _NO_DEED and " " not in f.event
+
+
+# Verbs that tell no deed of their own: what was said, what is or was had.
+_NO_DEED = {
+    "say", "tell", "announce", "confirm", "report", "state", "add", "warn", "write", "post", "learn",
+    "be", "have", "do", "make", "take", "get", "go", "come", "give", "remain", "stand", "become", "stay",
+    "see", "show", "include", "expect", "plan", "hope", "begin", "start", "end", "continue", "open", "close",
+}  # fmt: skip
+
+
+def _one_deed(a: Moment, b: Moment, lone: set[int]) -> bool:
+    """Two reports' only days for one verb: one deed, whoever they say did it."""
+    fa, fb = a.frame, b.frame
+    return (
+        id(a) in lone
+        and id(b) in lone
+        and a.source != b.source
+        and fa.event == fb.event
+        and fa.role == fb.role
+        and fa.anchor == fb.anchor
+        and _days_apart(a, b) <= _DEED_SPAN
+    )
+
+
+# Reports of one deed put it a day or a few apart (a weekday misread, a time zone, the day the
+# news broke); days weeks or years apart are other deeds of the same verb ("came to the throne
+# on 6 February 1952" / "passed the record on Sept. 9, 2015").
+_DEED_SPAN = 7
+
+
+def _days_apart(a: Moment, b: Moment) -> int:
+    """Days between two days (a month-day counts in a leap year); 0 when either is a weekday alone."""
+    if a.day and b.day:
+        return abs((a.day - b.day).days)
+    ma = a.monthday or ((a.day.month, a.day.day) if a.day else None)
+    mb = b.monthday or ((b.day.month, b.day.day) if b.day else None)
+    if ma and mb:
+        gap = abs(date(2000, *ma).toordinal() - date(2000, *mb).toordinal())
+        return min(gap, 366 - gap)
+    return 0
 
 
 def _each_its_own_day(sides: list[list[Moment]], published: dict[int, datetime | None]) -> bool:

@@ -81,8 +81,12 @@ class Amount:
     grain: float = 0.0  # what the written figure was rounded to, in normalised units
 
     def interval(self, widen: bool = False) -> tuple[float, float]:
-        if widen and self.qualifier == "":  # a converted exact figure is only as exact as its rounding
-            return self.low - self.grain / 2, self.high + self.grain / 2
+        if widen and self.qualifier != "about":
+            # a converted figure is only as exact as its rounding ("over two miles" and 3,218 metres),
+            # on each side it bounds ("about" has its rounding already)
+            low = self.low - self.grain / 2 if math.isfinite(self.low) else self.low
+            high = self.high + self.grain / 2 if math.isfinite(self.high) else self.high
+            return low, high
         return self.low, self.high
 
     def compatible(self, other: Amount) -> bool:
@@ -230,6 +234,21 @@ _TIME_ZONES = {"utc", "gmt", "bst", "cet", "cest", "est", "edt", "cst", "cdt", "
 
 # What is counted and what happens to it, in one form per meaning (normalisation of news vocabulary).
 _PERSON_NOUNS = {"people", "person", "other", "others", "one", "individual", "individuals"}
+# Nouns of people that an age or a name may belong to ("Lorraine Pettigrew, 67" / "a retired bus
+# driver, 76"); see `_a_person` for the endings that also say so.
+_PEOPLE_WORDS = {
+    "man", "woman", "boy", "girl", "child", "baby", "toddler", "teenager", "teen", "youngster", "adult", "pensioner",
+    "mother", "father", "parent", "son", "daughter", "wife", "husband", "brother", "sister", "grandmother",
+    "grandfather", "grandparent", "grandson", "granddaughter", "widow", "widower", "uncle", "aunt", "nephew",
+    "niece", "cousin", "resident", "neighbour", "neighbor", "victim", "survivor", "suspect", "defendant",
+    "winner", "driver", "pilot", "passenger", "worker", "teacher", "student", "pupil", "officer", "jockey",
+    "rider", "trainer", "player", "captain", "farmer", "owner", "climber", "skier", "swimmer", "runner", "cyclist",
+    "walker", "hiker", "diver", "doctor", "nurse", "patient", "soldier", "veteran", "mayor", "chief", "director",
+    "founder", "author", "writer", "novelist", "poet", "artist", "actor", "actress", "singer", "musician",
+    "grandmaster", "champion", "coach", "manager", "employee", "volunteer", "prisoner", "inmate", "retiree",
+    "labourer", "builder", "engineer", "scientist", "researcher", "professor", "lecturer", "judge", "lawyer",
+    "tenant", "landlord", "shopkeeper", "customer", "buyer", "seller", "collector", "donor", "friend", "partner",
+}  # fmt: skip
 _THING_SYNONYMS = {
     "crowd": "attendance", "spectator": "attendance", "spectators": "attendance", "attendance": "attendance",
     "death": "person", "fatality": "person", "casualty": "person", "victim": "person", "body": "person",
@@ -254,7 +273,7 @@ _EVENT_SYNONYMS = {
     "want": "demand", "seek": "demand", "ask": "demand", "request": "demand",
     "spot": "see", "notice": "see", "sight": "see",
     # one departure, one issued licence: "departed at 6:10" / "left at 6:40"; "granted" / "issued"
-    "depart": "leave", "grant": "issue",
+    "depart": "leave", "grant": "issue", "detain": "arrest",
 }  # fmt: skip
 # Nouns that name an event rather than a thing: "a $14.6bn purchase" is what was paid to buy.
 _EVENT_NOUNS = {"purchase": "buy", "acquisition": "buy", "takeover": "buy", "sale": "sell", "signing": "sign"}
@@ -741,7 +760,7 @@ def may_measure_same(a: Frame, b: Frame) -> bool:
     """Lenient: nothing says they measure different things (for citations: "12 injured" is not "12 killed")."""
     if a.dimension != b.dimension or a.per != b.per:
         return False
-    if a.thing and b.thing and not _things_match(a.thing, b.thing) and not people_and_others(a, b):
+    if a.thing and b.thing and not things_match(a.thing, b.thing) and not people_and_others(a, b):
         return False
     return not (a.event and b.event and a.event != b.event and (a.event in _CANONICAL or b.event in _CANONICAL))
 
@@ -779,9 +798,18 @@ def same_measure(a: Frame, b: Frame) -> bool:
     """
     if a.dimension != b.dimension or a.per != b.per or a.role != b.role or a.anchor != b.anchor:
         return False
-    if a.thing and b.thing and not _things_match(a.thing, b.thing) and not people_and_others(a, b):
+    if a.dimension == "age" and a.thing.startswith(_SOMEONE) != b.thing.startswith(_SOMEONE):
+        noun = b.thing if a.thing.startswith(_SOMEONE) else a.thing
+        if not _a_person(noun):
+            return False  # "Giorgio Pellegrini, 71" is not "a water main more than 90 years old"
+    if a.dimension == "age" and a.thing.startswith(_SOMEONE) and b.thing.startswith(_SOMEONE):
+        # "13-year-old Tamir" is "12-year-old Tamir Rice": a name alone may be the given name
+        if a.thing == b.thing:
+            return not (a.subject and b.subject and a.subject != b.subject)  # "Lorraine" / "Dennis" Pettigrew
+        return (a.thing == b.subject and not a.subject) or (b.thing == a.subject and not b.subject)
+    if a.thing and b.thing and not things_match(a.thing, b.thing) and not people_and_others(a, b):
         return False
-    if a.subject and b.subject and not _things_match(a.subject, b.subject):
+    if a.subject and b.subject and not things_match(a.subject, b.subject):
         return False
     if a.place and b.place and not set(a.place.split()) & set(b.place.split()):
         return False  # "8.5% of stations in North Carolina" is not "8% of Virginia stations"
@@ -812,7 +840,9 @@ def same_event(a: Moment, b: Moment) -> bool:
     only the same verb ties two of them.
     """
     fa, fb = a.frame, b.frame
-    if fa.role != fb.role or fa.anchor != fb.anchor or fa.event in _SPEECH or fb.event in _SPEECH:
+    if fa.anchor != fb.anchor or fa.event in _SPEECH or fb.event in _SPEECH:
+        return False
+    if fa.role != fb.role and not _start_and_since(fa, fb):
         return False
     if (a.clock is None) != (b.clock is None):
         return False  # a time of day and a day are compared only through a time joined to its day
@@ -824,6 +854,16 @@ def same_event(a: Moment, b: Moment) -> bool:
     if fa.thing and fb.thing:
         return fa.thing == fb.thing and events_agree
     return bool(fa.event and fa.event == fb.event and (fa.thing or fb.thing))
+
+
+def _start_and_since(a: Frame, b: Frame) -> bool:
+    """A day something began and the day it has lasted since ("a second strike from March 21" /
+    "a second walkout starting on March 28"): one moment, if the plain one tells an onset. Other
+    roles ("until", "by") are other moments."""
+    if {a.role, b.role} != {"", "from"}:
+        return False
+    plain = a if a.role == "" else b
+    return plain.event in _ONSET  # not "prices rose in June" / "the fastest pace since August 2008"
 
 
 # Verbs that tell the moment something began, failed or struck: two reports timing one thing
@@ -838,6 +878,20 @@ _ONSET = {
 _SPEECH = {"say", "tell", "announce", "confirm", "report", "state", "add", "warn", "write", "post", "learn"}
 
 
+def times_an_onset(m: Moment) -> bool:
+    """Is this the time of day something began, struck or happened ("the blackout began at 2:41
+    p.m.", "the crash happened at 7.12am", "the fireball was seen at 9:47")? Not a time something
+    was said, done by or ended at."""
+    f = m.frame
+    return (
+        m.clock is not None
+        and not f.role
+        and not f.anchor
+        and f.event not in _SPEECH
+        and (not f.event or f.event in _ONSET)
+    )
+
+
 def people_and_others(a: Frame, b: Frame) -> bool:
     """ "People" and a named group of people ("residents", "skiers", "passengers") to whom the
     same thing happens: "3,500 people were evacuated" and "3,000 residents were evacuated",
@@ -849,7 +903,18 @@ def people_and_others(a: Frame, b: Frame) -> bool:
     return not other.startswith(_SOMEONE) and " " not in other
 
 
-def _things_match(a: str, b: str) -> bool:
+def of_a_person(thing: str) -> bool:
+    """Is this counted thing a person, named ("person:farrow") or by a noun of people ("driver")?"""
+    return thing.startswith(_SOMEONE) or _a_person(thing)
+
+
+def _a_person(noun: str) -> bool:
+    """Does this noun name a person (who may be the one named elsewhere)? Vocabulary, and the
+    endings of nouns of people ("fisherman", "detectorist", "librarian")."""
+    return noun in _PEOPLE_WORDS or noun.endswith(("man", "woman", "ist", "ian", "ster", "person"))
+
+
+def things_match(a: str, b: str) -> bool:
     """The same lemma, or one a compound of the other ("wildfire" and "fire"); a named person may be any noun."""
     if a == b:
         return True
@@ -1207,6 +1272,8 @@ def _figure_at(lx: list[_Lexeme], i: int) -> _Raw | None:
         qualifier, j = "more than", j + 2
     if j + 1 < len(lx) and (lx[j].low, lx[j + 1].low) in (("or", "more"), ("or", "over")):
         qualifier, j = "at least", j + 2
+    if _age_written(lx, i, j, value, qualifier, value2):
+        return _Raw(i, j, value, 1.0, "age")
     raw = _finish(lx, qstart, j, value, grain, "count", 1.0, qualifier, value2)
     # "Seven of the nine members": a part of a stated whole (a vote of 7-2 when they voted).
     k = j + 1 if j < len(lx) and lx[j].low == "of" else -1
@@ -1217,6 +1284,26 @@ def _figure_at(lx: list[_Lexeme], i: int) -> _Raw | None:
         if whole is not None and whole[0] > value and value2 is None:
             raw.total, raw.resume = whole[0], whole[2]
     return raw
+
+
+def _age_written(lx: list[_Lexeme], i: int, j: int, value: float, qualifier: str, value2: float | None) -> bool:
+    """A person's age set beside them, as news style writes it: "Edna Farrow, 83, died", "Woman,
+    81, killed", "a man aged 78". Whose it is, is checked on the parse (`_age_frame`)."""
+    if qualifier or value2 is not None or value != int(value) or not 1 <= value <= 115 or not lx[i].low.isdigit():
+        return False
+    if i > 0 and lx[i - 1].low == "aged":
+        return True
+    if i >= 2 and lx[i - 1].low == "then" and lx[i - 2].text == "," and j < len(lx) and lx[j].text == ",":
+        return True  # "Bunch, then 22, was sentenced": an age of another time (see `_age_back_then`)
+    return (
+        i >= 2
+        and lx[i - 1].text == ","
+        and j < len(lx)
+        and lx[j].text == ","
+        and lx[i - 2].text[:1].isalpha()
+        and lx[i - 2].low not in MONTHS
+        and lx[i - 2].low not in _WEEKDAY_NUMBERS
+    )
 
 
 def _vote_near(lx: list[_Lexeme], i: int, j: int) -> bool:
@@ -1337,6 +1424,10 @@ def _quantities(st: Statement, position: int, doc, taken: list[tuple[int, int]])
         frame = _frame(doc, span, raw)
         if frame is None:
             continue
+        if raw.dimension == "age":
+            frame = _age_frame(doc, span, frame)
+        elif not frame.role and (_INCREMENT_AFTER.match(text, end) or _INCREMENT_BEFORE.search(text, 0, start)):
+            frame = replace(frame, role="by")  # "two more cases", "another 40 homes": what was added, not the total
         amount = _amount(raw.value, raw.grain, raw.qualifier, raw.value2)
         if raw.total is not None and frame.event.startswith("vote") and not raw.qualifier:
             raw.dimension, raw.value2 = "tally", raw.total - raw.value
@@ -1363,6 +1454,69 @@ def _quantities(st: Statement, position: int, doc, taken: list[tuple[int, int]])
             )
         out.append(Quantity(position, st.source, text[start:end], amount, frame, start, end))
     return out
+
+
+# A count of what was added to an earlier one ("two more cases ... bringing the total to seven",
+# "another 40 homes"): the size of a change, as "rose by two" is, never the running total.
+_INCREMENT_AFTER = re.compile(r"\s+(?:more|additional|further|extra)\b(?!\s+than\b)", re.IGNORECASE)
+_INCREMENT_BEFORE = re.compile(r"\banother\s+(?:(?:about|some|nearly|around|roughly)\s+)?$", re.IGNORECASE)
+
+
+def _age_back_then(doc, span) -> bool:
+    """An age at another time than the story's: "Bunch, then 22, was sentenced", "when the actress
+    was around 22 years old", "when she was ten years old"."""
+    if span[0].i > 0 and doc[span[0].i - 1].lower_ == "then":
+        return True
+    for anc in [span.root, *list(span.root.ancestors)[:3]]:
+        # "when she was ten": the age said of someone in a clause of another time (not "when police
+        # shot and killed 13-year-old Tamir", the age at the story's event)
+        if anc.lemma_ == "be" and any(c.lower_ == "when" and c.dep_ in ("advmod", "mark") for c in anc.children):
+            return True
+    return False
+
+
+def _age_frame(doc, span, frame: Frame) -> Frame:
+    """An age is a property of its person, whatever the sentence says they did: "Edna Farrow, 83,
+    died" and "the blast killed 81-year-old Edna Farrow" give her age. The person is the name or
+    noun the age is set beside ("Farrow, 83," / "a man aged 78" / "81-year-old Edna Farrow")."""
+    first = span[0]
+    if _age_back_then(doc, span):
+        return replace(frame, dimension="age", anchor="then")  # an age of another time is not compared
+    owner = None
+    if first.i > 0 and doc[first.i - 1].lower_ == "aged":
+        aged = doc[first.i - 1]
+        owner = aged.head if aged.head.i != aged.i else None
+        if owner is not None and owner.pos_ not in ("NOUN", "PROPN"):
+            owner = next((t for t in reversed(doc[: aged.i]) if t.pos_ in ("NOUN", "PROPN")), None)
+    elif first.i > 1 and doc[first.i - 1].text == ",":
+        owner = doc[first.i - 2]
+    elif span.root.head.i != span.root.i and span.root.dep_ in ("amod", "compound", "nummod", "appos"):
+        owner = span.root.head
+    if owner is None or owner.pos_ not in ("NOUN", "PROPN") or owner.ent_type_ in ("GPE", "LOC"):
+        return frame  # no one named beside it: compared as the sentence frames it ("the 23-year-old signed")
+    if owner.pos_ == "PROPN":
+        # a name beside an age is a person's, whatever type the small tagger gives an unusual name
+        # ("Lars Henning Aamodt, 67," as an organisation); a headline's capitalised noun ("Woman,
+        # 81, killed") is taken for a name and matches no noun
+        thing = _SOMEONE + fold(owner.text)
+        # the given names, when written, tell two of one family apart ("Lorraine Pettigrew, 67" /
+        # "Dennis Pettigrew, 71"); compared only when both reports give them
+        given = " ".join(t.text for t in owner.children if t.dep_ == "compound" and t.pos_ == "PROPN" and t.i < owner.i)
+        subject = _SOMEONE + fold(given) if given else ""
+        return replace(
+            frame,
+            dimension="age",
+            thing=thing,
+            subject=subject,
+            modifiers=frozenset(),  # the given names are the subject; "retired" does not tell her apart
+            prop=True,
+            label=f"age of {owner.text}",
+        )
+    else:
+        thing = _canon_thing(owner)[0]
+        if thing == "person":
+            thing = ""  # "people, 40," is no one
+    return replace(frame, dimension="age", thing=thing, subject="", prop=bool(thing), label=f"age of {owner.text}")
 
 
 def _converted(dimension: str, factor: float) -> bool:
@@ -1402,7 +1556,13 @@ def _canon_thing(tok) -> tuple[str, str]:
         return "person", "killed"
     if lemma == "injury":
         return "person", "injured"
+    if lemma in _DEED_NOUNS:
+        return "person", _DEED_NOUNS[lemma]  # "police made six arrests": six people arrested
     return _THING_SYNONYMS.get(lemma, lemma), ""
+
+
+# Nouns that count people by what was done to them ("six arrests", "40 evacuations", "12 rescues").
+_DEED_NOUNS = {"arrest": "arrest", "evacuation": "evacuate", "rescue": "rescue", "detention": "arrest"}
 
 
 # Verbs that make someone do something: the count is of what they were made to do.
@@ -1555,11 +1715,20 @@ def _forecast(tokens) -> bool:
     forecast 350,000", "Florida could hit 23,000 cases", "hopes of a $6 trillion plan")."""
     for tok in tokens:
         for anc in [tok, *list(tok.ancestors)[:4]]:
-            if _lemma(anc) in _FORECAST or any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in anc.children):
+            if _lemma(anc) in _FORECAST or (
+                any(c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in anc.children) and not _estimated_past(anc)
+            ):
                 return True
             if any(c.dep_ in ("nsubj", "nsubjpass") and _lemma(c) in _FORECAST for c in anc.children):
                 return True  # "the consensus ... being that 700,000 jobs would be added"
     return False
+
+
+def _estimated_past(verb) -> bool:
+    """ "Winds may have reached 110 mph", "the fire could have started at 2 a.m.": an estimate of
+    what happened, not a forecast ("would have" stays hypothetical: "would have reached 20,000")."""
+    aux = {c.lower_ for c in verb.children if c.dep_ == "aux"}
+    return "have" in aux and bool(aux & {"may", "might", "could"})
 
 
 def _anchor(tokens, *, year_of_its_own: bool = True) -> str:

@@ -869,3 +869,15 @@ def test_a_strike_from_one_day_and_starting_on_another_disagree():
     )
     dates = [d for d in found if d.kind == "date"]
     assert len(dates) == 1 and set(_sides(dates[0])) == {"March 21", "March 28"}, found
+
+
+def test_the_day_a_case_was_confirmed_is_an_event_and_the_day_officials_spoke_is_not():
+    found = _find(
+        (MORNING, "The first case was confirmed on 12 March at Larkfield Primary School, officials said on Monday."),
+        (
+            MORNING,
+            "The cluster began at the school, where the first case was confirmed on 14 March, officials said on Tuesday.",
+        ),
+    )
+    dates = [d for d in found if d.kind == "date"]
+    assert len(dates) == 1 and set(_sides(dates[0])) == {"12 March", "14 March"}, found

@@ -273,7 +273,7 @@ _EVENT_SYNONYMS = {
     "want": "demand", "seek": "demand", "ask": "demand", "request": "demand",
     "spot": "see", "notice": "see", "sight": "see",
     # one departure, one issued licence: "departed at 6:10" / "left at 6:40"; "granted" / "issued"
-    "depart": "leave", "grant": "issue", "detain": "arrest",
+    "depart": "leave", "grant": "issue", "detain": "arrest", "call in": "report",
 }  # fmt: skip
 # Nouns that name an event rather than a thing: "a $14.6bn purchase" is what was paid to buy.
 _EVENT_NOUNS = {"purchase": "buy", "acquisition": "buy", "takeover": "buy", "sale": "sell", "signing": "sign"}
@@ -2396,6 +2396,8 @@ def _moment_frame(doc, span) -> Frame:
     else:
         event = _canon_event(pred)
         event = "start" if event in ("begin", "take") else ("" if event in _SCHEDULING else event)
+        if event in _SPEECH and _told_of_a_thing(pred):
+            event += "ed"  # "the first case was confirmed on 12 March": the case's confirmation, an event
         # What the event happened to: its object ("discovered the breach", "found out about the
         # breach"), else its subject ("the quake struck"); through "due to", "expected to".
         up = pred
@@ -2412,6 +2414,19 @@ def _moment_frame(doc, span) -> Frame:
     anchor = _anchor([theme_tok]) if theme_tok is not None else ""
     label = " ".join(x for x in (theme if not theme.startswith(_SOMEONE) else "", pred.text if event else "") if x)
     return Frame("date", theme, event, role, "", anchor, "", frozenset(), label)
+
+
+def _told_of_a_thing(pred) -> bool:
+    """A verb of saying in the passive with a thing for subject ("the case was confirmed", "the fire
+    was reported"): it dates what happened to the thing, not when someone spoke."""
+    subj = next((c for c in pred.children if c.dep_ == "nsubjpass"), None)
+    return (
+        subj is not None
+        and subj.pos_ == "NOUN"
+        and subj.ent_type_ != "PERSON"
+        and not _a_person(_lemma(subj))
+        and _lemma(subj) not in _PERSON_NOUNS
+    )
 
 
 def _object_tok(pred, exclude):

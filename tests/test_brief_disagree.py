@@ -881,3 +881,14 @@ def test_the_day_a_case_was_confirmed_is_an_event_and_the_day_officials_spoke_is
     )
     dates = [d for d in found if d.kind == "date"]
     assert len(dates) == 1 and set(_sides(dates[0])) == {"12 March", "14 March"}, found
+
+
+def test_a_girl_s_age_is_not_a_grown_man_s():
+    found = _find(
+        (MORNING, "NEW LEBANON, Ohio (AP) - Mark Deaton, 42, of New Lebanon is to be arraigned next week."),
+        (
+            MORNING,
+            "Police said Deaton had an inappropriate relationship with a 15-year-old girl between 2006 and 2007.",
+        ),
+    )
+    assert [d for d in found if d.kind == "number"] == [], found

@@ -232,6 +232,8 @@ def _agree(a: Quantity, b: Quantity, aligner: alignment.Aligner) -> bool:
     fa, fb = a.frame, b.frame
     if fa.event in _FATES and fb.event in _FATES and _FATES[fa.event] != _FATES[fb.event]:
         return False  # three crew killed and four rescued: people counted by different fates
+    if fa.dimension == "age" and (_child_and_adult(a, b) or _child_and_adult(b, a)):
+        return False  # "a 15 year old girl" is not "Deaton, 42"
     if (
         fa.thing
         and fb.thing
@@ -243,6 +245,26 @@ def _agree(a: Quantity, b: Quantity, aligner: alignment.Aligner) -> bool:
     if not (fa.dimension == "count" and fa.event and fb.event and fa.event != fb.event):
         return True
     return a.source != b.source and aligner.same(a, b, False)
+
+
+# Nouns of the young: whoever they describe is under 20, so an age of 20 or more is someone else's.
+_CHILDREN = {
+    "girl",
+    "boy",
+    "child",
+    "baby",
+    "toddler",
+    "teenager",
+    "teen",
+    "youngster",
+    "pupil",
+    "schoolgirl",
+    "schoolboy",
+}
+
+
+def _child_and_adult(a: Quantity, b: Quantity) -> bool:
+    return a.frame.thing in _CHILDREN and b.amount.value >= 20
 
 
 def _same_value(a: Quantity, b: Quantity) -> bool:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date, datetime
 
 import numpy as np
@@ -30,6 +30,7 @@ from digest.types import Disagreement, Side
 
 from . import alignment
 from .measures import (
+    SPEECH_VERBS,
     TITLE_WORDS,
     Moment,
     Person,
@@ -623,12 +624,19 @@ def _lone_onsets(moments: Sequence[Moment]) -> set[int]:
     """The times of day that are their report's only onset time (by id): a report that times one
     beginning times the story's event, whatever it calls it ("the crash happened at 7.12am",
     "the collision happened at 7:21 a.m."; "the power went off at 2:14", "the blackout began at 2:41")."""
-    times: dict[int, set[int]] = defaultdict(set)
+    return _only_of_their_kind(moments, lambda m: m.source if times_an_onset(m) else None, lambda m: m.clock)
+
+
+def _only_of_their_kind(
+    moments: Sequence[Moment], kind: Callable[[Moment], Hashable | None], value: Callable[[Moment], Hashable]
+) -> set[int]:
+    """The moments (by id) whose kind (None: not counted) has no other value among `moments`."""
+    values: dict[Hashable, set[Hashable]] = defaultdict(set)
     for m in moments:
-        if times_an_onset(m):
-            assert m.clock is not None
-            times[m.source].add(m.clock)
-    return {id(m) for m in moments if times_an_onset(m) and len(times[m.source]) == 1}
+        k = kind(m)
+        if k is not None:
+            values[k].add(value(m))
+    return {id(m) for m in moments if (k := kind(m)) is not None and len(values[k]) == 1}
 
 
 def _one_onset(a: Moment, b: Moment, lone: set[int]) -> bool:
@@ -644,11 +652,11 @@ def _lone_days(moments: Sequence[Moment]) -> set[int]:
     """The days that are their report's only day for their verb (by id): "regulators approved
     Memorel on Monday" and "the drug approved by regulators on Tuesday" date one approval, though
     one names who approved and the other what. Not the verbs of saying or being."""
-    days: dict[tuple[int, str], set[tuple]] = defaultdict(set)
-    for m in moments:
-        if _dates_a_deed(m):
-            days[(m.source, m.frame.event)].add((m.day, m.monthday, m.month, m.period, m.weekday, m.year))
-    return {id(m) for m in moments if _dates_a_deed(m) and len(days[(m.source, m.frame.event)]) == 1}
+    return _only_of_their_kind(
+        moments,
+        lambda m: (m.source, m.frame.event) if _dates_a_deed(m) else None,
+        lambda m: (m.day, m.monthday, m.month, m.period, m.weekday, m.year),
+    )
 
 
 def _dates_a_deed(m: Moment) -> bool:
@@ -659,8 +667,7 @@ def _dates_a_deed(m: Moment) -> bool:
 
 
 # Verbs that tell no deed of their own: what was said, what is or was had.
-_NO_DEED = {
-    "say", "tell", "announce", "confirm", "report", "state", "add", "warn", "write", "post", "learn",
+_NO_DEED = SPEECH_VERBS | {
     "be", "have", "do", "make", "take", "get", "go", "come", "give", "remain", "stand", "become", "stay",
     "see", "show", "include", "expect", "plan", "hope", "begin", "start", "end", "continue", "open", "close",
 }  # fmt: skip

@@ -840,7 +840,7 @@ def same_event(a: Moment, b: Moment) -> bool:
     only the same verb ties two of them.
     """
     fa, fb = a.frame, b.frame
-    if fa.anchor != fb.anchor or fa.event in _SPEECH or fb.event in _SPEECH:
+    if fa.anchor != fb.anchor or fa.event in SPEECH_VERBS or fb.event in SPEECH_VERBS:
         return False
     if fa.role != fb.role and not _start_and_since(fa, fb):
         return False
@@ -875,7 +875,11 @@ _ONSET = {
     "ground", "ignite", "spark", "occur", "happen", "take down", "knock out", "shut down", "stop", "halt", "grind",
     "topple", "derail", "capsize", "sink", "slam", "plunge", "tear", "rip", "open", "hit", "detonate", "blow",
 }  # fmt: skip
-_SPEECH = {"say", "tell", "announce", "confirm", "report", "state", "add", "warn", "write", "post", "learn"}
+# Verbs of saying: when something was said is not an event of the story (also read by the
+# timeline and the disagreement finder).
+SPEECH_VERBS = frozenset(
+    {"say", "tell", "announce", "confirm", "report", "state", "add", "warn", "write", "post", "learn"}
+)
 
 
 def times_an_onset(m: Moment) -> bool:
@@ -887,7 +891,7 @@ def times_an_onset(m: Moment) -> bool:
         m.clock is not None
         and not f.role
         and not f.anchor
-        and f.event not in _SPEECH
+        and f.event not in SPEECH_VERBS
         and (not f.event or f.event in _ONSET)
     )
 
@@ -2396,7 +2400,7 @@ def _moment_frame(doc, span) -> Frame:
     else:
         event = _canon_event(pred)
         event = "start" if event in ("begin", "take") else ("" if event in _SCHEDULING else event)
-        if event in _SPEECH and _told_of_a_thing(pred):
+        if event in SPEECH_VERBS and _told_of_a_thing(pred):
             event += "ed"  # "the first case was confirmed on 12 March": the case's confirmation, an event
         # What the event happened to: its object ("discovered the breach", "found out about the
         # breach"), else its subject ("the quake struck"); through "due to", "expected to".

@@ -30,10 +30,9 @@ from digest.models.base import Calibration
 from digest.types import Article, TimelineEvent, commonest_day
 
 from .facts import date_spans, word_count
-from .measures import Moment, SentenceFacts
+from .measures import SPEECH_VERBS, Moment, SentenceFacts
 
 MAX_EVENT_WORDS = 45  # a longer sentence tells several things; its date is not one event's
-_SPEECH = {"say", "tell", "announce", "confirm", "report", "state", "add", "warn", "write", "post", "learn"}
 
 
 def resolve(text: str, published: date | datetime | None) -> list[date]:
@@ -74,7 +73,7 @@ class _Entry:
 def _dated(f: SentenceFacts) -> tuple[date, str, Moment] | None:
     """The date of what the sentence tells: its first date that is not when something was said,
     else when it was said (a statement can be the event: "Cho said on November 1 that ...")."""
-    ordered = sorted(f.moments, key=lambda m: m.frame.event in _SPEECH)
+    ordered = sorted(f.moments, key=lambda m: m.frame.event in SPEECH_VERBS)
     for m in ordered:
         day = m.day or m.guessed_day
         if day is not None:
